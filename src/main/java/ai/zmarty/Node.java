@@ -1,0 +1,83 @@
+package ai.zmarty;
+
+import ai.zmarty.cluster.HazelcastSetup;
+import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.db.Databases;
+import ai.zmarty.db.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running copy of the program: its databases (migrated), its Vert.x (clustered or not) and
+ * the verticles of its roles. Started from the CLI's main thread, which may block.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Databases databases;
+  private final Vertx vertx;
+  private final Wiring wiring;
+
+  private Node(Databases databases, Vertx vertx, Wiring wiring) {
+    this.databases = databases;
+    this.vertx = vertx;
+    this.wiring = wiring;
+  }
+
+  public static Node start(ZmartyConfig config, boolean clustered) {
+    Databases databases = Databases.open(config.database());
+    Vertx vertx = null;
+    try {
+      Migrations.apply(databases.chat(), Migrations.Target.CHAT);
+      Migrations.apply(databases.trading(), Migrations.Target.TRADING);
+      vertx = clustered ? clusteredVertx(config) : Vertx.vertx(options());
+      Wiring wiring = Wiring.deploy(vertx, config, databases.chat(), databases.trading()).await(2, TimeUnit.MINUTES);
+      return new Node(databases, vertx, wiring);
+    } catch (Exception e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      databases.close();
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static VertxOptions options() {
+    return new VertxOptions().setPreferNativeTransport(true);
+  }
+
+  private static Vertx clusteredVertx(ZmartyConfig config) throws Exception {
+    log.info("joining cluster {} as {} (members {})", config.cluster().name(), config.cluster().host(), config.cluster().members());
+    return Vertx.builder()
+        .with(options().setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
+        .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
+        .buildClustered()
+        .await(2, TimeUnit.MINUTES);
+  }
+
+  public Wiring wiring() {
+    return wiring;
+  }
+
+  public Databases databases() {
+    return databases;
+  }
+
+  @Override
+  public void close() {
+    try {
+      wiring.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("verticles did not stop cleanly: {}", e.getMessage());
+    }
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not stop cleanly: {}", e.getMessage());
+    }
+    databases.close();
+  }
+}

@@ -1,0 +1,87 @@
+package ai.zmarty;
+
+import ai.zmarty.config.PgUrl;
+import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.config.ZmartyConfig.Role;
+import ai.zmarty.db.Pools;
+import ai.zmarty.http.HttpVerticle;
+import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.queue.PgmqPollerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the parts are put together: pools for A and B, the clients built on them,
+ * and the verticles each role deploys.
+ */
+public final class Wiring {
+  private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+
+  private final Vertx vertx;
+  private final Pool chat;
+  private final Pool trading;
+  private final List<String> deployments = new ArrayList<>();
+  private HttpVerticle http;
+
+  private Wiring(Vertx vertx, Pool chat, Pool trading) {
+    this.vertx = vertx;
+    this.chat = chat;
+    this.trading = trading;
+  }
+
+  /** Deploys the verticles of {@code config.roles()} into {@code vertx}, against A and B. */
+  public static Future<Wiring> deploy(Vertx vertx, ZmartyConfig config, PgUrl chatUrl, PgUrl tradingUrl) {
+    Wiring w = new Wiring(vertx, Pools.create(vertx, chatUrl, config.database().poolSize(), "chat"), Pools.create(vertx, tradingUrl, config.database().poolSize(), "trading"));
+    PgmqClient queues = new PgmqClient(w.trading);
+    Future<Void> all = Future.succeededFuture();
+    if (config.roles().contains(Role.WORKER)) {
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
+    }
+    if (config.roles().contains(Role.API)) {
+      HttpVerticle http = new HttpVerticle(config.http(), new HealthChecks(vertx, w.chat, w.trading, queues, config.health()));
+      all = all.compose(v -> w.deploy(http)).onSuccess(v -> w.http = http);
+    }
+    return all.map(v -> {
+          log.info("roles {} deployed", config.roles());
+          return w;
+        })
+        .recover(err -> w.close().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployments.add(id);
+      return null;
+    });
+  }
+
+  /** The HTTP port bound, when this node runs the api role. */
+  public Optional<Integer> httpPort() {
+    return Optional.ofNullable(http).map(HttpVerticle::port);
+  }
+
+  public Pool chatPool() {
+    return chat;
+  }
+
+  public Pool tradingPool() {
+    return trading;
+  }
+
+  /** Undeploys what this wiring deployed and closes its pools. */
+  public Future<Void> close() {
+    List<Future<Void>> undeploys = new ArrayList<>();
+    for (String id : List.copyOf(deployments)) {
+      undeploys.add(vertx.undeploy(id).recover(err -> Future.succeededFuture()));
+    }
+    deployments.clear();
+    return Future.join(undeploys).transform(v -> Future.join(chat.close(), trading.close())).mapEmpty();
+  }
+}

@@ -1,0 +1,179 @@
+package ai.zmarty.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The whole typed configuration, checked once at start-up. */
+public record ZmartyConfig(
+    HttpConfig http,
+    DatabaseConfig database,
+    AuthConfig auth,
+    ClusterConfig cluster,
+    Set<Role> roles,
+    QueueConfig queue,
+    HealthConfig health,
+    LogConfig log) {
+
+  public enum Role {
+    API,
+    WORKER,
+    OPS;
+
+    /** Parses {@code api,worker}; the error names {@code key}. */
+    public static Set<Role> parse(String key, List<String> names) {
+      if (names.isEmpty()) {
+        throw new ConfigException(key, "must name at least one role of api, worker, ops");
+      }
+      Set<Role> roles = EnumSet.noneOf(Role.class);
+      for (String name : names) {
+        try {
+          roles.add(Role.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(key, "unknown role '" + name + "' (roles: api, worker, ops)");
+        }
+      }
+      return roles;
+    }
+  }
+
+  public enum LogFormat {
+    JSON,
+    TEXT
+  }
+
+  public record HttpConfig(String host, int port) {}
+
+  public record DatabaseConfig(Optional<PgUrl> chatUrl, Optional<PgUrl> tradingUrl, int poolSize, Path dataDir, int embeddedPort) {
+    /** Both URLs unset: the program runs its own PostgreSQL. */
+    public boolean embedded() {
+      return chatUrl.isEmpty() && tradingUrl.isEmpty();
+    }
+  }
+
+  /** {@code jwtSecret} empty means: use (or create) the one kept under the data directory. */
+  public record AuthConfig(Optional<String> jwtSecret) {}
+
+  public record ClusterConfig(String name, String host, int port, List<String> members) {}
+
+  public record QueueConfig(
+      List<String> queues,
+      String deadLetterQueue,
+      int maxReads,
+      int batchSize,
+      int maxInFlight,
+      Duration visibilityTimeout,
+      Duration handlerTimeout,
+      Duration idlePoll,
+      Duration backoffBase,
+      Duration backoffMax) {}
+
+  public record HealthConfig(int queueDepthThreshold, Duration checkTimeout) {}
+
+  public record LogConfig(LogFormat format, String level) {}
+
+  private static final Pattern QUEUE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,46}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]+");
+
+  public static ZmartyConfig fromEnvironment() {
+    return from(RawConfig.fromSystemEnvironment());
+  }
+
+  public static ZmartyConfig from(RawConfig raw) {
+    Optional<PgUrl> chat = raw.optional("CHAT_DATABASE_URL").map(v -> PgUrl.parse("CHAT_DATABASE_URL", v));
+    Optional<PgUrl> trading = raw.optional("TRADING_DATABASE_URL").map(v -> PgUrl.parse("TRADING_DATABASE_URL", v));
+    if (chat.isPresent() != trading.isPresent()) {
+      String missing = chat.isEmpty() ? "CHAT_DATABASE_URL" : "TRADING_DATABASE_URL";
+      throw new ConfigException(missing, "must be set too: give both database URLs, or neither to run the embedded PostgreSQL");
+    }
+    DatabaseConfig database =
+        new DatabaseConfig(chat, trading, raw.integer("DB_POOL_SIZE", 1, 200), Path.of(raw.required("ZMARTY_DATA_DIR")), raw.integer("EMBEDDED_PG_PORT", 0, 65535));
+
+    Optional<String> secret = raw.optional("JWT_SECRET");
+    if (secret.isPresent() && secret.get().length() < 32) {
+      throw new ConfigException("JWT_SECRET", "must be at least 32 characters for HS256, got " + secret.get().length());
+    }
+
+    String host = raw.required("CLUSTER_HOST");
+    if (!HOST.matcher(host).matches()) {
+      throw new ConfigException("CLUSTER_HOST", "must be a host name or IP address, got '" + host + "'");
+    }
+    List<String> members = raw.list("CLUSTER_MEMBERS");
+    if (members.isEmpty()) {
+      throw new ConfigException("CLUSTER_MEMBERS", "must list at least one member address");
+    }
+    for (String m : members) {
+      if (!HOST.matcher(m).matches()) {
+        throw new ConfigException("CLUSTER_MEMBERS", "'" + m + "' is not a host name, IP address or host:port");
+      }
+    }
+    ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members);
+
+    QueueConfig queue = queueConfig(raw);
+    HealthConfig health =
+        new HealthConfig(raw.integer("HEALTH_QUEUE_DEPTH_THRESHOLD", 1, Integer.MAX_VALUE), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)));
+    LogConfig log = new LogConfig(raw.choice("LOG_FORMAT", LogFormat.class), logLevel(raw.required("LOG_LEVEL")));
+
+    return new ZmartyConfig(
+        new HttpConfig(raw.required("HTTP_HOST"), raw.integer("HTTP_PORT", 0, 65535)),
+        database,
+        new AuthConfig(secret),
+        cluster,
+        Role.parse("ROLES", raw.list("ROLES")),
+        queue,
+        health,
+        log);
+  }
+
+  private static QueueConfig queueConfig(RawConfig raw) {
+    List<String> queues = raw.list("QUEUE_NAMES");
+    for (String q : queues) {
+      checkQueueName("QUEUE_NAMES", q);
+    }
+    String dead = raw.required("QUEUE_DEAD_LETTER");
+    checkQueueName("QUEUE_DEAD_LETTER", dead);
+    if (queues.contains(dead)) {
+      throw new ConfigException("QUEUE_DEAD_LETTER", "must not be one of QUEUE_NAMES (" + dead + ")");
+    }
+    Duration vt = raw.duration("QUEUE_VISIBILITY_TIMEOUT", Duration.ofSeconds(1), Duration.ofHours(12));
+    Duration handler = raw.duration("QUEUE_HANDLER_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(12));
+    if (handler.compareTo(vt) >= 0) {
+      throw new ConfigException("QUEUE_HANDLER_TIMEOUT", "must be shorter than QUEUE_VISIBILITY_TIMEOUT (" + RawConfig.format(vt) + "), or a slow job would be handed out twice");
+    }
+    Duration base = raw.duration("QUEUE_BACKOFF_BASE", Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration max = raw.duration("QUEUE_BACKOFF_MAX", Duration.ofSeconds(1), Duration.ofDays(1));
+    if (max.compareTo(base) < 0) {
+      throw new ConfigException("QUEUE_BACKOFF_MAX", "must not be shorter than QUEUE_BACKOFF_BASE");
+    }
+    return new QueueConfig(
+        queues,
+        dead,
+        raw.integer("QUEUE_MAX_READS", 1, 1000),
+        raw.integer("QUEUE_BATCH_SIZE", 1, 1000),
+        raw.integer("QUEUE_MAX_IN_FLIGHT", 1, 10_000),
+        vt,
+        handler,
+        raw.duration("QUEUE_IDLE_POLL", Duration.ofMillis(10), Duration.ofMinutes(5)),
+        base,
+        max);
+  }
+
+  private static void checkQueueName(String key, String name) {
+    if (!QUEUE_NAME.matcher(name).matches()) {
+      throw new ConfigException(key, "'" + name + "' is not a queue name (lower-case letters, digits and _, at most 47 characters)");
+    }
+  }
+
+  private static String logLevel(String level) {
+    String upper = level.toUpperCase(Locale.ROOT);
+    if (!Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(upper)) {
+      throw new ConfigException("LOG_LEVEL", "must be one of trace, debug, info, warn, error, got '" + level + "'");
+    }
+    return upper;
+  }
+}

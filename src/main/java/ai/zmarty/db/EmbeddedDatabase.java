@@ -1,0 +1,95 @@
+package ai.zmarty.db;
+
+import ai.zmarty.config.PgUrl;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server run by this process (zonky's binaries from Maven Central) whose data
+ * directory survives restarts, so a demo keeps its users, ledger and signals.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts (initialising on first use) the server whose data lives in {@code dataDir}. */
+  public static EmbeddedDatabase start(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDir)
+              .setCleanDataDirectory(false)
+              .setPGStartupWait(Duration.ofSeconds(60))
+              .setServerConfig("max_connections", "300")
+              .setServerConfig("fsync", "on");
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      long t0 = System.nanoTime();
+      EmbeddedPostgres pg = builder.start();
+      log.info("embedded PostgreSQL started on port {} with data in {} ({} ms)", pg.getPort(), dataDir, (System.nanoTime() - t0) / 1_000_000);
+      return new EmbeddedDatabase(pg);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** A URL for {@code database}, created first if the server does not have it yet. */
+  public PgUrl database(String database) {
+    createDatabaseIfMissing(PgUrl.local(port(), "postgres"), database);
+    return PgUrl.local(port(), database);
+  }
+
+  /** Creates {@code database} on the server behind {@code admin} unless it exists. */
+  public static void createDatabaseIfMissing(PgUrl admin, String database) {
+    try (Connection c = Jdbc.connect(admin);
+        PreparedStatement q = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+      q.setString(1, database);
+      try (ResultSet rs = q.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("create database \"" + database.replace("\"", "\"\"") + "\"");
+        log.info("created database {}", database);
+      }
+    } catch (SQLException e) {
+      if ("42P04".equals(e.getSQLState())) {
+        return; // created by a concurrent starter
+      }
+      throw new IllegalStateException("cannot create database " + database + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+      log.info("embedded PostgreSQL stopped");
+    } catch (IOException e) {
+      log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+    }
+  }
+}

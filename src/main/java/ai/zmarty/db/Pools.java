@@ -1,0 +1,34 @@
+package ai.zmarty.db;
+
+import ai.zmarty.config.PgUrl;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Non-blocking connection pools for A and B. */
+public final class Pools {
+  private Pools() {}
+
+  public static Pool create(Vertx vertx, PgUrl url, int size, String name) {
+    PgConnectOptions connect =
+        new PgConnectOptions()
+            .setHost(url.host())
+            .setPort(url.port())
+            .setDatabase(url.database())
+            .setUser(url.user())
+            .setPassword(url.password())
+            .setSslMode(url.requiresSsl() ? SslMode.REQUIRE : SslMode.DISABLE)
+            .setReconnectAttempts(2)
+            .setReconnectInterval(500)
+            .setPipeliningLimit(1)
+            .addProperty("application_name", "zmarty-" + name);
+    if (url.requiresSsl()) {
+      connect.getSslOptions().setTrustAll(true);
+    }
+    PoolOptions pool = new PoolOptions().setMaxSize(size).setName("zmarty-" + name + "-" + System.identityHashCode(vertx)).setShared(false).setMaxWaitQueueSize(1000);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+}

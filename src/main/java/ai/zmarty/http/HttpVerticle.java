@@ -1,0 +1,74 @@
+package ai.zmarty.http;
+
+import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.config.ZmartyConfig.HttpConfig;
+import ai.zmarty.ops.HealthChecks;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API. Every answer, errors included, is JSON; no stack trace ever reaches a client. */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+
+  private final HttpConfig config;
+  private final HealthChecks health;
+  private HttpServer server;
+
+  public HttpVerticle(HttpConfig config, HealthChecks health) {
+    this.config = config;
+    this.health = health;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.get("/healthz").handler(this::healthz);
+    router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
+    router.route().failureHandler(this::failure);
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(config.port(), config.host())
+        .onSuccess(
+            s -> {
+              server = s;
+              log.info("HTTP API listening on {}:{}", config.host(), s.actualPort());
+            });
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void healthz(RoutingContext rc) {
+    health
+        .run()
+        .onSuccess(report -> rc.response().setStatusCode(report.httpStatus()).putHeader("content-type", "application/json").end(report.toJson().encode()))
+        .onFailure(rc::fail);
+  }
+
+  private void failure(RoutingContext rc) {
+    int status = rc.statusCode();
+    if (status == 413) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, "request body too large");
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      ErrorCode code = ErrorCode.fromFailureCode(status);
+      Errors.send(rc, code == ErrorCode.INTERNAL ? ErrorCode.BAD_REQUEST : code, "request rejected");
+      return;
+    }
+    Throwable cause = rc.failure();
+    ErrorCode code = cause == null ? ErrorCode.INTERNAL : ErrorCode.of(cause);
+    log.error("request failed endpoint={} {}", rc.request().path(), cause == null ? status : cause.toString(), cause);
+    Errors.send(rc, code, code == ErrorCode.INTERNAL ? "internal error" : cause.getMessage());
+  }
+}

@@ -1,0 +1,22 @@
+package ai.zmarty.queue;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The body the poller sends to {@code jobs.<queue>}: the queued payload plus where it came from,
+ * so a handler can log it and tell a first delivery from a redelivery.
+ */
+public record Job(String queue, long msgId, int readCount, String enqueuedAt, JsonObject payload) {
+
+  public static Job of(String queue, QueueMessage m) {
+    return new Job(queue, m.msgId(), m.readCount(), m.enqueuedAt().toString(), m.message());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("queue", queue).put("msg_id", msgId).put("read_ct", readCount).put("enqueued_at", enqueuedAt).put("payload", payload);
+  }
+
+  public static Job fromJson(JsonObject json) {
+    return new Job(json.getString("queue"), json.getLong("msg_id"), json.getInteger("read_ct"), json.getString("enqueued_at"), json.getJsonObject("payload", new JsonObject()));
+  }
+}

@@ -1,0 +1,148 @@
+package ai.zmarty.queue;
+
+import ai.zmarty.bus.Addresses;
+import ai.zmarty.config.ZmartyConfig.QueueConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges database B's pgmq queues onto the bus: each message goes to {@code jobs.<queue>} as a
+ * request; a success reply archives it, a failure or timeout hides it again with exponential
+ * backoff, and after too many reads it moves to the dead-letter queue. At most
+ * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer.
+ */
+public final class PgmqPollerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(PgmqPollerVerticle.class);
+
+  private final PgmqClient client;
+  private final QueueConfig config;
+  private final RetryPolicy retry;
+  private final Set<String> waitingForCapacity = new LinkedHashSet<>();
+  private int inFlight;
+  private volatile long reads;
+  private volatile boolean stopping;
+
+  public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
+    this.client = client;
+    this.config = config;
+    this.retry = new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax());
+  }
+
+  @Override
+  public Future<?> start() {
+    config.queues().forEach(this::poll);
+    log.info("pgmq poller started for {} (max {} in flight, batch {})", config.queues(), config.maxInFlight(), config.batchSize());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return Future.succeededFuture();
+  }
+
+  /** One turn of a queue's loop; exactly one loop per queue is ever pending. */
+  private void poll(String queue) {
+    if (stopping) {
+      return;
+    }
+    int capacity = Math.min(config.batchSize(), config.maxInFlight() - inFlight);
+    if (capacity <= 0) {
+      waitingForCapacity.add(queue);
+      return;
+    }
+    reads++;
+    client
+        .read(queue, config.visibilityTimeout(), capacity)
+        .onSuccess(
+            messages -> {
+              if (messages.isEmpty()) {
+                vertx.setTimer(config.idlePoll().toMillis(), id -> poll(queue));
+                return;
+              }
+              messages.forEach(m -> dispatch(queue, m));
+              poll(queue);
+            })
+        .onFailure(
+            err -> {
+              if (!stopping) {
+                log.warn("reading queue {} failed: {}", queue, err.getMessage());
+              }
+              vertx.setTimer(config.idlePoll().toMillis() * 2, id -> poll(queue));
+            });
+  }
+
+  /** How many times the poller has called {@code pgmq.read} (an idle queue costs one per idle poll). */
+  public long reads() {
+    return reads;
+  }
+
+  private void dispatch(String queue, QueueMessage message) {
+    inFlight++;
+    long started = System.nanoTime();
+    Job job = Job.of(queue, message);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.handlerTimeout().toMillis()).addHeader("msg_id", Long.toString(message.msgId()));
+    vertx
+        .eventBus()
+        .request(Addresses.job(queue), job.toJson(), options)
+        .compose(reply -> client.archive(queue, message.msgId()).map("archived"))
+        .recover(failure -> onFailure(queue, message, failure))
+        .onComplete(
+            outcome -> {
+              inFlight--;
+              long jobMs = (System.nanoTime() - started) / 1_000_000;
+              if (outcome.succeeded()) {
+                log.info("job {} queue={} msg_id={} read_ct={} job_ms={}", outcome.result(), queue, message.msgId(), message.readCount(), jobMs);
+              } else {
+                // The message keeps the visibility timeout it got at read time and comes back then.
+                log.warn("job outcome not recorded queue={} msg_id={} read_ct={}: {}", queue, message.msgId(), message.readCount(), outcome.cause().getMessage());
+              }
+              resumeWaiting();
+            });
+  }
+
+  private Future<String> onFailure(String queue, QueueMessage message, Throwable failure) {
+    boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+    String error = describe(failure);
+    return switch (retry.decide(message.readCount(), handlerMissing)) {
+      case RetryPolicy.DeadLetter d ->
+          client.deadLetter(queue, message, config.deadLetterQueue(), error).map(id -> {
+            log.error("job dead-lettered queue={} msg_id={} read_ct={} dead_letter_id={} error={}", queue, message.msgId(), message.readCount(), id, error);
+            return "dead-lettered";
+          });
+      case RetryPolicy.Retry r ->
+          client.setVisibleAfter(queue, message.msgId(), r.delay()).map(found -> {
+            log.warn("job failed queue={} msg_id={} read_ct={} retry_in_s={} error={}", queue, message.msgId(), message.readCount(), r.delay().toSeconds(), error);
+            return "retry scheduled";
+          });
+    };
+  }
+
+  private void resumeWaiting() {
+    if (waitingForCapacity.isEmpty() || inFlight >= config.maxInFlight()) {
+      return;
+    }
+    List<String> resume = List.copyOf(waitingForCapacity);
+    waitingForCapacity.clear();
+    resume.forEach(this::poll);
+  }
+
+  static String describe(Throwable failure) {
+    if (failure instanceof ReplyException re) {
+      return switch (re.failureType()) {
+        case TIMEOUT -> "handler timed out: " + re.getMessage();
+        case NO_HANDLERS -> "no handler registered: " + re.getMessage();
+        default -> "handler failed (" + re.failureCode() + "): " + re.getMessage();
+      };
+    }
+    return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+  }
+}

@@ -48,6 +48,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return new EmbeddedDatabase(pg);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      if (String.valueOf(e.getMessage()).contains("could not lock")) {
+        throw new IllegalStateException(
+            "the embedded PostgreSQL in " + dataDir + " is in use by another zmarty process (a running demo?); stop it, or set ZMARTY_DATA_DIR to another directory", e);
+      }
+      throw e;
     }
   }
 

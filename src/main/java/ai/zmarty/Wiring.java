@@ -2,7 +2,22 @@ package ai.zmarty;
 
 import ai.zmarty.config.PgUrl;
 import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.config.Secrets;
+import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.Role;
+import ai.zmarty.credit.CreditLedger;
+import ai.zmarty.credit.CreditVerticle;
+import ai.zmarty.credit.Pricing;
+import ai.zmarty.http.Authenticator;
+import ai.zmarty.router.ModelProvider;
+import ai.zmarty.router.ModelRouterVerticle;
+import ai.zmarty.router.OfflineAnalyst;
+import ai.zmarty.router.TokenCounter;
+import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.WinRateQueries;
+import java.util.HashMap;
+import java.util.Map;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.ops.HealthChecks;
@@ -45,14 +60,38 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }
     if (config.roles().contains(Role.API)) {
-      HttpVerticle http = new HttpVerticle(config.http(), new HealthChecks(vertx, w.chat, w.trading, queues, config.health()));
-      all = all.compose(v -> w.deploy(http)).onSuccess(v -> w.http = http);
+      Watchlist watchlist = new Watchlist(w.chat);
+      SignalQueries signals = new SignalQueries(w.trading);
+      WinRateQueries winRates = new WinRateQueries(w.trading);
+      TokenCounter tokens = new TokenCounter();
+      CreditLedger ledger = new CreditLedger(w.chat, pricing(config.chat()), config.chat().holdTtl());
+      ModelProvider provider = new OfflineAnalyst(vertx, tokens, config.chat().offlinePace());
+      HttpVerticle http =
+          new HttpVerticle(
+              config.http(),
+              config.chat(),
+              new HealthChecks(vertx, w.chat, w.trading, queues, config.health()),
+              new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config)),
+              watchlist,
+              signals,
+              winRates);
+      all =
+          all.compose(v -> w.deploy(new CreditVerticle(ledger)))
+              .compose(v -> w.deploy(new ModelRouterVerticle(provider, watchlist, signals, winRates, tokens)))
+              .compose(v -> w.deploy(http))
+              .onSuccess(v -> w.http = http);
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());
           return w;
         })
         .recover(err -> w.close().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  static Pricing pricing(ChatConfig chat) {
+    Map<String, Pricing.Rate> rates = new HashMap<>();
+    chat.prices().forEach((provider, p) -> rates.put(provider, new Pricing.Rate(p.inPer1k(), p.outPer1k(), p.minPerCall())));
+    return new Pricing(rates);
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

@@ -10,6 +10,28 @@ public final class Addresses {
   /** Live events for dashboards; only {@code events.*} is bridged to browsers. */
   public static final String EVENTS_PREFIX = "events.";
 
+  public static final String CREDIT_RESERVE = "credit.reserve";
+  public static final String CREDIT_SETTLE = "credit.settle";
+  public static final String CREDIT_RELEASE = "credit.release";
+  public static final String CREDIT_ESTIMATE = "credit.estimate";
+  public static final String CREDIT_STATEMENT = "credit.statement";
+
+  /** Starts a chat answer; tokens then flow to the stream address named in the request. */
+  public static final String MODEL_CHAT = "model.chat";
+
+  /** Estimates the most a chat message may cost, without calling a model. */
+  public static final String MODEL_ESTIMATE = "model.estimate";
+
+  /** Where a client's disconnect is announced, so the router stops the upstream call. */
+  public static String chatCancel(String requestId) {
+    return "model.cancel." + requestId;
+  }
+
+  /** The per-request address the router streams one answer's events to. */
+  public static String chatStream(String requestId) {
+    return "model.stream." + requestId;
+  }
+
   public static String job(String queue) {
     return JOBS_PREFIX + queue;
   }

@@ -3,7 +3,13 @@ package ai.zmarty.cli;
 import ai.zmarty.Node;
 import ai.zmarty.config.ConfigException;
 import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.config.Secrets;
+import ai.zmarty.demo.DemoSeed;
+import ai.zmarty.http.Tokens;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -16,7 +22,7 @@ import picocli.CommandLine.Command;
 public final class DemoCommand implements Callable<Integer> {
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ZmartyConfig config;
     try {
       config = Cli.config();
@@ -24,11 +30,30 @@ public final class DemoCommand implements Callable<Integer> {
       return Cli.configError(e);
     }
     Node node = Node.start(config, false);
+    boolean created = DemoSeed.ensure(node.wiring().chatPool()).await(30, TimeUnit.SECONDS);
     String base = "http://localhost:" + node.wiring().httpPort().orElseThrow();
+    Vertx vertx = Vertx.vertx();
+    String token;
+    try {
+      token = Tokens.mint(Tokens.hs256(vertx, Secrets.jwtSecret(config)), DemoSeed.DEMO_USER, "pro", Duration.ofDays(7));
+    } finally {
+      vertx.close();
+    }
     System.out.println();
     System.out.println("Zmarty demo is running at " + base);
+    System.out.println((created ? "Created" : "Using") + " the demo user " + DemoSeed.DEMO_USER + " (pro, watching BTC/USDT and ETH/USDT on 1h).");
+    System.out.println("Its token (valid 7 days):");
+    System.out.println();
+    System.out.println("  export TOKEN=" + token);
+    System.out.println();
+    System.out.println("Try:");
+    System.out.println("  curl -s " + base + "/signals -H \"Authorization: Bearer $TOKEN\"");
+    System.out.println("  curl -s " + base + "/symbols -H \"Authorization: Bearer $TOKEN\" -H 'content-type: application/json' -d '{\"symbol\":\"SOL/USDT\",\"timeframe\":\"1h\"}'");
+    System.out.println("  curl -N " + base + "/chat -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' -H 'content-type: application/json' -d '{\"message\":\"What'\\''s the signal for BTC?\"}'");
+    System.out.println("  curl -s " + base + "/credits -H \"Authorization: Bearer $TOKEN\"");
     System.out.println("  curl -s " + base + "/healthz");
-    System.out.println("Data: " + config.database().dataDir().toAbsolutePath().normalize() + " (Ctrl-C to stop)");
+    System.out.println();
+    System.out.println("Data: " + config.database().dataDir().toAbsolutePath().normalize() + " (Ctrl-C to stop; a restart keeps it)");
     System.out.println();
     Cli.runUntilStopped(node::close);
     return 0;

@@ -3,6 +3,9 @@ package ai.zmarty.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,7 +21,8 @@ public record ZmartyConfig(
     Set<Role> roles,
     QueueConfig queue,
     HealthConfig health,
-    LogConfig log) {
+    LogConfig log,
+    ChatConfig chat) {
 
   public enum Role {
     API,
@@ -57,7 +61,12 @@ public record ZmartyConfig(
   }
 
   /** {@code jwtSecret} empty means: use (or create) the one kept under the data directory. */
-  public record AuthConfig(Optional<String> jwtSecret) {}
+  public record AuthConfig(Optional<String> jwtSecret, String audience, Optional<String> jwksUrl) {}
+
+  /** Credits per 1,000 input tokens, per 1,000 output tokens, per call. */
+  public record Price(long inPer1k, long outPer1k, long minPerCall) {}
+
+  public record ChatConfig(String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace) {}
 
   public record ClusterConfig(String name, String host, int port, List<String> members) {}
 
@@ -122,12 +131,37 @@ public record ZmartyConfig(
     return new ZmartyConfig(
         new HttpConfig(raw.required("HTTP_HOST"), raw.integer("HTTP_PORT", 0, 65535)),
         database,
-        new AuthConfig(secret),
+        new AuthConfig(secret, raw.required("JWT_AUDIENCE"), raw.optional("JWT_JWKS_URL")),
         cluster,
         Role.parse("ROLES", raw.list("ROLES")),
         queue,
         health,
-        log);
+        log,
+        chatConfig(raw));
+  }
+
+  private static final Pattern PRICE = Pattern.compile("(\\d+)/(\\d+)/(\\d+)");
+
+  private static ChatConfig chatConfig(RawConfig raw) {
+    Map<String, Price> prices = new LinkedHashMap<>();
+    for (String provider : List.of("offline", "grok", "gpt", "claude")) {
+      String key = "PRICE_" + provider.toUpperCase(Locale.ROOT);
+      Matcher m = PRICE.matcher(raw.required(key));
+      if (!m.matches()) {
+        throw new ConfigException(key, "must be in/out/min credits like 1/4/1, got '" + raw.string(key) + "'");
+      }
+      prices.put(provider, new Price(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+    }
+    String provider = raw.required("MODEL_PROVIDER").toLowerCase(Locale.ROOT);
+    if (!provider.equals("offline")) {
+      throw new ConfigException("MODEL_PROVIDER", "only 'offline' is available in this build, got '" + provider + "'");
+    }
+    return new ChatConfig(
+        provider,
+        Map.copyOf(prices),
+        raw.duration("CREDIT_HOLD_TTL", Duration.ofSeconds(30), Duration.ofDays(1)),
+        raw.integer("CHAT_MAX_MESSAGE_CHARS", 1, 100_000),
+        raw.duration("OFFLINE_PACE", Duration.ofMillis(0), Duration.ofSeconds(1)));
   }
 
   private static QueueConfig queueConfig(RawConfig raw) {

@@ -1,8 +1,12 @@
 package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,12 +21,22 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
 
   private final HttpConfig config;
+  private final ChatConfig chat;
   private final HealthChecks health;
+  private final Authenticator auth;
+  private final Watchlist watchlist;
+  private final SignalQueries signals;
+  private final WinRateQueries winRates;
   private HttpServer server;
 
-  public HttpVerticle(HttpConfig config, HealthChecks health) {
+  public HttpVerticle(HttpConfig config, ChatConfig chat, HealthChecks health, Authenticator auth, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates) {
     this.config = config;
+    this.chat = chat;
     this.health = health;
+    this.auth = auth;
+    this.watchlist = watchlist;
+    this.signals = signals;
+    this.winRates = winRates;
   }
 
   @Override
@@ -30,9 +44,17 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.get("/healthz").handler(this::healthz);
+
+    // Every route below needs a valid user token.
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*"}) {
+      router.route(path).handler(auth::handle);
+    }
+    new UserRoutes(vertx, watchlist, signals, winRates).mount(router);
+    new ChatRoutes(vertx, chat.maxMessageChars()).mount(router);
+
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     router.route().failureHandler(this::failure);
-    return vertx
+    return auth.start().compose(v -> vertx
         .createHttpServer()
         .requestHandler(router)
         .listen(config.port(), config.host())
@@ -40,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
             s -> {
               server = s;
               log.info("HTTP API listening on {}:{}", config.host(), s.actualPort());
-            });
+            }));
   }
 
   /** The port actually bound (useful when configured as 0). */

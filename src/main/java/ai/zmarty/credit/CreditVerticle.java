@@ -1,0 +1,84 @@
+package ai.zmarty.credit;
+
+import ai.zmarty.bus.Addresses;
+import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.bus.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * The credit service on the bus: {@code credit.reserve}, {@code credit.settle},
+ * {@code credit.release}, {@code credit.statement}. Bodies:
+ * <ul>
+ *   <li>reserve {request_id, user_id, provider, input_tokens} → {request_id, amount, max_tokens, available_after}; 402 when short
+ *   <li>settle {request_id, user_id, provider, input_tokens, output_tokens, estimated} → {request_id, charged, balance, already_settled}
+ *   <li>estimate {user_id, provider, input_tokens} → {provider, tier, input_tokens, max_tokens, max_credits}
+ *   <li>release {request_id, user_id} → {}
+ *   <li>statement {user_id, limit} → {balance, held, available, recent[]}
+ * </ul>
+ */
+public final class CreditVerticle extends VerticleBase {
+  private final CreditLedger ledger;
+
+  public CreditVerticle(CreditLedger ledger) {
+    this.ledger = ledger;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    return Future.join(
+        bus.<JsonObject>consumer(Addresses.CREDIT_RESERVE, this::reserve).completion(),
+        bus.<JsonObject>consumer(Addresses.CREDIT_ESTIMATE, this::estimate).completion(),
+        bus.<JsonObject>consumer(Addresses.CREDIT_SETTLE, this::settle).completion(),
+        bus.<JsonObject>consumer(Addresses.CREDIT_RELEASE, this::release).completion(),
+        bus.<JsonObject>consumer(Addresses.CREDIT_STATEMENT, this::statement).completion());
+  }
+
+  private void reserve(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> ledger.reserve(Replies.required(b, "request_id"), user(b), Replies.required(b, "provider"), count(b, "input_tokens")))
+        .map(r -> new JsonObject().put("request_id", r.requestId()).put("amount", r.amount()).put("max_tokens", r.maxTokens()).put("available_after", r.availableAfter())));
+  }
+
+  private void estimate(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> ledger.estimate(user(b), Replies.required(b, "provider"), count(b, "input_tokens")))
+        .map(e -> new JsonObject().put("provider", e.provider()).put("tier", e.tier().wire()).put("input_tokens", e.inputTokens()).put("max_tokens", e.maxTokens()).put("max_credits", e.maxCredits())));
+  }
+
+  private void settle(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> ledger.settle(
+                Replies.required(b, "request_id"), user(b), Replies.required(b, "provider"), count(b, "input_tokens"), count(b, "output_tokens"), b.getBoolean("estimated", false)))
+        .map(s -> new JsonObject().put("request_id", s.requestId()).put("charged", s.charged()).put("balance", s.balance()).put("already_settled", s.alreadySettled())));
+  }
+
+  private void release(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> ledger.release(Replies.required(b, "request_id"), user(b))).map(v -> new JsonObject()));
+  }
+
+  private void statement(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> ledger.statement(user(b), Math.max(1, Math.min(100, b.getInteger("limit", 20))))));
+  }
+
+  private static Future<JsonObject> parse(Message<JsonObject> msg) {
+    return msg.body() == null ? Future.failedFuture(ErrorCode.BAD_REQUEST.exception("empty body")) : Future.succeededFuture(msg.body());
+  }
+
+  private static UUID user(JsonObject b) {
+    try {
+      return UUID.fromString(Replies.required(b, "user_id"));
+    } catch (IllegalArgumentException e) {
+      throw ErrorCode.BAD_REQUEST.exception("user_id is not a UUID");
+    }
+  }
+
+  private static long count(JsonObject b, String field) {
+    Long v = b.getLong(field);
+    if (v == null || v < 0) {
+      throw ErrorCode.BAD_REQUEST.exception(field + " must be a number of tokens (0 or more)");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,51 @@
+package ai.zmarty.winrate;
+
+import ai.zmarty.watchlist.Pair;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The win-rate package's read side: the rollups of given pairs. */
+public final class WinRateQueries {
+  static final String FOR_PAIRS =
+      """
+      select w.symbol, w.timeframe, w.window_name, w.wins, w.losses, w.sample_size, w.win_rate, w.computed_at
+      from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
+      join win_rate w on w.symbol = p.symbol and w.timeframe = p.timeframe
+      order by w.symbol, w.timeframe, w.window_name
+      """;
+
+  private final Pool trading;
+
+  public WinRateQueries(Pool trading) {
+    this.trading = trading;
+  }
+
+  public Future<List<JsonObject>> forPairs(List<Pair> pairs) {
+    if (pairs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
+    String[] timeframes = pairs.stream().map(Pair::timeframe).toArray(String[]::new);
+    return trading.preparedQuery(FOR_PAIRS).execute(Tuple.of(symbols, timeframes)).map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(
+            new JsonObject()
+                .put("symbol", r.getString("symbol"))
+                .put("timeframe", r.getString("timeframe"))
+                .put("window", r.getString("window_name"))
+                .put("wins", r.getInteger("wins"))
+                .put("losses", r.getInteger("losses"))
+                .put("sample_size", r.getInteger("sample_size"))
+                .put("win_rate", r.getNumeric("win_rate") == null ? null : r.getNumeric("win_rate").doubleValue())
+                .put("computed_at", r.getOffsetDateTime("computed_at").toString()));
+      }
+      return out;
+    });
+  }
+}

@@ -1,0 +1,116 @@
+package ai.zmarty.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.zmarty.Wiring;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.Users;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every bad token gets 401 with a JSON error; a good one gets through. */
+@ExtendWith(VertxExtension.class)
+class AuthTest {
+  private static TestDatabases.Pair dbs;
+  private static UUID user;
+  private WebClient client;
+  private int port;
+
+  @BeforeAll
+  static void database() {
+    dbs = TestDatabases.migrated();
+    user = Users.create(dbs.chat(), "pro", 100);
+  }
+
+  @BeforeEach
+  void api(Vertx vertx) throws Exception {
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    port = w.httpPort().orElseThrow();
+    client = WebClient.create(vertx);
+  }
+
+  private HttpResponse<Buffer> credits(String token) throws Exception {
+    var request = client.get(port, "127.0.0.1", "/credits");
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    return request.send().await(10, TimeUnit.SECONDS);
+  }
+
+  private void assertUnauthorized(String token, String reason) throws Exception {
+    HttpResponse<Buffer> r = credits(token);
+    assertThat(r.statusCode()).as(reason).isEqualTo(401);
+    assertThat(r.getHeader("content-type")).startsWith("application/json");
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("error")).isEqualTo("unauthorized");
+    assertThat(body.getString("message")).isNotBlank();
+  }
+
+  @Test
+  void aValidTokenGetsThrough() throws Exception {
+    HttpResponse<Buffer> r = credits(TestJwt.valid(user));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getLong("balance")).isEqualTo(100);
+  }
+
+  @Test
+  void noTokenIsRejected() throws Exception {
+    assertUnauthorized(null, "no Authorization header");
+  }
+
+  @Test
+  void algNoneIsRejected() throws Exception {
+    assertUnauthorized(TestJwt.unsigned(TestJwt.claims(user)), "alg none");
+  }
+
+  @Test
+  void aBadSignatureIsRejected() throws Exception {
+    assertUnauthorized(TestJwt.hs256("another-secret-another-secret-another!", TestJwt.claims(user)), "wrong secret");
+    String good = TestJwt.valid(user);
+    String tampered = good.substring(0, good.lastIndexOf('.') + 1) + "AAAA" + good.substring(good.lastIndexOf('.') + 5);
+    assertUnauthorized(tampered, "tampered signature");
+  }
+
+  @Test
+  void anExpiredTokenIsRejected() throws Exception {
+    long past = Instant.now().getEpochSecond() - 3600;
+    assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("iat", past - 60).put("exp", past)), "expired");
+  }
+
+  @Test
+  void aWrongAudienceIsRejected() throws Exception {
+    assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("aud", "somebody-else")), "wrong aud");
+  }
+
+  @Test
+  void aMissingSubjectIsRejected() throws Exception {
+    JsonObject claims = TestJwt.claims(user);
+    claims.remove("sub");
+    assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, claims), "no sub");
+    assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("sub", "not-a-uuid")), "sub not a uuid");
+  }
+
+  @Test
+  void anAnonRoleIsRejected() throws Exception {
+    assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("role", "anon")), "anon role");
+  }
+
+  @Test
+  void garbageIsRejected() throws Exception {
+    assertUnauthorized("not.a.jwt", "garbage");
+    assertUnauthorized("abc", "one part");
+  }
+}

@@ -1,0 +1,167 @@
+package ai.zmarty.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.zmarty.Wiring;
+import ai.zmarty.testing.Sql;
+import ai.zmarty.testing.Sse;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.Users;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** /chat through the real router, credit service, ledger and HTTP, with the offline analyst. */
+@ExtendWith(VertxExtension.class)
+class ChatTest {
+  private static TestDatabases.Pair dbs;
+  private WebClient client;
+  private int port;
+
+  @BeforeAll
+  static void database() {
+    dbs = TestDatabases.migrated();
+  }
+
+  @BeforeEach
+  void api(Vertx vertx) throws Exception {
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "20ms")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    port = w.httpPort().orElseThrow();
+    client = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(100));
+  }
+
+  private Future<HttpResponse<Buffer>> chat(UUID user, String message, boolean sse) {
+    var request = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user));
+    if (sse) {
+      request.putHeader("Accept", "text/event-stream");
+    }
+    return request.sendJsonObject(new JsonObject().put("message", message));
+  }
+
+  private long estimate(UUID user, String message) throws Exception {
+    HttpResponse<Buffer> r = client.post(port, "127.0.0.1", "/chat/estimate").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
+        .sendJsonObject(new JsonObject().put("message", message)).await(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.bodyAsJsonObject().getLong("max_credits");
+  }
+
+  @Test
+  void aStreamedAnswerEndsWithDoneAndIsChargedOnce() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    HttpResponse<Buffer> r = chat(user, "What's the signal for BTC?", true).await(30, TimeUnit.SECONDS);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.getHeader("content-type")).isEqualTo("text/event-stream");
+    List<Sse.Event> events = Sse.parse(r.bodyAsString());
+    assertThat(events).hasSizeGreaterThan(3);
+    assertThat(events.subList(0, events.size() - 1)).allMatch(e -> e.name().equals("token"));
+    String text = events.stream().filter(e -> e.name().equals("token")).map(e -> e.data().getString("text")).reduce("", String::concat);
+    assertThat(text).startsWith("Offline analyst").contains("not watching any symbols");
+
+    Sse.Event done = events.get(events.size() - 1);
+    assertThat(done.name()).isEqualTo("done");
+    assertThat(done.data().getString("provider")).isEqualTo("offline");
+    long in = done.data().getJsonObject("usage").getLong("input_tokens");
+    long out = done.data().getJsonObject("usage").getLong("output_tokens");
+    assertThat(in).isPositive();
+    assertThat(out).isPositive();
+    long charged = done.data().getLong("credits_charged");
+    // offline prices 1/4/1: ceil(in/1000 + 4·out/1000) + 1
+    assertThat(charged).isEqualTo((in * 1 + out * 4 + 999) / 1000 + 1);
+    assertThat(done.data().getLong("balance")).isEqualTo(1000 - charged);
+
+    String requestId = done.data().getString("request_id");
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credits_ledger where request_id = '" + requestId + "'")).isEqualTo(1);
+    assertThat(Sql.one(dbs.chat(), "select delta from credits_ledger where request_id = '" + requestId + "'")).isEqualTo(Long.toString(-charged));
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + user + "'")).isZero();
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(1000 - charged);
+
+    HttpResponse<Buffer> credits = client.get(port, "127.0.0.1", "/credits").putHeader("Authorization", "Bearer " + TestJwt.valid(user)).send().await(10, TimeUnit.SECONDS);
+    assertThat(credits.bodyAsJsonObject().getLong("balance")).isEqualTo(1000 - charged);
+    assertThat(credits.bodyAsJsonObject().getJsonArray("recent").getJsonObject(0).getString("request_id")).isEqualTo(requestId);
+  }
+
+  @Test
+  void withoutEventStreamTheAnswerIsOneJsonBody() throws Exception {
+    UUID user = Users.create(dbs.chat(), "free", 50);
+    HttpResponse<Buffer> r = chat(user, "hello", false).await(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("answer")).startsWith("Offline analyst");
+    assertThat(body.getLong("balance")).isEqualTo(50 - body.getLong("credits_charged"));
+  }
+
+  @Test
+  void notEnoughCreditsIs402BeforeAnyModelCall() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 3);
+    HttpResponse<Buffer> r = chat(user, "What's the signal for BTC?", true).await(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(402);
+    assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("payment_required");
+    assertThat(r.bodyAsJsonObject().getString("message")).contains("3 are available");
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credits_ledger where user_id = '" + user + "'")).isEqualTo(1);
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(3);
+  }
+
+  @Test
+  void badChatBodiesAre400() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 100);
+    for (Buffer body : List.of(Buffer.buffer("{not json"), Buffer.buffer("{}"), Buffer.buffer("{\"message\": 42}"), Buffer.buffer("{\"message\": \"" + "x".repeat(4001) + "\"}"))) {
+      HttpResponse<Buffer> r = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user)).sendBuffer(body).await(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(body.toString().substring(0, Math.min(20, body.length()))).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("bad_request");
+    }
+  }
+
+  @Test
+  void fiftyConcurrentChatsNeverOverdraw() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 0);
+    String message = "What's the signal for BTC?";
+    long worst = estimate(user, message);
+    long balance = 10 * worst + worst - 1; // covers 10 worst cases, not 11
+    Sql.exec(dbs.chat(), "insert into credits_ledger (user_id, delta, reason, request_id) values ('" + user + "', " + balance + ", 'test grant', 'grant-" + user + "')");
+
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(chat(user, message, true));
+    }
+    Future.join(calls).await(60, TimeUnit.SECONDS);
+
+    int started = 0;
+    int refused = 0;
+    long chargedTotal = 0;
+    for (Future<HttpResponse<Buffer>> f : calls) {
+      HttpResponse<Buffer> r = f.result();
+      if (r.statusCode() == 200) {
+        started++;
+        Sse.Event done = Sse.parse(r.bodyAsString()).getLast();
+        assertThat(done.name()).isEqualTo("done");
+        chargedTotal += done.data().getLong("credits_charged");
+      } else {
+        assertThat(r.statusCode()).isEqualTo(402);
+        refused++;
+      }
+    }
+    assertThat(started).isBetween(1, 10);
+    assertThat(started + refused).isEqualTo(50);
+    long after = Users.balance(dbs.chat(), user);
+    assertThat(after).isGreaterThanOrEqualTo(0).isEqualTo(balance - chargedTotal);
+    assertThat(Users.ledgerSum(dbs.chat(), user)).isEqualTo(after);
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credits_ledger where user_id = '" + user + "' and delta < 0")).isEqualTo(started);
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + user + "'")).isZero();
+  }
+}

@@ -1,6 +1,7 @@
 package ai.zmarty;
 
 import ai.zmarty.config.PgUrl;
+import ai.zmarty.config.Secrets;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.config.ZmartyConfig.Role;
 import ai.zmarty.db.Pools;
@@ -8,12 +9,16 @@ import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
+import ai.zmarty.sync.OutboxRelayVerticle;
+import ai.zmarty.sync.WatchersUpsertHook;
+import ai.zmarty.sync.WebhookTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +45,17 @@ public final class Wiring {
   public static Future<Wiring> deploy(Vertx vertx, ZmartyConfig config, PgUrl chatUrl, PgUrl tradingUrl) {
     Wiring w = new Wiring(vertx, Pools.create(vertx, chatUrl, config.database().poolSize(), "chat"), Pools.create(vertx, tradingUrl, config.database().poolSize(), "trading"));
     PgmqClient queues = new PgmqClient(w.trading);
+    Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }
     if (config.roles().contains(Role.API)) {
-      HttpVerticle http = new HttpVerticle(config.http(), new HealthChecks(vertx, w.chat, w.trading, queues, config.health()));
+      HttpVerticle http = new HttpVerticle(config.http(), new HealthChecks(vertx, w.chat, w.trading, queues, config.health()), new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret));
       all = all.compose(v -> w.deploy(http)).onSuccess(v -> w.http = http);
+    }
+    if (config.roles().contains(Role.OPS)) {
+      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))));
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());

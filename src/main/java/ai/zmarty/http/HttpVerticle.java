@@ -3,6 +3,7 @@ package ai.zmarty.http;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.sync.WatchersUpsertHook;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,11 +19,13 @@ public final class HttpVerticle extends VerticleBase {
 
   private final HttpConfig config;
   private final HealthChecks health;
+  private final WatchersUpsertHook watchersHook;
   private HttpServer server;
 
-  public HttpVerticle(HttpConfig config, HealthChecks health) {
+  public HttpVerticle(HttpConfig config, HealthChecks health, WatchersUpsertHook watchersHook) {
     this.config = config;
     this.health = health;
+    this.watchersHook = watchersHook;
   }
 
   @Override
@@ -30,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.get("/healthz").handler(this::healthz);
+    watchersHook.mount(router);
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     router.route().failureHandler(this::failure);
     return vertx

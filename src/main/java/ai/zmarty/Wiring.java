@@ -7,6 +7,7 @@ import ai.zmarty.config.ZmartyConfig.Role;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.sync.OutboxRelayVerticle;
@@ -55,7 +56,8 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(http)).onSuccess(v -> w.http = http);
     }
     if (config.roles().contains(Role.OPS)) {
-      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))));
+      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
+          .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler())));
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());

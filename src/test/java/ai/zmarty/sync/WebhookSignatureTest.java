@@ -26,6 +26,12 @@ class WebhookSignatureTest {
   }
 
   @Test
+  void signsTheVectorTheEdgeFunctionTestAlsoChecks() {
+    // supabase/functions/watchers-upsert/verify_test.ts asserts the same value with crypto.subtle.
+    assertThat(signer.sign("1767348000", BODY)).isEqualTo("0e7c01e7037e3afa7779669d5ebf98a0954d0eb6f60cae48828fbf3a5c686f43");
+  }
+
+  @Test
   void acceptsAValidSignature() {
     assertThat(signer.verify(TS, signer.sign(TS, BODY), BODY, NOW)).isEqualTo(Verdict.VALID);
   }

@@ -1,34 +1,39 @@
 package ai.zmarty;
 
 import ai.zmarty.config.PgUrl;
-import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.config.Secrets;
 import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.Role;
+import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.credit.CreditLedger;
 import ai.zmarty.credit.CreditVerticle;
 import ai.zmarty.credit.Pricing;
+import ai.zmarty.db.Pools;
 import ai.zmarty.http.Authenticator;
+import ai.zmarty.http.HttpVerticle;
+import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.ops.SchedulerVerticle;
+import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.router.ModelProvider;
 import ai.zmarty.router.ModelRouterVerticle;
 import ai.zmarty.router.OfflineAnalyst;
 import ai.zmarty.router.TokenCounter;
 import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.sync.OutboxRelayVerticle;
+import ai.zmarty.sync.WatchersUpsertHook;
+import ai.zmarty.sync.WebhookTarget;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
-import java.util.HashMap;
-import java.util.Map;
-import ai.zmarty.db.Pools;
-import ai.zmarty.http.HttpVerticle;
-import ai.zmarty.ops.HealthChecks;
-import ai.zmarty.queue.PgmqClient;
-import ai.zmarty.queue.PgmqPollerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,7 @@ public final class Wiring {
   public static Future<Wiring> deploy(Vertx vertx, ZmartyConfig config, PgUrl chatUrl, PgUrl tradingUrl) {
     Wiring w = new Wiring(vertx, Pools.create(vertx, chatUrl, config.database().poolSize(), "chat"), Pools.create(vertx, tradingUrl, config.database().poolSize(), "trading"));
     PgmqClient queues = new PgmqClient(w.trading);
+    Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
@@ -74,12 +80,17 @@ public final class Wiring {
               new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config)),
               watchlist,
               signals,
-              winRates);
+              winRates,
+              new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new ModelRouterVerticle(provider, watchlist, signals, winRates, tokens)))
               .compose(v -> w.deploy(http))
               .onSuccess(v -> w.http = http);
+    }
+    if (config.roles().contains(Role.OPS)) {
+      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
+          .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler())));
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());

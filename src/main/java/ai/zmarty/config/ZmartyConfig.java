@@ -22,7 +22,9 @@ public record ZmartyConfig(
     QueueConfig queue,
     HealthConfig health,
     LogConfig log,
-    ChatConfig chat) {
+    ChatConfig chat,
+    SyncConfig sync,
+    SchedulerConfig scheduler) {
 
   public enum Role {
     API,
@@ -86,8 +88,18 @@ public record ZmartyConfig(
 
   public record LogConfig(LogFormat format, String level) {}
 
+  /**
+   * The signed A→B sync. {@code webhookUrl} empty: this node's own receiver; {@code webhookSecret}
+   * empty: the one generated under the data directory ({@link Secrets#webhookSecret}).
+   */
+  public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax) {}
+
+  /** How often the cluster-wide schedules enqueue their jobs. */
+  public record SchedulerConfig(Duration ingestEvery, Duration winrateEvery) {}
+
   private static final Pattern QUEUE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,46}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]+");
+  private static final Pattern WEBHOOK_URL = Pattern.compile("https?://[^\\s/?#]+(/\\S*)?");
 
   public static ZmartyConfig fromEnvironment() {
     return from(RawConfig.fromSystemEnvironment());
@@ -137,7 +149,11 @@ public record ZmartyConfig(
         queue,
         health,
         log,
-        chatConfig(raw));
+        chatConfig(raw),
+        syncConfig(raw),
+        new SchedulerConfig(
+            raw.duration("SCHEDULER_INGEST_EVERY", Duration.ofSeconds(1), Duration.ofDays(1)),
+            raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7))));
   }
 
   private static final Pattern PRICE = Pattern.compile("(\\d+)/(\\d+)/(\\d+)");
@@ -162,6 +178,23 @@ public record ZmartyConfig(
         raw.duration("CREDIT_HOLD_TTL", Duration.ofSeconds(30), Duration.ofDays(1)),
         raw.integer("CHAT_MAX_MESSAGE_CHARS", 1, 100_000),
         raw.duration("OFFLINE_PACE", Duration.ofMillis(0), Duration.ofSeconds(1)));
+  }
+
+  private static SyncConfig syncConfig(RawConfig raw) {
+    Optional<String> url = raw.optional("WEBHOOK_URL");
+    if (url.isPresent() && !WEBHOOK_URL.matcher(url.get()).matches()) {
+      throw new ConfigException("WEBHOOK_URL", "must be an http:// or https:// URL, got '" + url.get() + "'");
+    }
+    Optional<String> secret = raw.optional("WEBHOOK_SECRET");
+    if (secret.isPresent() && secret.get().length() < 32) {
+      throw new ConfigException("WEBHOOK_SECRET", "must be at least 32 characters, got " + secret.get().length());
+    }
+    return new SyncConfig(
+        url,
+        secret,
+        raw.duration("WEBHOOK_TOLERANCE", Duration.ofSeconds(1), Duration.ofDays(1)),
+        raw.duration("SYNC_POLL", Duration.ofMillis(50), Duration.ofMinutes(5)),
+        raw.duration("SYNC_BACKOFF_MAX", Duration.ofSeconds(1), Duration.ofDays(1)));
   }
 
   private static QueueConfig queueConfig(RawConfig raw) {

@@ -13,6 +13,13 @@ public final class Pools {
   private Pools() {}
 
   public static Pool create(Vertx vertx, PgUrl url, int size, String name) {
+    PgConnectOptions connect = connectOptions(url, name);
+    PoolOptions pool = new PoolOptions().setMaxSize(size).setName("zmarty-" + name + "-" + System.identityHashCode(vertx)).setShared(false).setMaxWaitQueueSize(1000);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /** How to reach {@code url}, for a pool or a single connection (e.g. a LISTEN subscriber). */
+  public static PgConnectOptions connectOptions(PgUrl url, String name) {
     PgConnectOptions connect =
         new PgConnectOptions()
             .setHost(url.host())
@@ -28,7 +35,6 @@ public final class Pools {
     if (url.requiresSsl()) {
       connect.getSslOptions().setTrustAll(true);
     }
-    PoolOptions pool = new PoolOptions().setMaxSize(size).setName("zmarty-" + name + "-" + System.identityHashCode(vertx)).setShared(false).setMaxWaitQueueSize(1000);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    return connect;
   }
 }

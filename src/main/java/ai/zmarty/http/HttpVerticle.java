@@ -5,6 +5,7 @@ import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
@@ -27,9 +28,18 @@ public final class HttpVerticle extends VerticleBase {
   private final Watchlist watchlist;
   private final SignalQueries signals;
   private final WinRateQueries winRates;
+  private final WatchersUpsertHook watchersHook;
   private HttpServer server;
 
-  public HttpVerticle(HttpConfig config, ChatConfig chat, HealthChecks health, Authenticator auth, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates) {
+  public HttpVerticle(
+      HttpConfig config,
+      ChatConfig chat,
+      HealthChecks health,
+      Authenticator auth,
+      Watchlist watchlist,
+      SignalQueries signals,
+      WinRateQueries winRates,
+      WatchersUpsertHook watchersHook) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -37,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
     this.watchlist = watchlist;
     this.signals = signals;
     this.winRates = winRates;
+    this.watchersHook = watchersHook;
   }
 
   @Override
@@ -44,6 +55,8 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.get("/healthz").handler(this::healthz);
+    // Signed by HMAC, not by a user token.
+    watchersHook.mount(router);
 
     // Every route below needs a valid user token.
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*"}) {

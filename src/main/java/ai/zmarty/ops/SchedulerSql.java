@@ -1,0 +1,28 @@
+package ai.zmarty.ops;
+
+/** The scheduler's statements against database B. */
+final class SchedulerSql {
+  private SchedulerSql() {}
+
+  static final String HAS_PG_CRON = "select exists (select 1 from pg_extension where extname = 'pg_cron') as present";
+
+  /** Scheduling the same name again replaces the job, so every ops node may run this at start. */
+  static final String CRON_SCHEDULE = "select cron.schedule($1::text, $2::text, $3::text) as jobid";
+
+  /** Takes the slot: a row comes back only for the one node whose insert made it. */
+  static final String CLAIM_SLOT = "insert into public.scheduler_runs (job, slot) values ($1, $2) on conflict do nothing returning slot";
+
+  static final String RECORD_MESSAGES = "update public.scheduler_runs set messages = $3 where job = $1 and slot = $2";
+
+  static final String PRUNE_RUNS = "delete from public.scheduler_runs where job = $1 and fired_at < now() - interval '30 days'";
+
+  /**
+   * One ingest message per distinct active pair, set-based; also pg_cron's command, so both ways of
+   * scheduling enqueue the same thing.
+   */
+  static final String ENQUEUE_INGEST =
+      "select pgmq.send('ingest_indicators'::text, jsonb_build_object('symbol', w.symbol, 'timeframe', w.timeframe), 0) as msg_id"
+          + " from (select distinct symbol, timeframe from public.watchers where active) w";
+
+  static final String ENQUEUE_WINRATE = "select pgmq.send('compute_winrate'::text, '{}'::jsonb, 0) as msg_id";
+}

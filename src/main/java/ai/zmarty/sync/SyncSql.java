@@ -1,0 +1,67 @@
+package ai.zmarty.sync;
+
+/** The statements of the A→B sync: the outbox in A (relay) and the receipts and watchers in B (hook). */
+final class SyncSql {
+  private SyncSql() {}
+
+  /** The channel the outbox trigger notifies with the new row's id. */
+  static final String CHANNEL = "sync_outbox";
+
+  // --- A: the outbox ---------------------------------------------------------------------------
+
+  /**
+   * Claims up to $1 due rows for $2 seconds by pushing their next attempt forward, in one statement:
+   * another node's claim skips them (SKIP LOCKED while this runs, not due once committed), and a
+   * node that dies mid-send leaves them to be tried again when the claim lapses. A row waits while
+   * an older change to the same source row is undelivered, so each row's changes arrive in order.
+   */
+  static final String CLAIM_DUE =
+      """
+      with due as (
+        select o.id
+        from public.sync_outbox o
+        where o.delivered_at is null
+          and o.next_attempt_at <= now()
+          and not exists (
+            select 1 from public.sync_outbox e
+            where e.delivered_at is null and e.row_key = o.row_key and e.id < o.id)
+        order by o.id
+        limit $1
+        for update of o skip locked
+      )
+      update public.sync_outbox o
+      set next_attempt_at = now() + make_interval(secs => $2::double precision)
+      from due
+      where o.id = due.id
+      returning o.id, o.event_id, o.payload::text as body, o.attempts
+      """;
+
+  static final String MARK_DELIVERED =
+      "update public.sync_outbox set delivered_at = now(), attempts = attempts + 1, last_error = null where id = $1";
+
+  static final String MARK_FAILED =
+      """
+      update public.sync_outbox
+      set attempts = attempts + 1, last_error = left($2, 2000), next_attempt_at = now() + make_interval(secs => $3::double precision)
+      where id = $1 and delivered_at is null
+      """;
+
+  // --- B: receipts and watchers ----------------------------------------------------------------
+
+  /** Returns the id when this delivery is new; no row when it was applied before. */
+  static final String RECORD_DELIVERY = "insert into public.sync_deliveries (event_id) values ($1) on conflict do nothing returning event_id";
+
+  /** Serialises changes to one pair, so two users adding it at once enqueue one ingest, not two. */
+  static final String LOCK_PAIR = "select pg_advisory_xact_lock(hashtextextended('watchers:' || $1::text || ' ' || $2::text, 0))";
+
+  static final String PAIR_ACTIVE = "select exists (select 1 from public.watchers where symbol = $1 and timeframe = $2 and active) as active";
+
+  static final String ACTIVATE =
+      """
+      insert into public.watchers (user_id, symbol, timeframe, active) values ($1, $2, $3, true)
+      on conflict (user_id, symbol, timeframe) do update set active = true, updated_at = now() where not public.watchers.active
+      """;
+
+  static final String DEACTIVATE =
+      "update public.watchers set active = false, updated_at = now() where user_id = $1 and symbol = $2 and timeframe = $3 and active";
+}

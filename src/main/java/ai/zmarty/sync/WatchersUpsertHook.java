@@ -1,0 +1,165 @@
+package ai.zmarty.sync;
+
+import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.config.ZmartyConfig.SyncConfig;
+import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.sync.WatcherChange.InvalidPayload;
+import ai.zmarty.sync.WatcherChange.Watch;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of the A→B sync, {@code POST /hooks/watchers-upsert}: checks the signature over
+ * the raw body, then applies the change to B's watchers exactly once (the event id is recorded in
+ * the same transaction) and enqueues {@code ingest_indicators} for a pair nobody watched before.
+ */
+public final class WatchersUpsertHook {
+  private static final Logger log = LoggerFactory.getLogger(WatchersUpsertHook.class);
+
+  public static final String PATH = "/hooks/watchers-upsert";
+  public static final String INGEST_QUEUE = "ingest_indicators";
+
+  /** The HTTP answer: a status and its JSON body. */
+  public record Response(int status, JsonObject body) {
+    static Response error(ErrorCode code, String message) {
+      return new Response(code.httpStatus(), new JsonObject().put("error", code.wire()).put("message", message));
+    }
+  }
+
+  private final Pool trading;
+  private final PgmqClient queues;
+  private final Supplier<String> secret;
+  private final Duration tolerance;
+  private volatile WebhookSignature signature;
+
+  public WatchersUpsertHook(Pool trading, PgmqClient queues, SyncConfig config, Supplier<String> secret) {
+    this.trading = trading;
+    this.queues = queues;
+    this.secret = secret;
+    this.tolerance = config.tolerance();
+  }
+
+  /** Adds the route; the router must already collect bodies (BodyHandler). */
+  public void mount(Router router) {
+    router
+        .post(PATH)
+        .handler(
+            rc ->
+                handle(rc.body().buffer(), rc.request().headers())
+                    .onSuccess(r -> rc.response().setStatusCode(r.status()).putHeader("content-type", "application/json").end(r.body().encode()))
+                    .onFailure(rc::fail));
+  }
+
+  /** Verifies and applies one delivery; a failed future means B could not be written (retry later). */
+  public Future<Response> handle(Buffer rawBody, MultiMap headers) {
+    byte[] bytes = rawBody == null ? new byte[0] : rawBody.getBytes();
+    WebhookSignature.Verdict verdict = signature().verify(headers.get(WebhookSignature.TIMESTAMP_HEADER), headers.get(WebhookSignature.SIGNATURE_HEADER), bytes, Instant.now());
+    if (!verdict.valid()) {
+      log.warn("sync hook refused endpoint={} webhook_id={} reason={}", PATH, headers.get(WebhookSignature.ID_HEADER), verdict);
+      return Future.succeededFuture(Response.error(ErrorCode.UNAUTHORIZED, verdict.message()));
+    }
+    JsonObject payload;
+    try {
+      payload = new JsonObject(Buffer.buffer(bytes));
+    } catch (DecodeException | ClassCastException | NullPointerException e) {
+      return Future.succeededFuture(Response.error(ErrorCode.BAD_REQUEST, "body is not a JSON object"));
+    }
+    WatcherChange change;
+    try {
+      change = WatcherChange.fromPayload(payload);
+    } catch (InvalidPayload e) {
+      return Future.succeededFuture(Response.error(ErrorCode.BAD_REQUEST, e.getMessage()));
+    }
+    String idHeader = headers.get(WebhookSignature.ID_HEADER);
+    if (idHeader != null && !idHeader.equalsIgnoreCase(change.eventId().toString())) {
+      return Future.succeededFuture(Response.error(ErrorCode.BAD_REQUEST, WebhookSignature.ID_HEADER + " does not match the body's event_id"));
+    }
+    return trading.withTransaction(conn -> apply(conn, change)).onSuccess(r -> log.info("sync hook event_id={} type={} outcome={}", change.eventId(), change.type(), r.body().encode()));
+  }
+
+  private Future<Response> apply(SqlConnection conn, WatcherChange change) {
+    return conn.preparedQuery(SyncSql.RECORD_DELIVERY)
+        .execute(Tuple.of(change.eventId()))
+        .compose(
+            recorded -> {
+              if (recorded.size() == 0) {
+                return Future.succeededFuture(new Response(200, new JsonObject().put("status", "duplicate").put("event_id", change.eventId().toString())));
+              }
+              JsonObject outcome = new JsonObject().put("status", "applied").put("event_id", change.eventId().toString()).put("type", change.type());
+              return lockPairs(conn, change)
+                  .compose(v -> change.deactivate().map(w -> deactivate(conn, w, outcome)).orElse(Future.succeededFuture()))
+                  .compose(v -> change.activate().map(w -> activate(conn, w, outcome)).orElse(Future.succeededFuture()))
+                  .map(v -> new Response(200, outcome));
+            });
+  }
+
+  /** Takes the pairs' locks in one fixed order, so two deliveries touching the same pairs cannot deadlock. */
+  private static Future<Void> lockPairs(SqlConnection conn, WatcherChange change) {
+    List<Watch> pairs = new ArrayList<>();
+    change.deactivate().ifPresent(pairs::add);
+    change.activate().ifPresent(pairs::add);
+    pairs.sort(Comparator.comparing(Watch::symbol).thenComparing(Watch::timeframe));
+    Future<Void> chain = Future.succeededFuture();
+    for (Watch w : pairs) {
+      chain = chain.compose(v -> conn.preparedQuery(SyncSql.LOCK_PAIR).execute(Tuple.of(w.symbol(), w.timeframe())).mapEmpty());
+    }
+    return chain;
+  }
+
+  private static Future<Void> deactivate(SqlConnection conn, Watch w, JsonObject outcome) {
+    return conn.preparedQuery(SyncSql.DEACTIVATE)
+        .execute(Tuple.of(w.userId(), w.symbol(), w.timeframe()))
+        .map(
+            rows -> {
+              outcome.put("deactivated", rows.rowCount() > 0 ? w.pair() : null);
+              return null;
+            });
+  }
+
+  private Future<Void> activate(SqlConnection conn, Watch w, JsonObject outcome) {
+    return conn.preparedQuery(SyncSql.PAIR_ACTIVE)
+        .execute(Tuple.of(w.symbol(), w.timeframe()))
+        .compose(
+            before -> {
+              boolean watchedBefore = before.iterator().next().getBoolean("active");
+              return conn.preparedQuery(SyncSql.ACTIVATE)
+                  .execute(Tuple.of(w.userId(), w.symbol(), w.timeframe()))
+                  .compose(
+                      upserted -> {
+                        outcome.put("activated", upserted.rowCount() > 0 ? w.pair() : null);
+                        if (watchedBefore) {
+                          return Future.succeededFuture();
+                        }
+                        // A pair nobody watched: ingest now rather than at the next scheduled run.
+                        return queues.send(conn, INGEST_QUEUE, w.pair(), Duration.ZERO).map(id -> {
+                          outcome.put("ingest_msg_id", id);
+                          return null;
+                        });
+                      });
+            });
+  }
+
+  private WebhookSignature signature() {
+    WebhookSignature s = signature;
+    if (s == null) {
+      s = new WebhookSignature(secret.get(), tolerance);
+      signature = s;
+    }
+    return s;
+  }
+}

@@ -18,7 +18,8 @@ public record ZmartyConfig(
     Set<Role> roles,
     QueueConfig queue,
     HealthConfig health,
-    LogConfig log) {
+    LogConfig log,
+    MarketConfig market) {
 
   public enum Role {
     API,
@@ -127,7 +128,8 @@ public record ZmartyConfig(
         Role.parse("ROLES", raw.list("ROLES")),
         queue,
         health,
-        log);
+        log,
+        MarketConfig.from(raw));
   }
 
   private static QueueConfig queueConfig(RawConfig raw) {

@@ -5,12 +5,18 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.config.ZmartyConfig.Role;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.HttpVerticle;
+import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.market.MarketDataProvider;
+import ai.zmarty.market.MarketProviders;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
+import ai.zmarty.signal.SignalVerticle;
+import ai.zmarty.winrate.WinRateVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +48,11 @@ public final class Wiring {
     PgmqClient queues = new PgmqClient(w.trading);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
+      MarketDataProvider market = MarketProviders.create(config.market(), Clock.systemUTC());
+      // the job consumers first, so the poller's first messages find them
+      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, Clock.systemUTC())))
+          .compose(v -> w.deploy(new SignalVerticle(w.trading)))
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, Clock.systemUTC())));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }
     if (config.roles().contains(Role.API)) {

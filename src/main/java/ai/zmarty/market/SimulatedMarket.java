@@ -1,6 +1,8 @@
 package ai.zmarty.market;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +21,8 @@ import java.util.Map;
  * timeframe, i), so walking from the anchor always gives the same path, whichever window is asked
  * for. Every {@value #REGIME_BARS} bars a hash picks the next regime: trending up, trending down
  * (a drift of ±0.3 σ per bar) or ranging (no drift, pulled back to the level the range opened
- * at). A weak pull towards the base price keeps decades of walking in a plausible band. To avoid
+ * at). A pull towards the base price (σ per bar per unit of log distance, so a trend that never
+ * ends levels off about 30 % away) keeps years of walking in a plausible band. To avoid
  * walking from the anchor on every call, the log price at every {@value #CHECKPOINT_BARS}th bar
  * is kept per series (a bounded map); the walk itself uses only additions and multiplications, so
  * the doubles are the same on every JVM, and {@link StrictMath} turns them into prices.
@@ -38,7 +41,7 @@ public final class SimulatedMarket implements MarketDataProvider {
   private static final int MAX_SERIES = 512;
   private static final double TREND_DRIFT = 0.3; // in per-bar σ
   private static final double RANGE_PULL = 0.15; // share of the distance to the range's level per bar
-  private static final double BASE_PULL = 0.005; // share of the distance to the base price per bar
+  private static final double BASE_PULL = 1.0; // in per-bar σ per unit of log distance to the base price
   private static final double WICK = 0.4; // in per-bar σ
   private static final long SALT_SHOCK = 0x5A17L;
   private static final long SALT_REGIME = 0x4E61L;
@@ -68,10 +71,25 @@ public final class SimulatedMarket implements MarketDataProvider {
     this.clock = clock;
   }
 
+  /**
+   * On a Vert.x context the bars are computed on a worker thread: a series asked for the first
+   * time walks from the anchor (for 1m bars, hundreds of thousands of steps) and must not hold an
+   * event loop. Elsewhere they are computed in the caller's thread.
+   */
   @Override
   public Future<List<Candle>> candles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive) {
+    Timeframe tf;
     try {
-      return Future.succeededFuture(bars(symbol, Timeframe.parse(timeframe), fromInclusive, toExclusive));
+      tf = Timeframe.parse(timeframe);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Context context = Vertx.currentContext();
+    if (context != null) {
+      return context.executeBlocking(() -> bars(symbol, tf, fromInclusive, toExclusive), false);
+    }
+    try {
+      return Future.succeededFuture(bars(symbol, tf, fromInclusive, toExclusive));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -230,7 +248,7 @@ public final class SimulatedMarket implements MarketDataProvider {
               case RANGE -> -RANGE_PULL * (log - rangeLevel);
             };
         double shock = sigma * gaussian(hash(symbolHash, tf, i, SALT_SHOCK));
-        double next = log + drift - BASE_PULL * (log - logBase) + shock;
+        double next = log + drift - BASE_PULL * sigma * (log - logBase) + shock;
         if (out != null && i >= emitFrom && i < emitTo) {
           out.add(candle(i, log, next));
         }

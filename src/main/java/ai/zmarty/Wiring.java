@@ -48,11 +48,12 @@ public final class Wiring {
     PgmqClient queues = new PgmqClient(w.trading);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
-      MarketDataProvider market = MarketProviders.create(config.market(), Clock.systemUTC());
+      Clock clock = Clock.systemUTC();
+      MarketDataProvider market = MarketProviders.create(config.market(), clock);
       // the job consumers first, so the poller's first messages find them
-      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, Clock.systemUTC())))
+      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading)))
-          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, Clock.systemUTC())));
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }
     if (config.roles().contains(Role.API)) {

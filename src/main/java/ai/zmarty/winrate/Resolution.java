@@ -3,6 +3,7 @@ package ai.zmarty.winrate;
 import ai.zmarty.market.Candle;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,6 +43,29 @@ public final class Resolution {
 
   /** The outcome, the price it was decided at, why, and the close time of the bar that decided it. */
   public record Resolved(Outcome outcome, double exitPrice, ExitReason reason, Instant decidedAt) {}
+
+  /** The open signals of one pair that can be settled now, and the bars {@code [from, to)} that settle them. */
+  public record Batch(List<OpenSignal> due, Instant from, Instant to) {}
+
+  /**
+   * Picks the signals of one pair whose horizon has closed by {@code now}, oldest first, as many
+   * as fit in a window of {@code maxBars} bars starting right after the first one's signal bar;
+   * empty when none is due. The others wait for a later job.
+   */
+  public static Optional<Batch> plan(List<OpenSignal> open, Duration barLength, Instant now, int maxBars) {
+    List<OpenSignal> due = open.stream().filter(s -> !s.horizonEnd(barLength).isAfter(now)).sorted(Comparator.comparing(OpenSignal::barTime)).toList();
+    if (due.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant from = due.get(0).barTime().plus(barLength);
+    Instant cap = from.plus(barLength.multipliedBy(maxBars));
+    List<OpenSignal> fitting = due.stream().filter(s -> !s.horizonEnd(barLength).isAfter(cap)).toList();
+    if (fitting.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant to = fitting.stream().map(s -> s.horizonEnd(barLength)).max(Instant::compareTo).orElseThrow();
+    return Optional.of(new Batch(fitting, from, to));
+  }
 
   /** Resolves {@code signal} on {@code candles}, a run of bars that may start before or after its signal bar. */
   public static Optional<Resolved> resolve(OpenSignal signal, List<Candle> candles, Duration barLength) {

@@ -2,11 +2,11 @@ package ai.zmarty.winrate;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
-import ai.zmarty.market.Candle;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.Pair;
 import ai.zmarty.market.Timeframe;
 import ai.zmarty.queue.Job;
+import ai.zmarty.winrate.Resolution.Batch;
 import ai.zmarty.winrate.Resolution.OpenSignal;
 import ai.zmarty.winrate.Resolution.Resolved;
 import ai.zmarty.winrate.Resolution.Side;
@@ -20,7 +20,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,33 +133,22 @@ public final class WinRateVerticle extends VerticleBase {
       log.warn("skipping signals of {} {}: {}", key.symbol(), key.timeframe(), e.getMessage());
       return Future.succeededFuture(new Outcomes(List.of(), List.of()));
     }
-    Instant now = clock.instant();
-    List<OpenSignal> due = new ArrayList<>();
-    for (Row r : rows) {
-      OpenSignal s = openSignal(r);
-      if (!s.horizonEnd(tf.duration()).isAfter(now)) {
-        due.add(s);
-      }
-    }
-    if (due.isEmpty()) {
+    Optional<Batch> batch = Resolution.plan(rows.stream().map(WinRateVerticle::openSignal).toList(), tf.duration(), clock.instant(), MAX_BARS);
+    if (batch.isEmpty()) {
       return Future.succeededFuture(new Outcomes(List.of(), List.of()));
     }
-    Instant from = tf.closeOf(due.get(0).barTime());
-    Instant cap = from.plus(tf.duration().multipliedBy(MAX_BARS));
-    Instant to = due.stream().map(s -> s.horizonEnd(tf.duration())).filter(end -> !end.isAfter(cap)).max(Instant::compareTo).orElse(from);
-    return market.candles(key.symbol(), tf.label(), from, to).map(candles -> resolveAll(due, candles, tf));
-  }
-
-  private static Outcomes resolveAll(List<OpenSignal> due, List<Candle> candles, Timeframe tf) {
-    List<Long> ids = new ArrayList<>();
-    List<Resolved> resolved = new ArrayList<>();
-    for (OpenSignal s : due) {
-      Resolution.resolve(s, candles, tf.duration()).ifPresent(r -> {
-        ids.add(s.id());
-        resolved.add(r);
-      });
-    }
-    return new Outcomes(ids, resolved);
+    Batch b = batch.get();
+    return market.candles(key.symbol(), tf.label(), b.from(), b.to()).map(candles -> {
+      List<Long> ids = new ArrayList<>();
+      List<Resolved> resolved = new ArrayList<>();
+      for (OpenSignal s : b.due()) {
+        Resolution.resolve(s, candles, tf.duration()).ifPresent(r -> {
+          ids.add(s.id());
+          resolved.add(r);
+        });
+      }
+      return new Outcomes(ids, resolved);
+    });
   }
 
   private static OpenSignal openSignal(Row r) {
@@ -172,7 +161,7 @@ public final class WinRateVerticle extends VerticleBase {
     int n = ids.size();
     Long[] idArray = ids.toArray(Long[]::new);
     String[] outcomes = new String[n];
-    java.time.OffsetDateTime[] at = new java.time.OffsetDateTime[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
     Double[] prices = new Double[n];
     String[] reasons = new String[n];
     for (int i = 0; i < n; i++) {

@@ -109,4 +109,19 @@ class ResolutionTest {
     // a hole right after the signal bar: the path is unknown
     assertThat(Resolution.resolve(signal, bars.subList(2, 3), H)).isEmpty();
   }
+
+  @Test
+  void onlySignalsWhoseHorizonHasClosedAreDueAndTheWindowCoversThem() {
+    Instant now = SIGNAL_BAR.plus(H.multipliedBy(20));
+    OpenSignal old = new OpenSignal(1, SIGNAL_BAR, Side.LONG, 100, 97.0, 103, 12); // horizon closes at +13 h
+    OpenSignal later = new OpenSignal(2, SIGNAL_BAR.plus(H.multipliedBy(7)), Side.SHORT, 100, 103.0, 97, 12); // +20 h: just due
+    OpenSignal fresh = new OpenSignal(3, SIGNAL_BAR.plus(H.multipliedBy(8)), Side.LONG, 100, 97.0, 103, 12); // +21 h: not yet
+    Resolution.Batch batch = Resolution.plan(List.of(fresh, later, old), H, now, 1000).orElseThrow();
+    assertThat(batch.due()).containsExactly(old, later);
+    assertThat(batch.from()).isEqualTo(SIGNAL_BAR.plus(H));
+    assertThat(batch.to()).isEqualTo(now);
+    assertThat(Resolution.plan(List.of(fresh), H, now, 1000)).isEmpty();
+    // a window capped at 15 bars only takes the signals it settles
+    assertThat(Resolution.plan(List.of(old, later), H, now, 15).orElseThrow().due()).containsExactly(old);
+  }
 }

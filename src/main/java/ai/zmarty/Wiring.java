@@ -11,6 +11,9 @@ import ai.zmarty.credit.Pricing;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
+import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.market.MarketDataProvider;
+import ai.zmarty.market.MarketProviders;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.queue.PgmqClient;
@@ -25,9 +28,12 @@ import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
+import ai.zmarty.signal.SignalVerticle;
+import ai.zmarty.winrate.WinRateVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +69,12 @@ public final class Wiring {
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
+      Clock clock = Clock.systemUTC();
+      MarketDataProvider market = MarketProviders.create(config.market(), clock);
+      // the job consumers first, so the poller's first messages find them
+      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock)))
+          .compose(v -> w.deploy(new SignalVerticle(w.trading)))
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }
     if (config.roles().contains(Role.API)) {

@@ -32,6 +32,24 @@ public final class Addresses {
     return "model.stream." + requestId;
   }
 
+  /** pgmq queue names of the worker pipeline; the poller hands their messages to {@code jobs.<queue>}. */
+  public static final String QUEUE_INGEST_INDICATORS = "ingest_indicators";
+
+  public static final String QUEUE_COMPUTE_SIGNALS = "compute_signals";
+  public static final String QUEUE_COMPUTE_WINRATE = "compute_winrate";
+
+  /** Candles → indicators and risk metrics of one pair; body: a queue Job, payload {@code {symbol, timeframe}}. */
+  public static final String JOB_INGEST_INDICATORS = JOBS_PREFIX + QUEUE_INGEST_INDICATORS;
+
+  /** Indicators → signals of one pair; body: a queue Job, payload {@code {symbol, timeframe}}. */
+  public static final String JOB_COMPUTE_SIGNALS = JOBS_PREFIX + QUEUE_COMPUTE_SIGNALS;
+
+  /** Resolves signal outcomes and rolls up win rates; body: a queue Job, payload {@code {}} or {@code {symbol, timeframe}}. */
+  public static final String JOB_COMPUTE_WINRATE = JOBS_PREFIX + QUEUE_COMPUTE_WINRATE;
+
+  /** Published once per new signal; body: the signal as JSON. */
+  public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
+
   public static String job(String queue) {
     return JOBS_PREFIX + queue;
   }

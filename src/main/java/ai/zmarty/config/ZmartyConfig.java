@@ -24,7 +24,8 @@ public record ZmartyConfig(
     LogConfig log,
     ChatConfig chat,
     SyncConfig sync,
-    SchedulerConfig scheduler) {
+    SchedulerConfig scheduler,
+    MarketConfig market) {
 
   public enum Role {
     API,
@@ -153,7 +154,8 @@ public record ZmartyConfig(
         syncConfig(raw),
         new SchedulerConfig(
             raw.duration("SCHEDULER_INGEST_EVERY", Duration.ofSeconds(1), Duration.ofDays(1)),
-            raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7))));
+            raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7))),
+        MarketConfig.from(raw));
   }
 
   private static final Pattern PRICE = Pattern.compile("(\\d+)/(\\d+)/(\\d+)");

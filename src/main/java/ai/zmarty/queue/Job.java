@@ -16,6 +16,18 @@ public record Job(String queue, long msgId, int readCount, String enqueuedAt, Js
     return new JsonObject().put("queue", queue).put("msg_id", msgId).put("read_ct", readCount).put("enqueued_at", enqueuedAt).put("payload", payload);
   }
 
+  /**
+   * The payload of a job body, for consumers that need nothing else from it.
+   *
+   * @throws IllegalArgumentException when the body is not a job with an object payload
+   */
+  public static JsonObject payloadOf(Object body) {
+    if (body instanceof JsonObject json && json.getValue("payload") instanceof JsonObject payload) {
+      return payload;
+    }
+    throw new IllegalArgumentException("body must be a queue job {queue, msg_id, read_ct, enqueued_at, payload: {…}}");
+  }
+
   public static Job fromJson(JsonObject json) {
     return new Job(json.getString("queue"), json.getLong("msg_id"), json.getInteger("read_ct"), json.getString("enqueued_at"), json.getJsonObject("payload", new JsonObject()));
   }

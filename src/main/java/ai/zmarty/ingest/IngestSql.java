@@ -1,0 +1,27 @@
+package ai.zmarty.ingest;
+
+/** The statements of the ingest package; a batch of bars travels as parallel arrays through unnest. */
+final class IngestSql {
+  private IngestSql() {}
+
+  static final String LAST_STORED = "select max(bar_time) as last from public.indicators where symbol = $1 and timeframe = $2";
+
+  static final String UPSERT_INDICATORS =
+      """
+      insert into public.indicators (symbol, timeframe, bar_time, close, values, warm, computed_at)
+      select $1, $2, b.bar_time, b.close::numeric, b.vals::jsonb, b.warm, now()
+      from unnest($3::timestamptz[], $4::float8[], $5::text[], $6::boolean[]) as b(bar_time, close, vals, warm)
+      on conflict (symbol, timeframe, bar_time) do update
+        set close = excluded.close, values = excluded.values, warm = excluded.warm, computed_at = excluded.computed_at
+      """;
+
+  static final String UPSERT_RISK =
+      """
+      insert into public.risk_metric (symbol, timeframe, bar_time, volatility, atr_pct, drawdown, risk_score, computed_at)
+      select $1, $2, r.bar_time, r.volatility::numeric, r.atr_pct::numeric, r.drawdown::numeric, r.risk_score::numeric, now()
+      from unnest($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[]) as r(bar_time, volatility, atr_pct, drawdown, risk_score)
+      on conflict (symbol, timeframe, bar_time) do update
+        set volatility = excluded.volatility, atr_pct = excluded.atr_pct, drawdown = excluded.drawdown,
+            risk_score = excluded.risk_score, computed_at = excluded.computed_at
+      """;
+}

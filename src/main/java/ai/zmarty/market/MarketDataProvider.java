@@ -1,0 +1,22 @@
+package ai.zmarty.market;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where candles come from: the market package's one public entry. Implementations: the seeded
+ * {@link SimulatedMarket}; exchange adapters (Hyperliquid, Binance) come later behind the same
+ * interface.
+ */
+public interface MarketDataProvider {
+
+  /**
+   * The closed bars of {@code symbol} whose open time is in {@code [fromInclusive, toExclusive)},
+   * oldest first. A bar is closed when its close time is at or before now; bars that are still
+   * forming are never returned, so callers cannot see the future.
+   *
+   * @param timeframe a {@link Timeframe} label such as {@code 1h}
+   */
+  Future<List<Candle>> candles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive);
+}

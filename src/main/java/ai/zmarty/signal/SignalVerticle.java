@@ -1,0 +1,142 @@
+package ai.zmarty.signal;
+
+import ai.zmarty.bus.Addresses;
+import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.ingest.IndicatorValues;
+import ai.zmarty.market.Pair;
+import ai.zmarty.queue.Job;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes {@code jobs.compute_signals}: runs {@link Strategy} over a pair's stored indicator bars
+ * that have no signal yet (the newest {@value #MAX_BARS}), inserts the signals in one statement
+ * that skips bars already signalled, and publishes {@code events.signal.created} for each row it
+ * actually inserted, so a redelivered job neither duplicates rows nor repeats events.
+ *
+ * <p>Request: a queue job whose payload is {@code {"symbol","timeframe"}}. Reply: {@code
+ * {"symbol","timeframe","considered","created","long","short","flat"}} (the direction counts are
+ * of the created signals). Failures: {@code BAD_REQUEST} for a bad payload, {@code INTERNAL} otherwise.
+ */
+public final class SignalVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SignalVerticle.class);
+  static final int MAX_BARS = 120;
+
+  private final Pool pool;
+  private MessageConsumer<Object> consumer;
+
+  public SignalVerticle(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_SIGNALS, this::handle);
+    return consumer.completion();
+  }
+
+  private void handle(Message<Object> msg) {
+    long started = System.nanoTime();
+    Pair pair;
+    try {
+      pair = Pair.fromJson(Job.payloadOf(msg.body()));
+    } catch (IllegalArgumentException e) {
+      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
+      return;
+    }
+    compute(pair)
+        .onSuccess(
+            reply -> {
+              log.info("signals computed queue={} symbol={} timeframe={} created={} job_ms={}", Addresses.QUEUE_COMPUTE_SIGNALS, pair.symbol(), pair.timeframe(), reply.getInteger("created"), (System.nanoTime() - started) / 1_000_000);
+              msg.reply(reply);
+            })
+        .onFailure(
+            err -> {
+              log.warn("signals failed queue={} symbol={} timeframe={}: {}", Addresses.QUEUE_COMPUTE_SIGNALS, pair.symbol(), pair.timeframe(), err.toString());
+              msg.fail(ErrorCode.INTERNAL.failureCode(), "signals for " + pair + " failed: " + err.getMessage());
+            });
+  }
+
+  private Future<JsonObject> compute(Pair pair) {
+    return pool.preparedQuery(SignalSql.BARS_WITHOUT_SIGNAL)
+        .execute(Tuple.of(pair.symbol(), pair.timeframe().label(), MAX_BARS))
+        .compose(
+            bars -> {
+              if (bars.size() == 0) {
+                return Future.succeededFuture(reply(pair, 0, List.of()));
+              }
+              return insert(pair, bars).map(created -> {
+                created.forEach(s -> vertx.eventBus().publish(Addresses.EVENTS_SIGNAL_CREATED, s.toJson()));
+                return reply(pair, bars.size(), created);
+              });
+            });
+  }
+
+  private Future<List<Signal>> insert(Pair pair, RowSet<Row> bars) {
+    int n = bars.size();
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    String[] directions = new String[n];
+    Double[] scores = new Double[n];
+    Double[] entries = new Double[n];
+    Double[] stops = new Double[n];
+    String[] targets = new String[n];
+    String[] reasons = new String[n];
+    Integer[] horizons = new Integer[n];
+    int i = 0;
+    for (Row bar : bars) {
+      Decision d = Strategy.decide(bar.getDouble("close"), IndicatorValues.fromJson((JsonObject) bar.getValue("values")), bar.getBoolean("warm"));
+      times[i] = bar.getOffsetDateTime("bar_time");
+      directions[i] = d.direction().wire();
+      scores[i] = d.score();
+      entries[i] = d.entry();
+      stops[i] = d.stop();
+      targets[i] = Signal.targetsJson(d.targets()).encode();
+      reasons[i] = Signal.reasonsJson(d.reasons()).encode();
+      horizons[i] = d.horizonBars();
+      i++;
+    }
+    Tuple args =
+        Tuple.tuple()
+            .addValue(pair.symbol())
+            .addValue(pair.timeframe().label())
+            .addValue(Strategy.NAME)
+            .addValue(times)
+            .addValue(directions)
+            .addValue(scores)
+            .addValue(entries)
+            .addValue(stops)
+            .addValue(targets)
+            .addValue(reasons)
+            .addValue(horizons);
+    return pool.preparedQuery(SignalSql.INSERT_NEW).execute(args).map(rows -> {
+      List<Signal> created = new ArrayList<>(rows.size());
+      rows.forEach(r -> created.add(Signal.fromRow(r)));
+      created.sort(Comparator.comparing(Signal::barTime));
+      return created;
+    });
+  }
+
+  private static JsonObject reply(Pair pair, int considered, List<Signal> created) {
+    return new JsonObject()
+        .put("symbol", pair.symbol())
+        .put("timeframe", pair.timeframe().label())
+        .put("considered", considered)
+        .put("created", created.size())
+        .put("long", created.stream().filter(s -> s.direction() == Direction.LONG).count())
+        .put("short", created.stream().filter(s -> s.direction() == Direction.SHORT).count())
+        .put("flat", created.stream().filter(s -> s.direction() == Direction.FLAT).count());
+  }
+}

@@ -1,0 +1,207 @@
+package ai.zmarty.winrate;
+
+import ai.zmarty.bus.Addresses;
+import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.market.MarketDataProvider;
+import ai.zmarty.market.Pair;
+import ai.zmarty.market.Timeframe;
+import ai.zmarty.queue.Job;
+import ai.zmarty.winrate.Resolution.Batch;
+import ai.zmarty.winrate.Resolution.OpenSignal;
+import ai.zmarty.winrate.Resolution.Resolved;
+import ai.zmarty.winrate.Resolution.Side;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes {@code jobs.compute_winrate}: resolves every unresolved long or short signal whose
+ * horizon has passed against the candles after it ({@link Resolution}), then recomputes the
+ * {@code win_rate} rows of the pairs it looked at in one set-based statement, all in one
+ * transaction. Resolving is idempotent: only unresolved signals are updated, and the roll-up is
+ * recomputed from scratch.
+ *
+ * <p>Request: a queue job whose payload is {@code {}} (every pair) or {@code {"symbol",
+ * "timeframe"}}. Reply: {@code {"resolved","wins","losses","pending","win_rates":[{"symbol",
+ * "timeframe","window","wins","losses","sample_size","win_rate"}]}} where {@code pending} counts
+ * the open signals left for a later run. Failures: {@code BAD_REQUEST} for a bad payload, {@code
+ * INTERNAL} otherwise.
+ */
+public final class WinRateVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WinRateVerticle.class);
+  /** Open signals looked at per job; the rest wait for the next one. */
+  static final int MAX_SIGNALS = 5_000;
+  /** Candles fetched per pair per job. */
+  static final int MAX_BARS = 4_000;
+
+  private final Pool pool;
+  private final MarketDataProvider market;
+  private final Clock clock;
+  private MessageConsumer<Object> consumer;
+
+  public WinRateVerticle(Pool pool, MarketDataProvider market, Clock clock) {
+    this.pool = pool;
+    this.market = market;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_WINRATE, this::handle);
+    return consumer.completion();
+  }
+
+  private record PairKey(String symbol, String timeframe) {}
+
+  private record Outcomes(List<Long> ids, List<Resolved> resolved) {}
+
+  private void handle(Message<Object> msg) {
+    long started = System.nanoTime();
+    Optional<Pair> only;
+    try {
+      JsonObject payload = Job.payloadOf(msg.body());
+      only = payload.getValue("symbol") == null && payload.getValue("timeframe") == null ? Optional.empty() : Optional.of(Pair.fromJson(payload));
+    } catch (IllegalArgumentException e) {
+      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
+      return;
+    }
+    run(only)
+        .onSuccess(
+            reply -> {
+              log.info("win rates computed queue={} symbol={} timeframe={} resolved={} pending={} job_ms={}", Addresses.QUEUE_COMPUTE_WINRATE, only.map(Pair::symbol).orElse("*"), only.map(p -> p.timeframe().label()).orElse("*"), reply.getInteger("resolved"), reply.getInteger("pending"), (System.nanoTime() - started) / 1_000_000);
+              msg.reply(reply);
+            })
+        .onFailure(
+            err -> {
+              log.warn("win rates failed queue={}: {}", Addresses.QUEUE_COMPUTE_WINRATE, err.toString());
+              msg.fail(ErrorCode.INTERNAL.failureCode(), "win rates failed: " + err.getMessage());
+            });
+  }
+
+  private Future<JsonObject> run(Optional<Pair> only) {
+    Tuple filter = Tuple.of(only.map(Pair::symbol).orElse(null), only.map(p -> p.timeframe().label()).orElse(null), MAX_SIGNALS);
+    return pool.preparedQuery(WinRateSql.OPEN_SIGNALS).execute(filter).compose(rows -> {
+      Map<PairKey, List<Row>> byPair = new LinkedHashMap<>();
+      for (Row r : rows) {
+        byPair.computeIfAbsent(new PairKey(r.getString("symbol"), r.getString("timeframe")), k -> new ArrayList<>()).add(r);
+      }
+      Set<PairKey> affected = new LinkedHashSet<>(byPair.keySet());
+      only.ifPresent(p -> affected.add(new PairKey(p.symbol(), p.timeframe().label())));
+      List<Future<Outcomes>> perPair = new ArrayList<>();
+      byPair.forEach((pair, signals) -> perPair.add(resolvePair(pair, signals)));
+      int open = rows.size();
+      return Future.all(perPair).compose(all -> {
+        List<Long> ids = new ArrayList<>();
+        List<Resolved> resolved = new ArrayList<>();
+        for (Future<Outcomes> f : perPair) {
+          ids.addAll(f.result().ids());
+          resolved.addAll(f.result().resolved());
+        }
+        if (affected.isEmpty()) {
+          return Future.succeededFuture(reply(resolved, open, new JsonArray()));
+        }
+        return store(ids, resolved, affected).map(rates -> reply(resolved, open, rates));
+      });
+    });
+  }
+
+  /** Fetches the bars after a pair's due signals and resolves them; signals the bars do not settle stay open. */
+  private Future<Outcomes> resolvePair(PairKey key, List<Row> rows) {
+    Timeframe tf;
+    try {
+      tf = Timeframe.parse(key.timeframe());
+    } catch (IllegalArgumentException e) {
+      log.warn("skipping signals of {} {}: {}", key.symbol(), key.timeframe(), e.getMessage());
+      return Future.succeededFuture(new Outcomes(List.of(), List.of()));
+    }
+    Optional<Batch> batch = Resolution.plan(rows.stream().map(WinRateVerticle::openSignal).toList(), tf.duration(), clock.instant(), MAX_BARS);
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(new Outcomes(List.of(), List.of()));
+    }
+    Batch b = batch.get();
+    return market.candles(key.symbol(), tf.label(), b.from(), b.to()).map(candles -> {
+      List<Long> ids = new ArrayList<>();
+      List<Resolved> resolved = new ArrayList<>();
+      for (OpenSignal s : b.due()) {
+        Resolution.resolve(s, candles, tf.duration()).ifPresent(r -> {
+          ids.add(s.id());
+          resolved.add(r);
+        });
+      }
+      return new Outcomes(ids, resolved);
+    });
+  }
+
+  private static OpenSignal openSignal(Row r) {
+    Side side = Side.valueOf(r.getString("direction").toUpperCase(Locale.ROOT));
+    Double target = r.getDouble("first_target");
+    return new OpenSignal(r.getLong("id"), r.getOffsetDateTime("bar_time").toInstant(), side, r.getDouble("entry"), r.getDouble("stop"), target == null ? Double.NaN : target, r.getInteger("horizon_bars"));
+  }
+
+  private Future<JsonArray> store(List<Long> ids, List<Resolved> resolved, Set<PairKey> pairs) {
+    int n = ids.size();
+    Long[] idArray = ids.toArray(Long[]::new);
+    String[] outcomes = new String[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    Double[] prices = new Double[n];
+    String[] reasons = new String[n];
+    for (int i = 0; i < n; i++) {
+      Resolved r = resolved.get(i);
+      outcomes[i] = r.outcome().name().toLowerCase(Locale.ROOT);
+      at[i] = r.decidedAt().atOffset(ZoneOffset.UTC);
+      prices[i] = r.exitPrice();
+      reasons[i] = r.reason().name().toLowerCase(Locale.ROOT);
+    }
+    String[] symbols = pairs.stream().map(PairKey::symbol).toArray(String[]::new);
+    String[] timeframes = pairs.stream().map(PairKey::timeframe).toArray(String[]::new);
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(WinRateSql.RECORD_OUTCOMES)
+                .execute(Tuple.tuple().addValue(idArray).addValue(outcomes).addValue(at).addValue(prices).addValue(reasons))
+                .compose(v -> conn.preparedQuery(WinRateSql.ROLL_UP).execute(Tuple.tuple().addValue(symbols).addValue(timeframes)))
+                .map(rows -> {
+                  JsonArray rates = new JsonArray();
+                  for (Row r : rows) {
+                    rates.add(
+                        new JsonObject()
+                            .put("symbol", r.getString("symbol"))
+                            .put("timeframe", r.getString("timeframe"))
+                            .put("window", r.getString("window_name"))
+                            .put("wins", r.getInteger("wins"))
+                            .put("losses", r.getInteger("losses"))
+                            .put("sample_size", r.getInteger("sample_size"))
+                            .put("win_rate", r.getDouble("win_rate")));
+                  }
+                  return rates;
+                }));
+  }
+
+  private static JsonObject reply(List<Resolved> resolved, int open, JsonArray rates) {
+    long wins = resolved.stream().filter(r -> r.outcome() == Resolution.Outcome.WIN).count();
+    return new JsonObject()
+        .put("resolved", resolved.size())
+        .put("wins", wins)
+        .put("losses", resolved.size() - wins)
+        .put("pending", open - resolved.size())
+        .put("win_rates", rates);
+  }
+}

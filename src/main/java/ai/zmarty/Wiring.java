@@ -73,7 +73,7 @@ public final class Wiring {
       MarketDataProvider market = MarketProviders.create(config.market(), clock);
       // the job consumers first, so the poller's first messages find them
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock)))
-          .compose(v -> w.deploy(new SignalVerticle(w.trading)))
+          .compose(v -> w.deploy(new SignalVerticle(w.trading, queues)))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }

@@ -35,7 +35,7 @@ public final class SignalQueries {
     }
     String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
     String[] timeframes = pairs.stream().map(Pair::timeframe).toArray(String[]::new);
-    return trading.preparedQuery(LATEST).execute(Tuple.of(symbols, timeframes, perPair)).map(rows -> {
+    return trading.preparedQuery(LATEST).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addInteger(perPair)).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(

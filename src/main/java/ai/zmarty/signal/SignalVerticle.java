@@ -5,6 +5,7 @@ import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.market.Pair;
 import ai.zmarty.queue.Job;
+import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -14,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Consumes {@code jobs.compute_signals}: runs {@link Strategy} over a pair's stored indicator bars
  * that have no signal yet (the newest {@value #MAX_BARS}), inserts the signals in one statement
  * that skips bars already signalled, and publishes {@code events.signal.created} for each row it
- * actually inserted, so a redelivered job neither duplicates rows nor repeats events.
+ * actually inserted, so a redelivered job neither duplicates rows nor repeats events. When it
+ * inserted any, it enqueues {@code compute_winrate} for the pair in the same transaction, so win
+ * rates follow new signals instead of waiting for the hourly schedule.
  *
  * <p>Request: a queue job whose payload is {@code {"symbol","timeframe"}}. Reply: {@code
  * {"symbol","timeframe","considered","created","long","short","flat"}} (the direction counts are
@@ -36,10 +40,12 @@ public final class SignalVerticle extends VerticleBase {
   static final int MAX_BARS = 120;
 
   private final Pool pool;
+  private final PgmqClient queues;
   private MessageConsumer<Object> consumer;
 
-  public SignalVerticle(Pool pool) {
+  public SignalVerticle(Pool pool, PgmqClient queues) {
     this.pool = pool;
+    this.queues = queues;
   }
 
   @Override
@@ -121,12 +127,17 @@ public final class SignalVerticle extends VerticleBase {
             .addValue(targets)
             .addValue(reasons)
             .addValue(horizons);
-    return pool.preparedQuery(SignalSql.INSERT_NEW).execute(args).map(rows -> {
+    // New signals and the win-rate job that will resolve the old enough ones commit together.
+    return pool.withTransaction(conn -> conn.preparedQuery(SignalSql.INSERT_NEW).execute(args).compose(rows -> {
       List<Signal> created = new ArrayList<>(rows.size());
       rows.forEach(r -> created.add(Signal.fromRow(r)));
       created.sort(Comparator.comparing(Signal::barTime));
-      return created;
-    });
+      if (created.isEmpty()) {
+        return Future.succeededFuture(created);
+      }
+      JsonObject job = new JsonObject().put("symbol", pair.symbol()).put("timeframe", pair.timeframe().label());
+      return queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, job, Duration.ZERO).map(created);
+    }));
   }
 
   private static JsonObject reply(Pair pair, int considered, List<Signal> created) {

@@ -31,7 +31,7 @@ public final class WinRateQueries {
     }
     String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
     String[] timeframes = pairs.stream().map(Pair::timeframe).toArray(String[]::new);
-    return trading.preparedQuery(FOR_PAIRS).execute(Tuple.of(symbols, timeframes)).map(rows -> {
+    return trading.preparedQuery(FOR_PAIRS).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes)).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(

@@ -56,7 +56,7 @@ class WorkerPipelineTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     SimulatedMarket market = new SimulatedMarket(42, clock);
     vertx.deployVerticle(new IngestVerticle(pool, market, new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new SignalVerticle(pool)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new SignalVerticle(pool, new PgmqClient(pool))).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new WinRateVerticle(pool, market, clock)).await(10, TimeUnit.SECONDS);
   }
 
@@ -127,6 +127,8 @@ class WorkerPipelineTest {
     assertThat(reply.getInteger("long") + reply.getInteger("short") + reply.getInteger("flat")).isEqualTo(120);
     assertThat(reply.getInteger("long") + reply.getInteger("short")).isPositive();
     assertThat(count("select count(*) from signals where symbol = 'ETH/USDT'")).isEqualTo(120);
+    String winRateJobs = "select count(*) from pgmq.q_compute_winrate where message = '{\"symbol\":\"ETH/USDT\",\"timeframe\":\"1h\"}'::jsonb";
+    assertThat(count(winRateJobs)).as("new signals enqueue their win-rate job").isEqualTo(1);
     Eventually.await(Duration.ofSeconds(5), "120 events", () -> events.size() == 120);
     List<String> ids = Sql.column(dbs.trading(), "select id from signals where symbol = 'ETH/USDT' order by bar_time");
     assertThat(events.stream().map(e -> Long.toString(e.getLong("id"))).toList()).isEqualTo(ids);
@@ -146,6 +148,7 @@ class WorkerPipelineTest {
     assertThat(events).hasSize(120);
     assertThat(count("select count(*) from signals where symbol = 'ETH/USDT'")).isEqualTo(120);
     assertThat(count("select count(*) from indicators where symbol = 'ETH/USDT'")).isEqualTo(120);
+    assertThat(count(winRateJobs)).as("a rerun that adds no signal enqueues no win-rate job").isEqualTo(1);
   }
 
   @Test

@@ -49,7 +49,7 @@ class WorkerPipelineThroughQueuesTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     SimulatedMarket market = new SimulatedMarket(42, clock);
     vertx.deployVerticle(new IngestVerticle(pool, market, queues, clock)).await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new SignalVerticle(pool)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new SignalVerticle(pool, queues)).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new WinRateVerticle(pool, market, clock)).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new PgmqPollerVerticle(queues, dbs.config(Map.of("QUEUE_IDLE_POLL", "100ms")).queue())).await(10, TimeUnit.SECONDS);
   }

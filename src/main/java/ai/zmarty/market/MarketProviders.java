@@ -8,8 +8,10 @@ public final class MarketProviders {
   private MarketProviders() {}
 
   public static MarketDataProvider create(MarketConfig config, Clock clock) {
-    return switch (config.provider()) {
-      case SIMULATED -> new SimulatedMarket(config.seed(), clock);
-    };
+    MarketDataProvider provider =
+        switch (config.provider()) {
+          case SIMULATED -> new SimulatedMarket(config.seed(), clock);
+        };
+    return config.latency().isZero() ? provider : new DelayedMarket(provider, config.latency());
   }
 }

@@ -15,12 +15,12 @@ class MarketConfigTest {
 
   @Test
   void defaultsToTheSimulatedMarketWithSeed42() {
-    assertThat(load(Map.of()).market()).isEqualTo(new MarketConfig(Provider.SIMULATED, 42));
+    assertThat(load(Map.of()).market()).isEqualTo(new MarketConfig(Provider.SIMULATED, 42, java.time.Duration.ZERO));
   }
 
   @Test
   void seedAndProviderComeFromTheEnvironment() {
-    assertThat(load(Map.of("MARKET_SEED", "7", "MARKET_PROVIDER", "Simulated")).market()).isEqualTo(new MarketConfig(Provider.SIMULATED, 7));
+    assertThat(load(Map.of("MARKET_SEED", "7", "MARKET_PROVIDER", "Simulated")).market()).isEqualTo(new MarketConfig(Provider.SIMULATED, 7, java.time.Duration.ZERO));
   }
 
   @Test

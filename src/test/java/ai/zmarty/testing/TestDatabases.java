@@ -27,15 +27,20 @@ public final class TestDatabases {
   public record Pair(PgUrl chat, PgUrl trading) {
     /** A configuration pointing at this pair, HTTP on a free port, plus {@code overrides}. */
     public ZmartyConfig config(Map<String, String> overrides) {
-      Map<String, String> env = new HashMap<>();
-      env.put("CHAT_DATABASE_URL", "postgres://" + chat.user() + "@" + chat.host() + ":" + chat.port() + "/" + chat.database());
-      env.put("TRADING_DATABASE_URL", "postgres://" + trading.user() + "@" + trading.host() + ":" + trading.port() + "/" + trading.database());
+      Map<String, String> env = new HashMap<>(env());
       env.put("HTTP_PORT", "0");
       env.put("HTTP_HOST", "127.0.0.1");
       env.put("JWT_SECRET", "test-secret-test-secret-test-secret-0123");
       env.put("LOG_FORMAT", "text");
       env.putAll(overrides);
       return ZmartyConfig.from(RawConfig.load(env));
+    }
+
+    /** The environment a separate node process needs to reach this pair. */
+    public Map<String, String> env() {
+      return Map.of(
+          "CHAT_DATABASE_URL", "postgres://" + chat.user() + "@" + chat.host() + ":" + chat.port() + "/" + chat.database(),
+          "TRADING_DATABASE_URL", "postgres://" + trading.user() + "@" + trading.host() + ":" + trading.port() + "/" + trading.database());
     }
 
     public ZmartyConfig config() {

@@ -25,6 +25,18 @@ public final class WinRateQueries {
     this.trading = trading;
   }
 
+  /** One {@code win_rate} row as the API and the win-rate job show it. */
+  static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("symbol", r.getString("symbol"))
+        .put("timeframe", r.getString("timeframe"))
+        .put("window", r.getString("window_name"))
+        .put("wins", r.getInteger("wins"))
+        .put("losses", r.getInteger("losses"))
+        .put("sample_size", r.getInteger("sample_size"))
+        .put("win_rate", r.getNumeric("win_rate") == null ? null : r.getNumeric("win_rate").doubleValue());
+  }
+
   public Future<List<JsonObject>> forPairs(List<Pair> pairs) {
     if (pairs.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -34,16 +46,7 @@ public final class WinRateQueries {
     return trading.preparedQuery(FOR_PAIRS).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes)).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
-        out.add(
-            new JsonObject()
-                .put("symbol", r.getString("symbol"))
-                .put("timeframe", r.getString("timeframe"))
-                .put("window", r.getString("window_name"))
-                .put("wins", r.getInteger("wins"))
-                .put("losses", r.getInteger("losses"))
-                .put("sample_size", r.getInteger("sample_size"))
-                .put("win_rate", r.getNumeric("win_rate") == null ? null : r.getNumeric("win_rate").doubleValue())
-                .put("computed_at", r.getOffsetDateTime("computed_at").toString()));
+        out.add(toJson(r).put("computed_at", r.getOffsetDateTime("computed_at").toString()));
       }
       return out;
     });

@@ -181,15 +181,7 @@ public final class WinRateVerticle extends VerticleBase {
                 .map(rows -> {
                   JsonArray rates = new JsonArray();
                   for (Row r : rows) {
-                    rates.add(
-                        new JsonObject()
-                            .put("symbol", r.getString("symbol"))
-                            .put("timeframe", r.getString("timeframe"))
-                            .put("window", r.getString("window_name"))
-                            .put("wins", r.getInteger("wins"))
-                            .put("losses", r.getInteger("losses"))
-                            .put("sample_size", r.getInteger("sample_size"))
-                            .put("win_rate", r.getDouble("win_rate")));
+                    rates.add(WinRateQueries.toJson(r));
                   }
                   return rates;
                 }));

@@ -13,7 +13,7 @@ import java.util.List;
 public final class WinRateQueries {
   static final String FOR_PAIRS =
       """
-      select w.symbol, w.timeframe, w.window_name, w.wins, w.losses, w.sample_size, w.win_rate, w.computed_at
+      select w.symbol, w.timeframe, w.window_name, w.wins, w.losses, w.sample_size, w.win_rate, w.ci_low, w.ci_high, w.computed_at
       from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
       join win_rate w on w.symbol = p.symbol and w.timeframe = p.timeframe
       order by w.symbol, w.timeframe, w.window_name
@@ -34,7 +34,28 @@ public final class WinRateQueries {
         .put("wins", r.getInteger("wins"))
         .put("losses", r.getInteger("losses"))
         .put("sample_size", r.getInteger("sample_size"))
-        .put("win_rate", r.getNumeric("win_rate") == null ? null : r.getNumeric("win_rate").doubleValue());
+        .put("win_rate", number(r, "win_rate"))
+        .put("ci_low", number(r, "ci_low"))
+        .put("ci_high", number(r, "ci_high"));
+  }
+
+  private static Double number(Row r, String column) {
+    return r.getNumeric(column) == null ? null : r.getNumeric(column).doubleValue();
+  }
+
+  /** The top {@code n} signal sources by Omega in each category (timeframe). */
+  public Future<List<JsonObject>> leaderboard(int n) {
+    return trading.preparedQuery(WinRateSql.LEADERBOARD).execute(Tuple.of(n)).map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      for (Row r : rows) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < r.size(); i++) {
+          o.put(r.getColumnName(i), r.getValue(i));
+        }
+        out.add(o);
+      }
+      return out;
+    });
   }
 
   public Future<List<JsonObject>> forPairs(List<Pair> pairs) {

@@ -27,26 +27,75 @@ final class WinRateSql {
       """;
 
   /**
-   * Recomputes window 'all' of every listed pair from its signals in one statement: flat signals
-   * are not trades, unresolved ones are not samples, and the rate is null without samples.
+   * Recomputes windows 'all', '30d' and '7d' (by signal bar time, before $3 = now) of every listed
+   * pair in one statement and one pass over its signals: flat signals are not trades, unresolved
+   * ones are not samples, a window without samples has a null rate and interval. The interval is
+   * Wilson's at 95 % (z = 1.96), the same formula as {@link Wilson}.
    */
   static final String ROLL_UP =
       """
-      insert into public.win_rate (symbol, timeframe, window_name, wins, losses, sample_size, win_rate, computed_at)
-      select s.symbol, s.timeframe, 'all',
-             count(*) filter (where s.outcome = 'win'),
-             count(*) filter (where s.outcome = 'loss'),
-             count(s.outcome),
-             case when count(s.outcome) = 0 then null
-                  else round(count(*) filter (where s.outcome = 'win')::numeric / count(s.outcome), 6) end,
+      with agg as (
+        select p.symbol, p.timeframe,
+               count(*) filter (where s.outcome = 'win') as w_all,
+               count(s.outcome) as n_all,
+               count(*) filter (where s.outcome = 'win' and s.bar_time >= $3::timestamptz - interval '30 days') as w_30,
+               count(s.outcome) filter (where s.bar_time >= $3::timestamptz - interval '30 days') as n_30,
+               count(*) filter (where s.outcome = 'win' and s.bar_time >= $3::timestamptz - interval '7 days') as w_7,
+               count(s.outcome) filter (where s.bar_time >= $3::timestamptz - interval '7 days') as n_7
+        from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
+        left join public.signals s on s.symbol = p.symbol and s.timeframe = p.timeframe and s.direction <> 'flat'
+        group by p.symbol, p.timeframe
+      ),
+      windows as (
+        select a.symbol, a.timeframe, v.window_name, v.wins, v.n, v.wins::float8 / nullif(v.n, 0) as p, nullif(v.n, 0)::float8 as m
+        from agg a
+        cross join lateral (values ('all', a.w_all, a.n_all), ('30d', a.w_30, a.n_30), ('7d', a.w_7, a.n_7)) as v(window_name, wins, n)
+      )
+      insert into public.win_rate (symbol, timeframe, window_name, wins, losses, sample_size, win_rate, ci_low, ci_high, computed_at)
+      select symbol, timeframe, window_name, wins, n - wins, n,
+             round(p::numeric, 6),
+             round(greatest(0, (p + 3.8416 / (2 * m) - 1.96 * sqrt(p * (1 - p) / m + 3.8416 / (4 * m * m))) / (1 + 3.8416 / m))::numeric, 6),
+             round(least(1, (p + 3.8416 / (2 * m) + 1.96 * sqrt(p * (1 - p) / m + 3.8416 / (4 * m * m))) / (1 + 3.8416 / m))::numeric, 6),
              now()
-      from public.signals s
-      join unnest($1::text[], $2::text[]) as p(symbol, timeframe) on p.symbol = s.symbol and p.timeframe = s.timeframe
-      where s.direction <> 'flat'
-      group by s.symbol, s.timeframe
+      from windows
       on conflict (symbol, timeframe, window_name) do update
         set wins = excluded.wins, losses = excluded.losses, sample_size = excluded.sample_size,
-            win_rate = excluded.win_rate, computed_at = excluded.computed_at
-      returning symbol, timeframe, window_name, wins, losses, sample_size, win_rate::float8 as win_rate
+            win_rate = excluded.win_rate, ci_low = excluded.ci_low, ci_high = excluded.ci_high, computed_at = excluded.computed_at
+      returning symbol, timeframe, window_name, wins, losses, sample_size, win_rate, ci_low, ci_high
+      """;
+
+  /** The resolved trades of the listed pairs, in the order they were taken, for the performance figures. */
+  static final String TRADES =
+      """
+      select s.strategy, s.symbol, s.timeframe, s.direction, s.entry::float8 as entry, s.exit_price::float8 as exit_price
+      from public.signals s
+      join unnest($1::text[], $2::text[]) as p(symbol, timeframe) on p.symbol = s.symbol and p.timeframe = s.timeframe
+      where s.outcome is not null and s.direction <> 'flat' and s.exit_price is not null
+      order by s.strategy, s.symbol, s.timeframe, s.bar_time
+      """;
+
+  static final String UPSERT_PERFORMANCE =
+      """
+      insert into public.performance (source, category, strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown, computed_at)
+      select u.strategy || ':' || u.symbol || ':' || u.timeframe, u.timeframe, u.strategy, u.symbol, u.timeframe,
+             u.trades, u.wins, u.pnl, u.profit_factor, u.expectancy, u.sharpe, u.sortino, u.omega, u.max_drawdown, now()
+      from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[])
+        as u(strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown)
+      on conflict (source) do update
+        set trades = excluded.trades, wins = excluded.wins, pnl = excluded.pnl, profit_factor = excluded.profit_factor,
+            expectancy = excluded.expectancy, sharpe = excluded.sharpe, sortino = excluded.sortino, omega = excluded.omega,
+            max_drawdown = excluded.max_drawdown, computed_at = excluded.computed_at
+      """;
+
+  /** The top $1 sources by Omega in each category (timeframe); sources without an Omega come last. */
+  static final String LEADERBOARD =
+      """
+      select source, category, strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown, rank
+      from (
+        select p.*, row_number() over (partition by category order by omega desc nulls last, trades desc, source) as rank
+        from public.performance p
+      ) ranked
+      where rank <= $1
+      order by category, rank
       """;
 }

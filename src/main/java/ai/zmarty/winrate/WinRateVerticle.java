@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -177,7 +178,8 @@ public final class WinRateVerticle extends VerticleBase {
         conn ->
             conn.preparedQuery(WinRateSql.RECORD_OUTCOMES)
                 .execute(Tuple.tuple().addValue(idArray).addValue(outcomes).addValue(at).addValue(prices).addValue(reasons))
-                .compose(v -> conn.preparedQuery(WinRateSql.ROLL_UP).execute(Tuple.tuple().addValue(symbols).addValue(timeframes)))
+                .compose(v -> conn.preparedQuery(WinRateSql.ROLL_UP).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addOffsetDateTime(clock.instant().atOffset(ZoneOffset.UTC))))
+                .compose(rates -> storePerformance(conn, symbols, timeframes).map(rates))
                 .map(rows -> {
                   JsonArray rates = new JsonArray();
                   for (Row r : rows) {
@@ -185,6 +187,46 @@ public final class WinRateVerticle extends VerticleBase {
                   }
                   return rates;
                 }));
+  }
+
+  /** Recomputes the performance figures of the listed pairs from all their resolved trades. */
+  private static Future<Void> storePerformance(SqlConnection conn, String[] symbols, String[] timeframes) {
+    return conn.preparedQuery(WinRateSql.TRADES).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes)).compose(rows -> {
+      Map<List<String>, List<Double>> bySource = new LinkedHashMap<>();
+      for (Row r : rows) {
+        bySource.computeIfAbsent(List.of(r.getString("strategy"), r.getString("symbol"), r.getString("timeframe")), k -> new ArrayList<>())
+            .add(Performance.tradeReturn(r.getString("direction"), r.getDouble("entry"), r.getDouble("exit_price")));
+      }
+      if (bySource.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      int n = bySource.size();
+      String[] strategy = new String[n];
+      String[] symbol = new String[n];
+      String[] timeframe = new String[n];
+      Integer[] trades = new Integer[n];
+      Integer[] wins = new Integer[n];
+      Double[][] figures = new Double[7][n];
+      int i = 0;
+      for (var e : bySource.entrySet()) {
+        Performance p = Performance.of(e.getValue());
+        strategy[i] = e.getKey().get(0);
+        symbol[i] = e.getKey().get(1);
+        timeframe[i] = e.getKey().get(2);
+        trades[i] = p.trades();
+        wins[i] = p.wins();
+        Double[] f = {p.pnl(), p.profitFactor(), p.expectancy(), p.sharpe(), p.sortino(), p.omega(), p.maxDrawdown()};
+        for (int k = 0; k < f.length; k++) {
+          figures[k][i] = f[k];
+        }
+        i++;
+      }
+      Tuple args = Tuple.tuple().addArrayOfString(strategy).addArrayOfString(symbol).addArrayOfString(timeframe).addArrayOfInteger(trades).addArrayOfInteger(wins);
+      for (Double[] column : figures) {
+        args.addArrayOfDouble(column);
+      }
+      return conn.preparedQuery(WinRateSql.UPSERT_PERFORMANCE).execute(args).mapEmpty();
+    });
   }
 
   private static JsonObject reply(List<Resolved> resolved, int open, JsonArray rates) {

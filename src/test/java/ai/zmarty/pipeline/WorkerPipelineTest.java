@@ -167,7 +167,7 @@ class WorkerPipelineTest {
     assertThat(row.getInteger("wins") + row.getInteger("losses")).isEqualTo((int) samples);
     assertThat(row.getDouble("win_rate")).isCloseTo((double) row.getInteger("wins") / samples, org.assertj.core.api.Assertions.within(1e-6));
     assertThat(count("select sample_size from win_rate where symbol = 'SOL/USDT' and timeframe = '1h' and window_name = 'all'")).isEqualTo(samples);
-    assertThat(count("select wins from win_rate where symbol = 'SOL/USDT'")).isEqualTo(count("select count(*) from signals where symbol = 'SOL/USDT' and outcome = 'win'"));
+    assertThat(count("select wins from win_rate where symbol = 'SOL/USDT' and window_name = 'all'")).isEqualTo(count("select count(*) from signals where symbol = 'SOL/USDT' and outcome = 'win'"));
     // every long or short whose 12 bars after it have closed is resolved; the newer ones are not, and flats never are
     Instant due = NOW.minus(Duration.ofHours(13));
     assertThat(count("select count(*) from signals where symbol = 'SOL/USDT' and direction <> 'flat' and outcome is null and bar_time <= '" + due + "'")).isZero();
@@ -175,13 +175,13 @@ class WorkerPipelineTest {
     assertThat(count("select count(*) from signals where symbol = 'SOL/USDT' and direction = 'flat' and outcome is not null")).isZero();
     assertThat(count("select count(*) from signals where symbol = 'SOL/USDT' and outcome is not null and (resolved_at is null or exit_reason is null or exit_price is null)")).isZero();
 
-    String snapshot = "select wins || '/' || losses || '/' || sample_size from win_rate where symbol = 'SOL/USDT'";
+    String snapshot = "select wins || '/' || losses || '/' || sample_size from win_rate where symbol = 'SOL/USDT' and window_name = 'all'";
     String before = Sql.one(dbs.trading(), snapshot);
     JsonObject again = request(vertx, Addresses.QUEUE_COMPUTE_WINRATE, pair("SOL/USDT"));
     assertThat(again.getInteger("resolved")).isZero();
     assertThat(rate(again.getJsonArray("win_rates"), "SOL/USDT").getInteger("sample_size")).isEqualTo((int) samples);
     assertThat(Sql.one(dbs.trading(), snapshot)).isEqualTo(before);
-    assertThat(count("select count(*) from win_rate where symbol = 'SOL/USDT'")).isEqualTo(1);
+    assertThat(count("select count(*) from win_rate where symbol = 'SOL/USDT'")).as("one row per window: all, 30d, 7d").isEqualTo(3);
   }
 
   @Test
@@ -192,7 +192,7 @@ class WorkerPipelineTest {
     assertThat(row.getInteger("sample_size")).isZero();
     assertThat(row.getValue("win_rate")).isNull();
     assertThat(reply.getInteger("pending")).isEqualTo(1);
-    assertThat(Sql.one(dbs.trading(), "select coalesce(win_rate::text, 'null') from win_rate where symbol = 'NEW/USDT'")).isEqualTo("null");
+    assertThat(Sql.one(dbs.trading(), "select coalesce(win_rate::text, 'null') from win_rate where symbol = 'NEW/USDT' and window_name = 'all'")).isEqualTo("null");
   }
 
   @Test

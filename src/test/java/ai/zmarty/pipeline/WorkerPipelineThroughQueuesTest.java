@@ -75,8 +75,8 @@ class WorkerPipelineThroughQueuesTest {
 
     queues.send(Addresses.QUEUE_COMPUTE_WINRATE, new JsonObject()).await(10, TimeUnit.SECONDS);
 
-    Eventually.await(Duration.ofSeconds(10), "a win rate", () -> count("select count(*) from win_rate where symbol = 'BTC/USDT'") == 1);
-    assertThat(count("select sample_size from win_rate where symbol = 'BTC/USDT'"))
+    Eventually.await(Duration.ofSeconds(10), "a win rate", () -> count("select count(*) from win_rate where symbol = 'BTC/USDT' and window_name = 'all'") == 1);
+    assertThat(count("select sample_size from win_rate where symbol = 'BTC/USDT' and window_name = 'all'"))
         .isEqualTo(count("select count(*) from signals where symbol = 'BTC/USDT' and direction <> 'flat' and outcome is not null"))
         .isPositive();
   }

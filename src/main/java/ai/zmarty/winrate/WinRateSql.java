@@ -34,16 +34,21 @@ final class WinRateSql {
    */
   static final String ROLL_UP =
       """
-      with agg as (
+      with bounds as (
+        select $3::timestamptz - interval '30 days' as d30, $3::timestamptz - interval '7 days' as d7
+      ),
+      agg as (
         select p.symbol, p.timeframe,
                count(*) filter (where s.outcome = 'win') as w_all,
                count(s.outcome) as n_all,
-               count(*) filter (where s.outcome = 'win' and s.bar_time >= $3::timestamptz - interval '30 days') as w_30,
-               count(s.outcome) filter (where s.bar_time >= $3::timestamptz - interval '30 days') as n_30,
-               count(*) filter (where s.outcome = 'win' and s.bar_time >= $3::timestamptz - interval '7 days') as w_7,
-               count(s.outcome) filter (where s.bar_time >= $3::timestamptz - interval '7 days') as n_7
+               count(*) filter (where s.outcome = 'win' and s.bar_time >= b.d30) as w_30,
+               count(s.outcome) filter (where s.bar_time >= b.d30) as n_30,
+               count(*) filter (where s.outcome = 'win' and s.bar_time >= b.d7) as w_7,
+               count(s.outcome) filter (where s.bar_time >= b.d7) as n_7
         from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
-        left join public.signals s on s.symbol = p.symbol and s.timeframe = p.timeframe and s.direction <> 'flat'
+        cross join bounds b
+        left join public.signals s
+          on s.symbol = p.symbol and s.timeframe = p.timeframe and s.direction <> 'flat' and s.outcome is not null
         group by p.symbol, p.timeframe
       ),
       windows as (

@@ -69,8 +69,9 @@ public final class Wiring {
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
-      Clock clock = Clock.systemUTC();
-      MarketDataProvider market = MarketProviders.create(config.market(), clock);
+      MarketDataProvider market = MarketProviders.create(config.market(), Clock.systemUTC());
+      // what "now" is for the market: wall time, or replay time when history is played back
+      Clock clock = market.clock(Clock.systemUTC());
       // the job consumers first, so the poller's first messages find them
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues)))

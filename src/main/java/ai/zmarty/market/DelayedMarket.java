@@ -3,6 +3,7 @@ package ai.zmarty.market;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,5 +29,10 @@ public final class DelayedMarket implements MarketDataProvider {
       return inner.candles(symbol, timeframe, fromInclusive, toExclusive);
     }
     return context.owner().timer(latency.toMillis()).compose(v -> inner.candles(symbol, timeframe, fromInclusive, toExclusive));
+  }
+
+  @Override
+  public Clock clock(Clock wall) {
+    return inner.clock(wall);
   }
 }

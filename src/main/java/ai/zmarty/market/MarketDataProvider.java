@@ -1,12 +1,13 @@
 package ai.zmarty.market;
 
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * Where candles come from: the market package's one public entry. Implementations: the seeded
- * {@link SimulatedMarket}; exchange adapters (Hyperliquid, Binance) come later behind the same
+ * {@link SimulatedMarket}; the {@link ReplayMarket} of shipped history; exchange adapters (Hyperliquid, Binance) come later behind the same
  * interface.
  */
 public interface MarketDataProvider {
@@ -19,4 +20,12 @@ public interface MarketDataProvider {
    * @param timeframe a {@link Timeframe} label such as {@code 1h}
    */
   Future<List<Candle>> candles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive);
+
+  /**
+   * The clock whose "now" decides which bars are closed, for callers that ask for "the latest
+   * bars": the wall clock, except for a replay, which runs on replay time.
+   */
+  default Clock clock(Clock wall) {
+    return wall;
+  }
 }

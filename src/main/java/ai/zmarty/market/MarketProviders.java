@@ -11,6 +11,7 @@ public final class MarketProviders {
     MarketDataProvider provider =
         switch (config.provider()) {
           case SIMULATED -> new SimulatedMarket(config.seed(), clock);
+          case REPLAY -> new ReplayMarket(config.replayStart(), config.replaySpeed().factor(), clock);
         };
     return config.latency().isZero() ? provider : new DelayedMarket(provider, config.latency());
   }

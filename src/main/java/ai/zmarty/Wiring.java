@@ -22,6 +22,7 @@ import ai.zmarty.router.ModelProvider;
 import ai.zmarty.router.ModelRouterVerticle;
 import ai.zmarty.router.OfflineAnalyst;
 import ai.zmarty.router.TokenCounter;
+import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
@@ -74,7 +75,7 @@ public final class Wiring {
       Clock clock = market.clock(Clock.systemUTC());
       // the job consumers first, so the poller's first messages find them
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock)))
-          .compose(v -> w.deploy(new SignalVerticle(w.trading, queues)))
+          .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
     }

@@ -25,7 +25,8 @@ public record ZmartyConfig(
     ChatConfig chat,
     SyncConfig sync,
     SchedulerConfig scheduler,
-    MarketConfig market) {
+    MarketConfig market,
+    GuardrailConfig guardrails) {
 
   public enum Role {
     API,
@@ -155,7 +156,28 @@ public record ZmartyConfig(
         new SchedulerConfig(
             raw.duration("SCHEDULER_INGEST_EVERY", Duration.ofSeconds(1), Duration.ofDays(1)),
             raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7))),
-        MarketConfig.from(raw));
+        MarketConfig.from(raw),
+        new GuardrailConfig(
+            fraction(raw, "SCORE_DELTA_THRESHOLD"),
+            fraction(raw, "MAX_POSITION_PCT"),
+            Duration.ofSeconds(raw.integer("COOLDOWN_SECONDS", 0, 30 * 86_400)),
+            fraction(raw, "VOLATILITY_THRESHOLD")));
+  }
+
+  /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */
+  public record GuardrailConfig(double scoreDelta, double maxPositionPct, Duration cooldown, double volatilityThreshold) {}
+
+  private static double fraction(RawConfig raw, String key) {
+    String v = raw.required(key);
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && d <= 1) {
+        return d;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new ConfigException(key, "must be a number from 0 to 1, got '" + v + "'");
   }
 
   private static final Pattern PRICE = Pattern.compile("(\\d+)/(\\d+)/(\\d+)");

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * that skips bars already signalled, and publishes {@code events.signal.created} for each row it
  * actually inserted, so a redelivered job neither duplicates rows nor repeats events. When it
  * inserted any, it enqueues {@code compute_winrate} for the pair in the same transaction, so win
- * rates follow new signals instead of waiting for the hourly schedule.
+ * rates follow new signals instead of waiting for the hourly schedule, and runs the new signals
+ * through the doubling guardrails of the paper position book ({@link PositionBook}).
  *
  * <p>Request: a queue job whose payload is {@code {"symbol","timeframe"}}. Reply: {@code
  * {"symbol","timeframe","considered","created","long","short","flat"}} (the direction counts are
@@ -41,11 +42,13 @@ public final class SignalVerticle extends VerticleBase {
 
   private final Pool pool;
   private final PgmqClient queues;
+  private final PositionBook book;
   private MessageConsumer<Object> consumer;
 
-  public SignalVerticle(Pool pool, PgmqClient queues) {
+  public SignalVerticle(Pool pool, PgmqClient queues, DoublingGuard guard) {
     this.pool = pool;
     this.queues = queues;
+    this.book = new PositionBook(guard);
   }
 
   @Override
@@ -136,7 +139,9 @@ public final class SignalVerticle extends VerticleBase {
         return Future.succeededFuture(created);
       }
       JsonObject job = new JsonObject().put("symbol", pair.symbol()).put("timeframe", pair.timeframe().label());
-      return queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, job, Duration.ZERO).map(created);
+      return book.decide(conn, pair.symbol(), pair.timeframe().label(), created)
+          .compose(decisions -> queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, job, Duration.ZERO))
+          .map(created);
     }));
   }
 

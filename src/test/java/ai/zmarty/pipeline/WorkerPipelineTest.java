@@ -10,6 +10,7 @@ import ai.zmarty.ingest.IngestVerticle;
 import ai.zmarty.market.SimulatedMarket;
 import ai.zmarty.queue.Job;
 import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalVerticle;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
@@ -56,7 +57,7 @@ class WorkerPipelineTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     SimulatedMarket market = new SimulatedMarket(42, clock);
     vertx.deployVerticle(new IngestVerticle(pool, market, new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new SignalVerticle(pool, new PgmqClient(pool))).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new SignalVerticle(pool, new PgmqClient(pool), DoublingGuard.of(dbs.config().guardrails()))).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new WinRateVerticle(pool, market, clock)).await(10, TimeUnit.SECONDS);
   }
 

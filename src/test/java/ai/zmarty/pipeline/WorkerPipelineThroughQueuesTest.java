@@ -8,6 +8,7 @@ import ai.zmarty.ingest.IngestVerticle;
 import ai.zmarty.market.SimulatedMarket;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
+import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalVerticle;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
@@ -49,7 +50,7 @@ class WorkerPipelineThroughQueuesTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     SimulatedMarket market = new SimulatedMarket(42, clock);
     vertx.deployVerticle(new IngestVerticle(pool, market, queues, clock)).await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new SignalVerticle(pool, queues)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new SignalVerticle(pool, queues, DoublingGuard.of(dbs.config().guardrails()))).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new WinRateVerticle(pool, market, clock)).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new PgmqPollerVerticle(queues, dbs.config(Map.of("QUEUE_IDLE_POLL", "100ms")).queue())).await(10, TimeUnit.SECONDS);
   }

@@ -93,17 +93,37 @@ public final class IngestVerticle extends VerticleBase {
         .compose(both -> vertx.executeBlocking(() -> Ingestion.compute(candles.result(), tf, lastStored.result()), false))
         .compose(
             result -> {
-              Future<Long> stored = result.isEmpty() ? Future.succeededFuture() : store(pair, result);
+              Future<Long> stored = result.isEmpty() ? Future.succeededFuture() : store(pair, result, LiquidationMap.estimate(candles.result()));
               return stored.map(msgId -> summary(pair, candles.result().size(), result, msgId));
             });
   }
 
-  private Future<Long> store(Pair pair, Ingestion.Result result) {
+  private Future<Long> store(Pair pair, Ingestion.Result result, List<LiquidationMap.Level> clusters) {
     return pool.withTransaction(
         conn ->
             upsertIndicators(conn, pair, result.indicators())
                 .compose(v -> upsertRisks(conn, pair, result.risks()))
+                .compose(v -> replaceClusters(conn, pair, clusters))
                 .compose(v -> queues.send(conn, Addresses.QUEUE_COMPUTE_SIGNALS, pair.toJson(), Duration.ZERO)));
+  }
+
+  private static Future<Void> replaceClusters(SqlClient conn, Pair pair, List<LiquidationMap.Level> clusters) {
+    int n = clusters.size();
+    String[] side = new String[n];
+    Double[] price = new Double[n];
+    Double[] notional = new Double[n];
+    Double[] intensity = new Double[n];
+    for (int i = 0; i < n; i++) {
+      LiquidationMap.Level l = clusters.get(i);
+      side[i] = l.side().name().toLowerCase(java.util.Locale.ROOT);
+      price[i] = l.price();
+      notional[i] = l.notional();
+      intensity[i] = l.intensity();
+    }
+    return conn.preparedQuery(IngestSql.DELETE_LIQ_CLUSTERS).execute(Tuple.of(pair.symbol()))
+        .compose(r -> conn.preparedQuery(IngestSql.INSERT_LIQ_CLUSTERS)
+            .execute(Tuple.tuple().addString(pair.symbol()).addArrayOfString(side).addArrayOfDouble(price).addArrayOfDouble(notional).addArrayOfDouble(intensity)))
+        .mapEmpty();
   }
 
   private static Future<Void> upsertIndicators(SqlClient conn, Pair pair, List<IndicatorBar> bars) {

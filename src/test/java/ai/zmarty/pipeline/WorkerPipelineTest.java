@@ -108,6 +108,9 @@ class WorkerPipelineTest {
     assertThat(count("select count(*) from indicators where symbol = 'BTC/USDT'")).isEqualTo(120);
     assertThat(count("select count(*) from risk_metric where symbol = 'BTC/USDT'")).isEqualTo(120);
     assertThat(Sql.one(dbs.trading(), fingerprint)).isEqualTo(before);
+    assertThat(count("select count(*) from liq_clusters where symbol = 'BTC/USDT'")).as("liquidation clusters estimated").isPositive();
+    assertThat(count("select count(*) from liq_clusters where symbol = 'BTC/USDT' and side = 'long' and price_bin >= (select close from indicators where symbol = 'BTC/USDT' order by bar_time desc limit 1)"))
+        .as("no long liquidation level above the last close: price traded through them").isZero();
     assertThat(count(enqueued)).isEqualTo(1);
   }
 

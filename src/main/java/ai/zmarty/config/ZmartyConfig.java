@@ -70,7 +70,8 @@ public record ZmartyConfig(
   /** Credits per 1,000 input tokens, per 1,000 output tokens, per call. */
   public record Price(long inPer1k, long outPer1k, long minPerCall) {}
 
-  public record ChatConfig(String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace) {}
+  public record ChatConfig(
+      String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace, int ratePerMinute, int maxConcurrentStreams) {}
 
   public record ClusterConfig(String name, String host, int port, List<String> members) {}
 
@@ -201,7 +202,9 @@ public record ZmartyConfig(
         Map.copyOf(prices),
         raw.duration("CREDIT_HOLD_TTL", Duration.ofSeconds(30), Duration.ofDays(1)),
         raw.integer("CHAT_MAX_MESSAGE_CHARS", 1, 100_000),
-        raw.duration("OFFLINE_PACE", Duration.ofMillis(0), Duration.ofSeconds(1)));
+        raw.duration("OFFLINE_PACE", Duration.ofMillis(0), Duration.ofSeconds(1)),
+        raw.integer("RATE_LIMIT_PER_MINUTE", 1, 100_000),
+        raw.integer("MAX_CONCURRENT_STREAMS", 1, 1_000));
   }
 
   private static SyncConfig syncConfig(RawConfig raw) {

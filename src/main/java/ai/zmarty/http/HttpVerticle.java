@@ -62,6 +62,8 @@ public final class HttpVerticle extends VerticleBase {
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*"}) {
       router.route(path).handler(auth::handle);
     }
+    Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()));
+    router.post("/chat").handler(limits::chat);
     new UserRoutes(vertx, watchlist, signals, winRates).mount(router);
     new ChatRoutes(vertx, chat.maxMessageChars()).mount(router);
 

@@ -40,7 +40,7 @@ class ChatTest {
 
   @BeforeEach
   void api(Vertx vertx) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "20ms")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "20ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
     port = w.httpPort().orElseThrow();
     client = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(100));
   }

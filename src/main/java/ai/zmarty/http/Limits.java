@@ -1,0 +1,37 @@
+package ai.zmarty.http;
+
+import ai.zmarty.bus.ErrorCode;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Per-user limits in front of the chat: {@code RATE_LIMIT_PER_MINUTE} requests a minute (429 with
+ * {@code Retry-After}) and {@code MAX_CONCURRENT_STREAMS} answers at once (429). Counted per node
+ * (per HTTP verticle instance): behind a load balancer a user's effective limit is the sum over the
+ * nodes that serve them.
+ */
+final class Limits {
+  private final RateLimiter rate;
+  private final StreamLimiter streams;
+
+  Limits(RateLimiter rate, StreamLimiter streams) {
+    this.rate = rate;
+    this.streams = streams;
+  }
+
+  void chat(RoutingContext rc) {
+    String user = Authenticator.user(rc).id().toString();
+    RateLimiter.Decision d = rate.hit(user, System.currentTimeMillis());
+    if (!d.allowed()) {
+      rc.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+      Errors.send(rc, ErrorCode.RATE_LIMITED, "too many requests: try again in " + d.retryAfterSeconds() + " s");
+      return;
+    }
+    if (!streams.acquire(user)) {
+      rc.response().putHeader("Retry-After", "1");
+      Errors.send(rc, ErrorCode.RATE_LIMITED, "too many answers streaming at once for this user; wait for one to finish");
+      return;
+    }
+    rc.addEndHandler(v -> streams.release(user));
+    rc.next();
+  }
+}

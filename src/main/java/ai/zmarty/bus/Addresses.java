@@ -14,6 +14,7 @@ public final class Addresses {
   public static final String CREDIT_SETTLE = "credit.settle";
   public static final String CREDIT_RELEASE = "credit.release";
   public static final String CREDIT_ESTIMATE = "credit.estimate";
+  public static final String CREDIT_GRANT = "credit.grant";
   public static final String CREDIT_STATEMENT = "credit.statement";
 
   /** Starts a chat answer; tokens then flow to the stream address named in the request. */

@@ -17,6 +17,7 @@ import java.util.UUID;
  *   <li>settle {request_id, user_id, provider, input_tokens, output_tokens, estimated} → {request_id, charged, balance, already_settled}
  *   <li>estimate {user_id, provider, input_tokens} → {provider, tier, input_tokens, max_tokens, max_credits}
  *   <li>release {request_id, user_id} → {}
+ *   <li>grant {request_id, user_id, amount, reason} → {request_id, balance}; a repeated request id grants once
  *   <li>statement {user_id, limit} → {balance, held, available, recent[]}
  * </ul>
  */
@@ -35,6 +36,7 @@ public final class CreditVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.CREDIT_ESTIMATE, this::estimate).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_SETTLE, this::settle).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_RELEASE, this::release).completion(),
+        bus.<JsonObject>consumer(Addresses.CREDIT_GRANT, this::grant).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_STATEMENT, this::statement).completion());
   }
 
@@ -56,6 +58,17 @@ public final class CreditVerticle extends VerticleBase {
 
   private void release(Message<JsonObject> msg) {
     Replies.reply(msg, parse(msg).compose(b -> ledger.release(Replies.required(b, "request_id"), user(b))).map(v -> new JsonObject()));
+  }
+
+  private void grant(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> {
+      String requestId = Replies.required(b, "request_id");
+      Long amount = b.getLong("amount");
+      if (amount == null || amount <= 0 || amount > 10_000_000) {
+        return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("amount must be a whole number of credits from 1 to 10,000,000"));
+      }
+      return ledger.grant(user(b), amount, Replies.required(b, "reason"), requestId).map(balance -> new JsonObject().put("request_id", requestId).put("balance", balance));
+    }));
   }
 
   private void statement(Message<JsonObject> msg) {

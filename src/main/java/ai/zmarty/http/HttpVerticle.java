@@ -59,12 +59,13 @@ public final class HttpVerticle extends VerticleBase {
     watchersHook.mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*", "/admin/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()));
     router.post("/chat").handler(limits::chat);
     new UserRoutes(vertx, watchlist, signals, winRates).mount(router);
+    new AdminRoutes(vertx).mount(router);
     new ChatRoutes(vertx, chat.maxMessageChars()).mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));

@@ -70,7 +70,7 @@ public final class Wiring {
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
     if (config.roles().contains(Role.WORKER)) {
-      MarketDataProvider market = MarketProviders.create(config.market(), Clock.systemUTC());
+      MarketDataProvider market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());
       // what "now" is for the market: wall time, or replay time when history is played back
       Clock clock = market.clock(Clock.systemUTC());
       // the job consumers first, so the poller's first messages find them

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Where candles come from: the market package's one public entry. Implementations: the seeded
- * {@link SimulatedMarket}; the {@link ReplayMarket} of shipped history; exchange adapters (Hyperliquid, Binance) come later behind the same
- * interface.
+ * {@link SimulatedMarket}; the {@link ReplayMarket} of shipped history; the exchange adapters
+ * {@link HyperliquidMarket} and {@link BinanceMarket}.
  */
 public interface MarketDataProvider {
 

@@ -45,10 +45,28 @@ class MarketConfigTest {
 
   @Test
   void anyOtherProviderIsRefusedWithAReason() {
-    assertThatThrownBy(() -> load(Map.of("MARKET_PROVIDER", "binance")))
+    assertThatThrownBy(() -> load(Map.of("MARKET_PROVIDER", "coinbase")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("MARKET_PROVIDER: must be simulated or replay, got 'binance'")
-        .hasMessageContaining("not built yet");
+        .hasMessageStartingWith("MARKET_PROVIDER: must be simulated, replay, hyperliquid or binance, got 'coinbase'");
+  }
+
+  @Test
+  void exchangesTakeTheirUrlsTimeoutAndRetries() {
+    MarketConfig m = load(Map.of("MARKET_PROVIDER", "Hyperliquid", "HYPERLIQUID_BASE_URL", "http://127.0.0.1:9999/", "MARKET_TIMEOUT", "2s", "MARKET_RETRIES", "5")).market();
+    assertThat(m.provider()).isEqualTo(Provider.HYPERLIQUID);
+    assertThat(m.exchanges()).isEqualTo(new MarketConfig.Exchanges("http://127.0.0.1:9999", "https://data-api.binance.vision", Duration.ofSeconds(2), 5));
+    assertThat(load(Map.of("MARKET_PROVIDER", "binance")).market().exchanges()).isEqualTo(MarketConfig.Exchanges.DEFAULTS);
+    assertThatThrownBy(() -> load(Map.of("BINANCE_BASE_URL", "data-api.binance.vision"))).isInstanceOf(ConfigException.class).hasMessageStartingWith("BINANCE_BASE_URL: must be an http(s) URL");
+    assertThatThrownBy(() -> load(Map.of("MARKET_RETRIES", "11"))).isInstanceOf(ConfigException.class).hasMessageStartingWith("MARKET_RETRIES: ");
+  }
+
+  @Test
+  void cryptometerAndKingfisherAreSlotsThatRefuseToStart() {
+    for (String name : new String[] {"cryptometer", "kingfisher"}) {
+      assertThatThrownBy(() -> load(Map.of("MARKET_PROVIDER", name)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("MARKET_PROVIDER: " + name + " is not available: no public API documentation; configure");
+    }
   }
 
   @Test

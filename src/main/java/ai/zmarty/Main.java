@@ -1,5 +1,6 @@
 package ai.zmarty;
 
+import ai.zmarty.cli.BacktestCommand;
 import ai.zmarty.cli.DemoCommand;
 import ai.zmarty.cli.MigrateCommand;
 import ai.zmarty.cli.RunCommand;
@@ -7,25 +8,41 @@ import ai.zmarty.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The program's entry: one jar, four commands. */
+/** The program's entry: one jar, five commands. */
 @Command(
     name = "zmarty",
     mixinStandardHelpOptions = true,
     version = "zmarty 0.1.0",
     description = "Zmarty Control Plane: the back end of a crypto trading assistant.",
-    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.exit(code);
+  }
+
+  /** The configured command line, as {@link #main} runs it (tests run it in process). */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parsed) -> {
           // One readable line for a person; the details went to the JSON log where there is one.
-          System.err.println("zmarty: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          commandLine.getErr().println("zmarty: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
           return 1;
         });
-    int code = cli.execute(args);
-    System.exit(code);
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine command = e.getCommandLine();
+          if (!"backtest".equals(command.getCommandName())) {
+            return usage.handleParseException(e, args);
+          }
+          // A backtest's bad file, date or timeframe: one line, no usage screen, exit 2.
+          command.getErr().println("zmarty backtest: " + e.getMessage() + " (see zmarty backtest --help)");
+          return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
+    return cli;
   }
 
   @Override

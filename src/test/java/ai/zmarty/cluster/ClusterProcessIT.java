@@ -62,7 +62,8 @@ class ClusterProcessIT {
   void theStoryWorksAcrossAnApiNodeAndAWorkerNodeThatIsKilledMidJob() throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     int httpPort = freePort();
-    int hz = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+    int hz = freePort();
+    int hz2 = freePort();
     Map<String, String> common = new HashMap<>(dbs.env());
     common.putAll(Map.of(
         "JWT_SECRET", TestJwt.SECRET,
@@ -70,13 +71,14 @@ class ClusterProcessIT {
         "CLUSTER_NAME", "zmarty-it-" + ProcessHandle.current().pid(),
         "CLUSTER_HOST", "127.0.0.1",
         "CLUSTER_PORT", Integer.toString(hz),
-        "CLUSTER_MEMBERS", "127.0.0.1:" + hz + ",127.0.0.1:" + (hz + 1),
+        "CLUSTER_MEMBERS", "127.0.0.1:" + hz + ",127.0.0.1:" + hz2,
         "LOG_FORMAT", "text",
         "ZMARTY_DATA_DIR", Files.createTempDirectory("zmarty-it").toString()));
     common.putAll(Map.of("QUEUE_IDLE_POLL", "200ms", "QUEUE_VISIBILITY_TIMEOUT", "8s", "QUEUE_HANDLER_TIMEOUT", "6s", "SYNC_POLL", "200ms", "QUEUE_BACKOFF_BASE", "1s"));
     Map<String, String> apiEnv = new HashMap<>(common);
     apiEnv.put("HTTP_PORT", Integer.toString(httpPort));
     Map<String, String> workerEnv = new HashMap<>(common);
+    workerEnv.put("CLUSTER_PORT", Integer.toString(hz2));
     workerEnv.put("MARKET_LATENCY", "2s"); // every ingest job takes at least 2 s: long enough to be killed in
 
     try (NodeProcess api = new NodeProcess("api", apiEnv, "run", "--cluster", "--roles", "api,ops").start();

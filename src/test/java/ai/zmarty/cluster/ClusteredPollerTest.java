@@ -36,6 +36,18 @@ class ClusteredPollerTest {
         .await(90, TimeUnit.SECONDS);
   }
 
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, int value) {
+    Map<String, String> m = new java.util.HashMap<>(base);
+    m.put(key, Integer.toString(value));
+    return m;
+  }
+
   @AfterEach
   void stop() throws Exception {
     for (Vertx v : new Vertx[] {node1, node2}) {
@@ -48,18 +60,20 @@ class ClusteredPollerTest {
   @Test
   void aJobEnqueuedWhileOnlyNodeOnePollsIsHandledByAConsumerOnNodeTwo() throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    ZmartyConfig config =
-        dbs.config(
-            Map.of(
-                "CLUSTER_NAME", "zmarty-test-" + ProcessHandle.current().pid(),
-                "CLUSTER_HOST", "127.0.0.1",
-                "CLUSTER_PORT", "5911",
-                "CLUSTER_MEMBERS", "127.0.0.1:5911,127.0.0.1:5912",
-                "QUEUE_NAMES", "ingest_indicators",
-                "QUEUE_IDLE_POLL", "200ms"));
+    // Two ports free right now, one per node, so a build running beside this one cannot take them.
+    int p1 = freePort();
+    int p2 = freePort();
+    Map<String, String> cluster =
+        Map.of(
+            "CLUSTER_NAME", "zmarty-test-" + ProcessHandle.current().pid(),
+            "CLUSTER_HOST", "127.0.0.1",
+            "CLUSTER_MEMBERS", "127.0.0.1:" + p1 + ",127.0.0.1:" + p2,
+            "QUEUE_NAMES", "ingest_indicators",
+            "QUEUE_IDLE_POLL", "200ms");
+    ZmartyConfig config = dbs.config(with(cluster, "CLUSTER_PORT", p1));
 
     node1 = clustered(config);
-    node2 = clustered(config);
+    node2 = clustered(dbs.config(with(cluster, "CLUSTER_PORT", p2)));
     List<String> handledBy = new CopyOnWriteArrayList<>();
     List<Job> jobs = new CopyOnWriteArrayList<>();
     node2.eventBus().<JsonObject>consumer(Addresses.job("ingest_indicators"), msg -> {

@@ -93,9 +93,7 @@ class PgmqTest {
     }
     List<Long> all = new ArrayList<>();
     for (Future<List<Long>> reader : readers) {
-      List<Long> got = await(reader);
-      assertThat(got).isNotEmpty();
-      all.addAll(got);
+      all.addAll(await(reader)); // a slow reader may find the queue already drained: only duplicates matter
     }
     assertThat(all).hasSize(total);
     assertThat(new HashSet<>(all)).hasSize(total);

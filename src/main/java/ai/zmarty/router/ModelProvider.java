@@ -33,6 +33,11 @@ public interface ModelProvider {
       this.usage = usage;
     }
 
+    public PartialFailure(String message, Usage usage, Throwable cause) {
+      super(message, cause);
+      this.usage = usage;
+    }
+
     public Usage usage() {
       return usage;
     }

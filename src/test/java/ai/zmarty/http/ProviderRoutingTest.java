@@ -3,6 +3,7 @@ package ai.zmarty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.Wiring;
+import ai.zmarty.router.TokenCounter;
 import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
@@ -59,7 +60,7 @@ class ProviderRoutingTest {
         Map.entry("PROVIDER_FIRST_BYTE_TIMEOUT", "2s"),
         Map.entry("PROVIDER_IDLE_TIMEOUT", "2s"),
         Map.entry("PROVIDER_BREAKER_FAILURES", "2"),
-        Map.entry("PROVIDER_BREAKER_RESET", "60s"));
+        Map.entry("PROVIDER_BREAKER_RESET", "1500ms"));
     Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
     port = w.httpPort().orElseThrow();
     client = WebClient.create(vertx);
@@ -177,6 +178,49 @@ class ProviderRoutingTest {
     }
     assertThat(grok.requests).as("two failures open Grok's breaker; later chats skip it").hasSize(2);
     assertThat(gpt.requests).hasSize(4);
+
+    // after the reset time one probe goes to Grok (half-open); it answers, the breaker closes
+    grok.always(FakeProvider.sse("xai/stream.sse"));
+    Thread.sleep(1700);
+    for (int i = 0; i < 2; i++) {
+      Sse.Event done = Sse.parse(chat(user, "What's the signal for BTC?").bodyAsString()).getLast();
+      assertThat(done.data().getString("provider")).isEqualTo("grok");
+    }
+    assertThat(grok.requests).hasSize(4);
+    assertThat(gpt.requests).hasSize(4);
+  }
+
+  @Test
+  void aFailedHalfOpenProbeOpensTheBreakerAgain() throws Exception {
+    grok.always(FakeProvider.error(500, "xai/server_error.json", Map.of()));
+    gpt.always(FakeProvider.sse("openai/stream.sse"));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    chat(user, "hi");
+    chat(user, "hi");
+    assertThat(grok.requests).hasSize(2);
+    Thread.sleep(1700);
+    chat(user, "hi"); // the probe, failing
+    chat(user, "hi"); // open again: skipped
+    assertThat(grok.requests).hasSize(3);
+    assertThat(gpt.requests).hasSize(4);
+  }
+
+  @Test
+  void aGptStreamCutBeforeItsUsageChunkIsChargedOnCountedTokensMarkedEstimated() throws Exception {
+    gpt.then(FakeProvider.cut("openai/cut.sse"));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+
+    List<Sse.Event> events = Sse.parse(chat(user, "analyze deeply: ETH").bodyAsString());
+    Sse.Event error = events.getLast();
+    assertThat(error.name()).isEqualTo("error");
+    assertThat(error.data().getString("provider")).isEqualTo("gpt");
+    JsonObject usage = error.data().getJsonObject("usage");
+    assertThat(usage.getBoolean("estimated")).isTrue();
+    assertThat(usage.getLong("output_tokens")).isEqualTo(new TokenCounter().count("ETH looks neutral; "));
+    long charged = credits(usage.getLong("input_tokens"), usage.getLong("output_tokens"), 3, 10, 2);
+    assertThat(error.data().getLong("credits_charged")).isEqualTo(charged);
+    assertThat(grok.requests).isEmpty();
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credits_ledger where user_id = '" + user + "' and delta = " + (-charged) + " and provider = 'gpt' and (units->>'estimated')::boolean")).isEqualTo(1);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class SseProvider implements ModelProvider {
   private static final Logger log = LoggerFactory.getLogger(SseProvider.class);
+  /** Concurrent streams to one provider from one node. */
+  static final int MAX_STREAMS = 512;
 
   protected final ProviderConfig config;
   private final Vertx vertx;
@@ -44,7 +47,8 @@ abstract class SseProvider implements ModelProvider {
     this.connectMs = (int) timeouts.connectTimeout().toMillis();
     this.firstByteMs = timeouts.firstByteTimeout().toMillis();
     this.idleMs = timeouts.idleTimeout().toMillis();
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connectMs).setKeepAlive(true).setName("provider-" + config.name()));
+    // every streamed answer holds its connection for its whole length: the default pool (5) would queue chats
+    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connectMs).setKeepAlive(true).setName("provider-" + config.name()), new PoolOptions().setHttp1MaxSize(MAX_STREAMS));
   }
 
   @Override

@@ -80,6 +80,8 @@ public final class ModelRouterVerticle extends VerticleBase {
             .setTimeout(-1) // the adapters time out themselves (connect, first byte, idle)
             .setMaxRetries(0)
             .setNotificationAddress(null));
+        // a request the provider refuses as malformed says nothing about its health
+        b.<ModelProvider.Usage>failurePolicy(f -> f.failed() && !(f.cause() instanceof ProviderFailure pf && pf.kind() == ProviderFailure.Kind.BAD_REQUEST));
         b.openHandler(v -> log.warn("circuit breaker open provider={}", name)).halfOpenHandler(v -> log.info("circuit breaker half-open provider={}", name)).closeHandler(v -> log.info("circuit breaker closed provider={}", name));
         breakers.put(name, b);
       }

@@ -191,6 +191,17 @@ class ProviderRoutingTest {
   }
 
   @Test
+  void requestsTheProviderRefusesAsBadDoNotOpenItsBreaker() throws Exception {
+    grok.always(FakeProvider.error(400, "xai/bad_request.json", Map.of()));
+    gpt.always(FakeProvider.sse("openai/stream.sse"));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    for (int i = 0; i < 3; i++) {
+      assertThat(Sse.parse(chat(user, "hi").bodyAsString()).getLast().data().getString("provider")).isEqualTo("gpt");
+    }
+    assertThat(grok.requests).hasSize(3);
+  }
+
+  @Test
   void aFailedHalfOpenProbeOpensTheBreakerAgain() throws Exception {
     grok.always(FakeProvider.error(500, "xai/server_error.json", Map.of()));
     gpt.always(FakeProvider.sse("openai/stream.sse"));

@@ -191,6 +191,33 @@ class ProviderRoutingTest {
   }
 
   @Test
+  void withEveryBreakerOpenTheChatIs503AtOnceWithoutCallingAnyProvider() throws Exception {
+    grok.always(FakeProvider.error(500, "xai/server_error.json", Map.of()));
+    gpt.always(FakeProvider.error(500, "openai/server_error.json", Map.of()));
+    claude.always(FakeProvider.error(500, "anthropic/overloaded.json", Map.of()));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    assertThat(chat(user, "hi").statusCode()).isEqualTo(503);
+    assertThat(chat(user, "hi").statusCode()).isEqualTo(503); // second failure each: all three open
+
+    HttpResponse<Buffer> r = chat(user, "hi");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.getHeader("Retry-After")).isEqualTo("2"); // PROVIDER_BREAKER_RESET 1500ms, rounded up
+    assertThat(r.bodyAsJsonObject().getString("message")).contains("circuit open");
+    assertThat(List.of(grok.requests.size(), gpt.requests.size(), claude.requests.size())).containsExactly(2, 2, 2);
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(1000);
+  }
+
+  @Test
+  void theEstimateIsPricedAtThePriciestProviderTheChatMayFallBackTo() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    JsonObject e = client.post(port, "127.0.0.1", "/chat/estimate").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
+        .sendJsonObject(new JsonObject().put("message", "hi")).await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    // Grok answers first (1/4/1) but GPT and Claude (3/10/2) may have to take over
+    assertThat(e.getString("provider")).isEqualTo("gpt");
+    assertThat(e.getLong("max_credits")).isEqualTo(credits(e.getLong("input_tokens"), e.getInteger("max_tokens"), 3, 10, 2));
+  }
+
+  @Test
   void requestsTheProviderRefusesAsBadDoNotOpenItsBreaker() throws Exception {
     grok.always(FakeProvider.error(400, "xai/bad_request.json", Map.of()));
     gpt.always(FakeProvider.sse("openai/stream.sse"));

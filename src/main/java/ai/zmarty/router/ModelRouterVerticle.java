@@ -81,7 +81,8 @@ public final class ModelRouterVerticle extends VerticleBase {
             .setMaxRetries(0)
             .setNotificationAddress(null));
         // a request the provider refuses as malformed says nothing about its health
-        b.<ModelProvider.Usage>failurePolicy(f -> f.failed() && !(f.cause() instanceof ProviderFailure pf && pf.kind() == ProviderFailure.Kind.BAD_REQUEST));
+        // (nor does a client going away)
+        b.<ModelProvider.Usage>failurePolicy(f -> f.failed() && !(f.cause() instanceof ProviderFailure pf && (pf.kind() == ProviderFailure.Kind.BAD_REQUEST || pf.kind() == ProviderFailure.Kind.CANCELLED)));
         b.openHandler(v -> log.warn("circuit breaker open provider={}", name)).halfOpenHandler(v -> log.info("circuit breaker half-open provider={}", name)).closeHandler(v -> log.info("circuit breaker closed provider={}", name));
         breakers.put(name, b);
       }
@@ -168,6 +169,7 @@ public final class ModelRouterVerticle extends VerticleBase {
     private final List<String> failures = new ArrayList<>();
     private Duration retryHint;
     private volatile boolean cancelled;
+    private final io.vertx.core.Promise<Void> cancellation = io.vertx.core.Promise.promise();
     private boolean replied;
     private String answering;
     private MessageConsumer<Object> cancel;
@@ -183,7 +185,10 @@ public final class ModelRouterVerticle extends VerticleBase {
     }
 
     void run() {
-      cancel = vertx.eventBus().consumer(Addresses.chatCancel(requestId), m -> cancelled = true);
+      cancel = vertx.eventBus().consumer(Addresses.chatCancel(requestId), m -> {
+        cancelled = true;
+        cancellation.tryComplete();
+      });
       attempt(0);
     }
 
@@ -195,7 +200,7 @@ public final class ModelRouterVerticle extends VerticleBase {
       String name = candidates.get(i);
       ModelProvider provider = providers.get(name);
       CircuitBreaker breaker = breakers.get(name);
-      ModelProvider.Call call = new ModelProvider.Call(requestId, prepared.prompt(), prepared.context(), hold.getInteger("max_tokens"), prepared.inputTokens());
+      ModelProvider.Call call = new ModelProvider.Call(requestId, prepared.prompt(), prepared.context(), hold.getInteger("max_tokens"), prepared.inputTokens(), cancellation.future());
       ModelProvider.TokenSink sink = text -> {
         if (cancelled) {
           return false;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.Wiring;
 import ai.zmarty.router.TokenCounter;
+import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
@@ -215,6 +216,19 @@ class ProviderRoutingTest {
     // Grok answers first (1/4/1) but GPT and Claude (3/10/2) may have to take over
     assertThat(e.getString("provider")).isEqualTo("gpt");
     assertThat(e.getLong("max_credits")).isEqualTo(credits(e.getLong("input_tokens"), e.getInteger("max_tokens"), 3, 10, 2));
+  }
+
+  @Test
+  void aClientLeavingBeforeTheFirstTokenCancelsTheUpstreamCallAndIsNotCharged() throws Exception {
+    grok.always(FakeProvider.silent());
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    var request = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user)).putHeader("Accept", "text/event-stream").timeout(300);
+    assertThat(request.sendJsonObject(new JsonObject().put("message", "hi")).transform(io.vertx.core.Future::succeededFuture).await(5, TimeUnit.SECONDS).failed()).isTrue();
+    // well before Grok's 2 s first-byte timeout: the hold is gone, nothing charged, no fallback
+    Eventually.await(java.time.Duration.ofMillis(1200), "the hold is released", () -> Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + user + "'") == 0);
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(1000);
+    assertThat(grok.requests).hasSize(1);
+    assertThat(gpt.requests).isEmpty();
   }
 
   @Test

@@ -32,7 +32,9 @@ public final class ProviderFailure extends RuntimeException {
     FIRST_BYTE_TIMEOUT(true),
     IDLE_TIMEOUT(true),
     /** Connection refused, reset, or closed before the answer was complete. */
-    CONNECTION_FAILED(true);
+    CONNECTION_FAILED(true),
+    /** The client went away before any output; not the provider's fault. */
+    CANCELLED(false);
 
     private final boolean retryable;
 

@@ -110,6 +110,7 @@ abstract class SseProvider implements ModelProvider {
     }
 
     void start() {
+      call.cancelled().onComplete(v -> cancel());
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url(call)).setConnectTimeout(connectMs).putHeader("content-type", "application/json").putHeader("accept", "text/event-stream");
       headers(options.getHeaders());
       Buffer payload = body(call).toBuffer();
@@ -186,6 +187,23 @@ abstract class SseProvider implements ModelProvider {
         }
         done.complete(usage());
       }
+    }
+
+    /** The client went away: reset the upstream request now, whatever it is waiting for. */
+    private void cancel() {
+      if (finished) {
+        return;
+      }
+      if (text.isEmpty()) {
+        fail(new ProviderFailure(name(), ProviderFailure.Kind.CANCELLED, "the client went away before any output"));
+        return;
+      }
+      finished = true;
+      disarm();
+      if (request != null) {
+        request.reset();
+      }
+      done.complete(usage());
     }
 
     private void finish() {

@@ -153,6 +153,19 @@ class OpenAiCompatibleProviderTest {
   }
 
   @Test
+  void cancellingBeforeAnyOutputStopsTheUpstreamCallAtOnce() throws Exception {
+    fake.then(FakeProvider.silent());
+    io.vertx.core.Promise<Void> cancel = io.vertx.core.Promise.promise();
+    ModelProvider.Call c = call();
+    long started = System.nanoTime();
+    var answer = gpt.stream(new ModelProvider.Call(c.requestId(), c.prompt(), c.context(), c.maxTokens(), c.inputTokens(), cancel.future()), new Harness.Sink());
+    ai.zmarty.testing.Eventually.await(Duration.ofSeconds(2), "the request reached the fake", () -> !fake.requests.isEmpty());
+    cancel.complete();
+    assertThat(failure(answer).kind()).isEqualTo(Kind.CANCELLED);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(900)); // the first-byte timeout is 1 s
+  }
+
+  @Test
   void nothingListeningIsAConnectionFailure(Vertx vertx) throws Exception {
     var closed = new OpenAiCompatibleProvider(vertx, Harness.config("gpt", "http://127.0.0.1:1/v1").grok(), Harness.config("gpt", "http://127.0.0.1:1/v1"), tokens);
     assertThat(failure(closed.stream(call(), new Harness.Sink())).kind()).isEqualTo(Kind.CONNECTION_FAILED);

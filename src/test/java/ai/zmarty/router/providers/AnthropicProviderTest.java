@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The Anthropic Messages adapter against a fake replaying its named SSE events and errors. */
 @ExtendWith(VertxExtension.class)
 class AnthropicProviderTest {
-  private final TokenCounter tokens = new TokenCounter();
+  private static final TokenCounter tokens = new TokenCounter();
   private FakeProvider fake;
   private AnthropicProvider claude;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The Gemini adapter against a fake replaying streamGenerateContent?alt=sse. */
 @ExtendWith(VertxExtension.class)
 class GeminiProviderTest {
-  private final TokenCounter tokens = new TokenCounter();
+  private static final TokenCounter tokens = new TokenCounter();
   private FakeProvider fake;
   private GeminiProvider gemini;
 

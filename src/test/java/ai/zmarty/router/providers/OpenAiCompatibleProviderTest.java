@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The OpenAI-compatible adapter (xAI Grok, OpenAI GPT) against a fake replaying their streams. */
 @ExtendWith(VertxExtension.class)
 class OpenAiCompatibleProviderTest {
-  private final TokenCounter tokens = new TokenCounter();
+  private static final TokenCounter tokens = new TokenCounter();
   private FakeProvider fake;
   private OpenAiCompatibleProvider grok;
   private OpenAiCompatibleProvider gpt;

@@ -22,6 +22,7 @@ import ai.zmarty.router.ModelProvider;
 import ai.zmarty.router.ModelRouterVerticle;
 import ai.zmarty.router.OfflineAnalyst;
 import ai.zmarty.router.TokenCounter;
+import ai.zmarty.router.providers.Providers;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.OutboxRelayVerticle;
@@ -85,7 +86,10 @@ public final class Wiring {
       WinRateQueries winRates = new WinRateQueries(w.trading);
       TokenCounter tokens = new TokenCounter();
       CreditLedger ledger = new CreditLedger(w.chat, pricing(config.chat()), config.chat().holdTtl());
-      ModelProvider provider = new OfflineAnalyst(vertx, tokens, config.chat().offlinePace());
+      ModelProvider offline = new OfflineAnalyst(vertx, tokens, config.chat().offlinePace());
+      // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
+      List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();
+      var breakers = new ModelRouterVerticle.Breakers(config.providers().breakerMaxFailures(), config.providers().breakerReset());
       HttpVerticle http =
           new HttpVerticle(
               config.http(),
@@ -98,7 +102,7 @@ public final class Wiring {
               new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
-              .compose(v -> w.deploy(new ModelRouterVerticle(provider, watchlist, signals, winRates, tokens)))
+              .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens)))
               .compose(v -> w.deploy(http))
               .onSuccess(v -> w.http = http);
     }

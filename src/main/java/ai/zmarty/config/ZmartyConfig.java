@@ -26,7 +26,8 @@ public record ZmartyConfig(
     SyncConfig sync,
     SchedulerConfig scheduler,
     MarketConfig market,
-    GuardrailConfig guardrails) {
+    GuardrailConfig guardrails,
+    ProvidersConfig providers) {
 
   public enum Role {
     API,
@@ -100,6 +101,34 @@ public record ZmartyConfig(
   /** How often the cluster-wide schedules enqueue their jobs. */
   public record SchedulerConfig(Duration ingestEvery, Duration winrateEvery) {}
 
+  /** One model service: {@code apiKey} empty means it is not routed to. The key never appears in {@link #toString()}. */
+  public record ProviderConfig(String name, Optional<String> apiKey, String baseUrl, String model) {
+    public boolean configured() {
+      return apiKey.isPresent();
+    }
+
+    @Override
+    public String toString() {
+      return "ProviderConfig[name=" + name + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", model=" + model + "]";
+    }
+  }
+
+  /** The real model providers, their timeouts, and when a provider's circuit breaker opens and probes again. */
+  public record ProvidersConfig(
+      ProviderConfig grok,
+      ProviderConfig gpt,
+      ProviderConfig claude,
+      ProviderConfig gemini,
+      Duration connectTimeout,
+      Duration firstByteTimeout,
+      Duration idleTimeout,
+      int breakerMaxFailures,
+      Duration breakerReset) {
+    public List<ProviderConfig> all() {
+      return List.of(grok, gpt, claude, gemini);
+    }
+  }
+
   private static final Pattern QUEUE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,46}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]+");
   private static final Pattern WEBHOOK_URL = Pattern.compile("https?://[^\\s/?#]+(/\\S*)?");
@@ -162,7 +191,8 @@ public record ZmartyConfig(
             fraction(raw, "SCORE_DELTA_THRESHOLD"),
             fraction(raw, "MAX_POSITION_PCT"),
             Duration.ofSeconds(raw.integer("COOLDOWN_SECONDS", 0, 30 * 86_400)),
-            fraction(raw, "VOLATILITY_THRESHOLD")));
+            fraction(raw, "VOLATILITY_THRESHOLD")),
+        providersConfig(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */
@@ -181,11 +211,37 @@ public record ZmartyConfig(
     throw new ConfigException(key, "must be a number from 0 to 1, got '" + v + "'");
   }
 
+  private static final Pattern BASE_URL = Pattern.compile("https?://[^\\s/?#]+(/[^\\s?#]*)?");
+
+  private static ProvidersConfig providersConfig(RawConfig raw) {
+    return new ProvidersConfig(
+        provider(raw, "grok", "XAI"),
+        provider(raw, "gpt", "OPENAI"),
+        provider(raw, "claude", "ANTHROPIC"),
+        provider(raw, "gemini", "GEMINI"),
+        raw.duration("PROVIDER_CONNECT_TIMEOUT", Duration.ofMillis(10), Duration.ofMinutes(5)),
+        raw.duration("PROVIDER_FIRST_BYTE_TIMEOUT", Duration.ofMillis(10), Duration.ofMinutes(10)),
+        raw.duration("PROVIDER_IDLE_TIMEOUT", Duration.ofMillis(10), Duration.ofMinutes(10)),
+        raw.integer("PROVIDER_BREAKER_FAILURES", 1, 1000),
+        raw.duration("PROVIDER_BREAKER_RESET", Duration.ofMillis(10), Duration.ofHours(1)));
+  }
+
+  private static ProviderConfig provider(RawConfig raw, String name, String prefix) {
+    String url = raw.required(prefix + "_BASE_URL");
+    if (!BASE_URL.matcher(url).matches()) {
+      throw new ConfigException(prefix + "_BASE_URL", "must be an http:// or https:// URL, got '" + url + "'");
+    }
+    while (url.endsWith("/")) {
+      url = url.substring(0, url.length() - 1);
+    }
+    return new ProviderConfig(name, raw.optional(prefix + "_API_KEY"), url, raw.required(prefix + "_MODEL"));
+  }
+
   private static final Pattern PRICE = Pattern.compile("(\\d+)/(\\d+)/(\\d+)");
 
   private static ChatConfig chatConfig(RawConfig raw) {
     Map<String, Price> prices = new LinkedHashMap<>();
-    for (String provider : List.of("offline", "grok", "gpt", "claude")) {
+    for (String provider : List.of("offline", "grok", "gpt", "claude", "gemini")) {
       String key = "PRICE_" + provider.toUpperCase(Locale.ROOT);
       Matcher m = PRICE.matcher(raw.required(key));
       if (!m.matches()) {
@@ -194,8 +250,8 @@ public record ZmartyConfig(
       prices.put(provider, new Price(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
     }
     String provider = raw.required("MODEL_PROVIDER").toLowerCase(Locale.ROOT);
-    if (!provider.equals("offline")) {
-      throw new ConfigException("MODEL_PROVIDER", "only 'offline' is available in this build, got '" + provider + "'");
+    if (!provider.equals("offline") && !provider.equals("auto")) {
+      throw new ConfigException("MODEL_PROVIDER", "must be 'auto' (the real providers that have a key, else offline) or 'offline', got '" + provider + "'");
     }
     return new ChatConfig(
         provider,

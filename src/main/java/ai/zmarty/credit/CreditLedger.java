@@ -34,7 +34,15 @@ public final class CreditLedger {
 
   /** The most a call with this prompt may cost the user, without reserving anything. */
   public Future<Estimate> estimate(UUID user, String provider, long inputTokens) {
-    return tier(user).map(tier -> new Estimate(provider, tier, inputTokens, tier.maxTokens(), pricing.worstCase(provider, inputTokens, tier.maxTokens())));
+    return estimate(user, java.util.List.of(provider), inputTokens);
+  }
+
+  /** The most a call may cost when it may be answered by any of {@code providers}: priced at the priciest. */
+  public Future<Estimate> estimate(UUID user, java.util.List<String> providers, long inputTokens) {
+    return tier(user).map(tier -> {
+      String provider = pricing.priciest(providers, inputTokens, tier.maxTokens());
+      return new Estimate(provider, tier, inputTokens, tier.maxTokens(), pricing.worstCase(provider, inputTokens, tier.maxTokens()));
+    });
   }
 
   /** Charge for a finished call, at the provider's rates. */
@@ -49,12 +57,20 @@ public final class CreditLedger {
    * rates) for {@code requestId}, or fails with PAYMENT_REQUIRED before anything is spent.
    */
   public Future<Reservation> reserve(String requestId, UUID user, String provider, long inputTokens) {
+    return reserve(requestId, user, java.util.List.of(provider), inputTokens);
+  }
+
+  /**
+   * Holds the worst case at the priciest of {@code providers} (every provider the request may fall
+   * back to), so whichever answers, the settlement fits inside the hold.
+   */
+  public Future<Reservation> reserve(String requestId, UUID user, java.util.List<String> providers, long inputTokens) {
     return pool.withTransaction(
         conn ->
             lockUser(conn, user)
                 .compose(tierName -> {
                   Tier tier = Tier.of(tierName);
-                  long amount = pricing.worstCase(provider, inputTokens, tier.maxTokens());
+                  long amount = pricing.worstCase(pricing.priciest(providers, inputTokens, tier.maxTokens()), inputTokens, tier.maxTokens());
                   return conn.preparedQuery(CreditSql.LEDGER_ROW).execute(Tuple.of(requestId)).compose(ledger -> {
                       if (ledger.size() > 0) {
                         return Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));

@@ -13,9 +13,10 @@ import java.util.UUID;
  * The credit service on the bus: {@code credit.reserve}, {@code credit.settle},
  * {@code credit.release}, {@code credit.statement}. Bodies:
  * <ul>
- *   <li>reserve {request_id, user_id, provider, input_tokens} → {request_id, amount, max_tokens, available_after}; 402 when short
+ *   <li>reserve {request_id, user_id, provider | providers[], input_tokens} → {request_id, amount, max_tokens, available_after}; 402 when short.
+ *       With {@code providers} (the fallback chain) the worst case is held at the priciest of them.
  *   <li>settle {request_id, user_id, provider, input_tokens, output_tokens, estimated} → {request_id, charged, balance, already_settled}
- *   <li>estimate {user_id, provider, input_tokens} → {provider, tier, input_tokens, max_tokens, max_credits}
+ *   <li>estimate {user_id, provider | providers[], input_tokens} → {provider, tier, input_tokens, max_tokens, max_credits}
  *   <li>release {request_id, user_id} → {}
  *   <li>grant {request_id, user_id, amount, reason} → {request_id, balance}; a repeated request id grants once
  *   <li>statement {user_id, limit} → {balance, held, available, recent[]}
@@ -41,12 +42,12 @@ public final class CreditVerticle extends VerticleBase {
   }
 
   private void reserve(Message<JsonObject> msg) {
-    Replies.reply(msg, parse(msg).compose(b -> ledger.reserve(Replies.required(b, "request_id"), user(b), Replies.required(b, "provider"), count(b, "input_tokens")))
+    Replies.reply(msg, parse(msg).compose(b -> ledger.reserve(Replies.required(b, "request_id"), user(b), providers(b), count(b, "input_tokens")))
         .map(r -> new JsonObject().put("request_id", r.requestId()).put("amount", r.amount()).put("max_tokens", r.maxTokens()).put("available_after", r.availableAfter())));
   }
 
   private void estimate(Message<JsonObject> msg) {
-    Replies.reply(msg, parse(msg).compose(b -> ledger.estimate(user(b), Replies.required(b, "provider"), count(b, "input_tokens")))
+    Replies.reply(msg, parse(msg).compose(b -> ledger.estimate(user(b), providers(b), count(b, "input_tokens")))
         .map(e -> new JsonObject().put("provider", e.provider()).put("tier", e.tier().wire()).put("input_tokens", e.inputTokens()).put("max_tokens", e.maxTokens()).put("max_credits", e.maxCredits())));
   }
 
@@ -77,6 +78,25 @@ public final class CreditVerticle extends VerticleBase {
 
   private static Future<JsonObject> parse(Message<JsonObject> msg) {
     return msg.body() == null ? Future.failedFuture(ErrorCode.BAD_REQUEST.exception("empty body")) : Future.succeededFuture(msg.body());
+  }
+
+  /** {@code providers} (a non-empty array of names) or the single {@code provider}. */
+  private static java.util.List<String> providers(JsonObject b) {
+    io.vertx.core.json.JsonArray list = b.getJsonArray("providers");
+    if (list == null) {
+      return java.util.List.of(Replies.required(b, "provider"));
+    }
+    if (list.isEmpty()) {
+      throw ErrorCode.BAD_REQUEST.exception("providers must name at least one provider");
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Object p : list) {
+      if (!(p instanceof String name) || name.isBlank()) {
+        throw ErrorCode.BAD_REQUEST.exception("providers must be names");
+      }
+      out.add(name);
+    }
+    return out;
   }
 
   private static UUID user(JsonObject b) {

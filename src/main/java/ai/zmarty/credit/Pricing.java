@@ -31,6 +31,26 @@ public record Pricing(Map<String, Rate> rates) {
     return charge(provider, inputTokens, maxOutputTokens);
   }
 
+  /**
+   * Of the providers a request may fall back through, the one whose worst case is highest: holding
+   * that much means no fallback can overdraw.
+   */
+  public String priciest(java.util.Collection<String> providers, long inputTokens, int maxOutputTokens) {
+    String best = null;
+    long most = -1;
+    for (String p : providers) {
+      long w = worstCase(p, inputTokens, maxOutputTokens);
+      if (w > most) {
+        most = w;
+        best = p;
+      }
+    }
+    if (best == null) {
+      throw new IllegalArgumentException("no provider to price");
+    }
+    return best;
+  }
+
   private static long ceilDiv(long a, long b) {
     return a <= 0 ? 0 : (a + b - 1) / b;
   }

@@ -13,6 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /chat}: asks the model router for an answer and relays it, as Server-Sent Events
@@ -23,6 +25,10 @@ import java.util.UUID;
 final class ChatRoutes {
   private static final long HEARTBEAT_MS = 15_000;
   private static final long IDLE_TIMEOUT_MS = 60_000;
+  /** The router answers at the first token, after any fallbacks (each up to its first-byte timeout). */
+  private static final long ACCEPT_TIMEOUT_MS = 150_000;
+  /** The router's retry hint in an UNAVAILABLE message, turned into a {@code Retry-After} header. */
+  private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
 
   private final Vertx vertx;
   private final int maxMessageChars;
@@ -111,13 +117,18 @@ final class ChatRoutes {
               .put("stream_address", Addresses.chatStream(requestId));
       // The consumer must be known cluster-wide before the router, maybe on another node, sends to it.
       stream.completion()
-          .compose(v -> bus.<JsonObject>request(Addresses.MODEL_CHAT, request, new DeliveryOptions().setSendTimeout(30_000)))
+          .compose(v -> bus.<JsonObject>request(Addresses.MODEL_CHAT, request, new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
           .onSuccess(reply -> begin())
           .onFailure(err -> {
             finished = true;
             cleanUp();
             ErrorCode code = ErrorCode.of(err);
-            Errors.send(rc, code, code == ErrorCode.INTERNAL ? "internal error" : err.getMessage());
+            String message = code == ErrorCode.INTERNAL ? "internal error" : err.getMessage();
+            Matcher retry = RETRY_AFTER.matcher(String.valueOf(message));
+            if (code == ErrorCode.UNAVAILABLE && retry.find() && !rc.response().headWritten()) {
+              rc.response().putHeader("Retry-After", retry.group(1));
+            }
+            Errors.send(rc, code, message);
           });
     }
 

@@ -14,7 +14,12 @@ public interface ModelProvider {
    */
   Future<Usage> stream(Call call, TokenSink sink);
 
-  record Call(String requestId, Prompt prompt, ChatContext context, int maxTokens, long inputTokens) {}
+  /** {@code cancelled} completes when the client goes away: the provider stops its upstream call at once. */
+  record Call(String requestId, Prompt prompt, ChatContext context, int maxTokens, long inputTokens, Future<Void> cancelled) {
+    public Call(String requestId, Prompt prompt, ChatContext context, int maxTokens, long inputTokens) {
+      this(requestId, prompt, context, maxTokens, inputTokens, io.vertx.core.Promise.<Void>promise().future());
+    }
+  }
 
   /** Tokens as the provider reports them; {@code estimated} when counted here instead. */
   record Usage(long inputTokens, long outputTokens, boolean estimated) {}
@@ -30,6 +35,11 @@ public interface ModelProvider {
 
     public PartialFailure(String message, Usage usage) {
       super(message);
+      this.usage = usage;
+    }
+
+    public PartialFailure(String message, Usage usage, Throwable cause) {
+      super(message, cause);
       this.usage = usage;
     }
 

@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Runs the signals benchmark on the test classpath: bench/signals/run.sh (from anywhere).
+# The signals benchmark: bench/signals/run.sh [-o]  (from anywhere; -o runs Maven offline)
+#  1. indicator updates per second per core, all 21 indicators, incremental vs a window rebuild;
+#  2. the win-rate recompute over 1,000,000 signals, set-based vs a loop of queries
+#     (starts its own embedded PostgreSQL; WINRATE_SIGNALS / WINRATE_PAIRS / WINRATE_RUNS to change).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export JAVA_HOME="$(./zmarty --print-jdk)"
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test "$@" >/dev/null
-exec java -Xss4m -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" ai.zmarty.bench.IndicatorBench
+cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
+"$JAVA_HOME/bin/java" -Xss4m -cp "$cp" ai.zmarty.bench.IndicatorBench
+echo
+exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" ai.zmarty.winrate.WinRateRecomputeBench "${WINRATE_SIGNALS:-1000000}" "${WINRATE_PAIRS:-100}" "${WINRATE_RUNS:-5}"

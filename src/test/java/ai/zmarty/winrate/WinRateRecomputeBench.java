@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * bench/winrate: the win-rate recompute (WinRateSql.ROLL_UP: three windows, Wilson intervals, one
+ * bench/signals (second half): the win-rate recompute (WinRateSql.ROLL_UP: three windows, Wilson intervals, one
  * statement) over N resolved signals, next to the baseline it replaces — one query per pair and
  * window, as a loop of queries would do it. Prints medians and their ratio. Goal: < 2 s for 1,000,000.
  */

@@ -31,6 +31,14 @@ public final class HealthChecks {
   private final HealthConfig config;
   private final ProvidersConfig providers;
   private final WebClient client;
+  /**
+   * A provider's last probe is reused this long (and concurrent /healthz calls share one probe), so
+   * frequent load-balancer probes do not turn into a stream of model-list calls against its rate limit.
+   */
+  static final long PROVIDER_PROBE_TTL_MS = 10_000;
+  private final java.util.Map<String, Probe> probes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Probe(Future<Check> check, long atNanos) {}
 
   public HealthChecks(Vertx vertx, Pool chat, Pool trading, PgmqClient queues, HealthConfig config, ProvidersConfig providers) {
     this.vertx = vertx;
@@ -46,7 +54,7 @@ public final class HealthChecks {
     Future<Check> a = ping("database_chat", chat);
     Future<Check> b = ping("database_trading", trading);
     Future<List<Check>> depths = queueDepths();
-    List<Future<Check>> reachable = config.providers().stream().map(this::provider).toList();
+    List<Future<Check>> reachable = config.providers().stream().map(this::probed).toList();
     return Future.join(Future.join(a, b, depths), Future.join(reachable))
         .transform(
             ignored -> {
@@ -79,6 +87,12 @@ public final class HealthChecks {
               return checks;
             })
         .otherwise(err -> List.of(Check.down("queues", message(err))));
+  }
+
+  private Future<Check> probed(String name) {
+    long now = System.nanoTime();
+    Probe p = probes.compute(name, (n, old) -> old != null && now - old.atNanos() < PROVIDER_PROBE_TTL_MS * 1_000_000 ? old : new Probe(provider(n), now));
+    return p.check();
   }
 
   /** Lists the provider's models with its key: proves the network path, the TLS and the key, and costs no tokens. */

@@ -132,4 +132,16 @@ class ProviderHealthTest {
     assertThat(grok.requests.get(0).path()).isEqualTo("/v1beta/models");
     assertThat(grok.requests.get(0).headers().get("x-goog-api-key")).isEqualTo("gemini-test-key");
   }
+
+  @Test
+  void frequentHealthChecksShareOneProbeOfTheProvider() throws Exception {
+    grok.always(FakeProvider.error(200, "openai/models.json", Map.of()));
+    Map<String, String> env = Map.of("ROLES", "api", "MODEL_PROVIDER", "offline", "XAI_API_KEY", "xai-test-key", "XAI_BASE_URL", grok.baseUrl("/v1"));
+    Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    WebClient client = WebClient.create(vertx);
+    for (int i = 0; i < 3; i++) {
+      assertThat(client.get(w.httpPort().orElseThrow(), "127.0.0.1", "/healthz").send().await(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(grok.requests).hasSize(1);
+  }
 }

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * The voice service on the bus, {@code voice.speak}: {request_id, user_id, text, balance?} →
- * {audio_url, voice_characters, voice_credits_charged, audio_cached[, audio_error]}.
+ * {audio_url, voice_characters, voice_credits_charged, audio_cached[, audio_error]}. Node-local,
+ * so the node that answered the chat holds the audio it links to.
  */
 public final class VoiceVerticle extends VerticleBase {
   private final VoiceService voice;
@@ -21,7 +22,8 @@ public final class VoiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.VOICE_SPEAK, this::speak).completion();
+    // local: the audio file is written on this node's disk, where this node's /audio serves it
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.VOICE_SPEAK, this::speak).completion();
   }
 
   private void speak(Message<JsonObject> msg) {

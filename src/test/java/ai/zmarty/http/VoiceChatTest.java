@@ -52,6 +52,10 @@ class VoiceChatTest {
   }
 
   private int deploy(boolean withKey) throws Exception {
+    return deploy(withKey, Map.of());
+  }
+
+  private int deploy(boolean withKey, Map<String, String> overrides) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of(
         "ROLES", "api",
         "OFFLINE_PACE", "0ms",
@@ -60,6 +64,7 @@ class VoiceChatTest {
     if (withKey) {
       env.put("ELEVENLABS_API_KEY", "sk_test_eleven");
     }
+    env.putAll(overrides);
     Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
     return w.httpPort().orElseThrow();
   }
@@ -255,5 +260,19 @@ class VoiceChatTest {
     HttpResponse<Buffer> missing = get(port, "/audio/" + "a".repeat(64) + ".mp3");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.bodyAsJsonObject().getString("error")).isEqualTo("not_found");
+  }
+
+  @Test
+  void voiceTheBalanceCannotPayIsNotSpokenAndTheTextStands() throws Exception {
+    int port = deploy(true, Map.of("PRICE_VOICE_PER_1K_CHARS", "100000")); // 100 credits a character
+    eleven.then(FakeElevenLabs.audio(FakeElevenLabs.MP3, 100));
+    UUID user = Users.create(dbs.chat(), "free", 200);
+
+    JsonObject done = voiceChat(port, user, "What's the signal for BTC?").data();
+    assertThat(done.getString("audio_url")).isNull();
+    assertThat(done.getString("audio_error")).contains("balance");
+    assertThat(eleven.requests).isEmpty();
+    assertThat(voiceRows(user)).isZero();
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(200 - done.getLong("credits_charged"));
   }
 }

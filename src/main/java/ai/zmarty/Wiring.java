@@ -28,6 +28,10 @@ import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
+import ai.zmarty.voice.AudioStore;
+import ai.zmarty.voice.ElevenLabsClient;
+import ai.zmarty.voice.VoiceService;
+import ai.zmarty.voice.VoiceVerticle;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
 import ai.zmarty.signal.SignalVerticle;
@@ -90,18 +94,23 @@ public final class Wiring {
       // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
       List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();
       var breakers = new ModelRouterVerticle.Breakers(config.providers().breakerMaxFailures(), config.providers().breakerReset());
+      AudioStore audio = new AudioStore(config.database().dataDir());
+      // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
+      VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
       HttpVerticle http =
           new HttpVerticle(
               config.http(),
               config.chat(),
-              new HealthChecks(vertx, w.chat, w.trading, queues, config.health()),
+              new HealthChecks(vertx, w.chat, w.trading, queues, config.health(), config.providers()),
               new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config)),
               watchlist,
               signals,
               winRates,
-              new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret));
+              new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
+              audio);
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
+              .compose(v -> w.deploy(new VoiceVerticle(voice)))
               .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens)))
               .compose(v -> w.deploy(http))
               .onSuccess(v -> w.http = http);

@@ -20,6 +20,9 @@ public final class Addresses {
   /** Starts a chat answer; tokens then flow to the stream address named in the request. */
   public static final String MODEL_CHAT = "model.chat";
 
+  /** Speaks a finished answer (ElevenLabs, cached by text hash) and charges it as its own ledger row. */
+  public static final String VOICE_SPEAK = "voice.speak";
+
   /** Estimates the most a chat message may cost, without calling a model. */
   public static final String MODEL_ESTIMATE = "model.estimate";
 

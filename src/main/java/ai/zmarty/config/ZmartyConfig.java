@@ -27,7 +27,8 @@ public record ZmartyConfig(
     SchedulerConfig scheduler,
     MarketConfig market,
     GuardrailConfig guardrails,
-    ProvidersConfig providers) {
+    ProvidersConfig providers,
+    VoiceConfig voice) {
 
   public enum Role {
     API,
@@ -88,7 +89,20 @@ public record ZmartyConfig(
       Duration backoffBase,
       Duration backoffMax) {}
 
-  public record HealthConfig(int queueDepthThreshold, Duration checkTimeout) {}
+  /** {@code providers}: the model providers whose reachability /healthz reports (grok, gpt, claude, gemini). */
+  public record HealthConfig(int queueDepthThreshold, Duration checkTimeout, List<String> providers) {}
+
+  /** ElevenLabs text-to-speech: {@code apiKey} empty means voice answers say so instead. The key never appears in {@link #toString()}. */
+  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars) {
+    public boolean configured() {
+      return apiKey.isPresent();
+    }
+
+    @Override
+    public String toString() {
+      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + "]";
+    }
+  }
 
   public record LogConfig(LogFormat format, String level) {}
 
@@ -169,7 +183,7 @@ public record ZmartyConfig(
 
     QueueConfig queue = queueConfig(raw);
     HealthConfig health =
-        new HealthConfig(raw.integer("HEALTH_QUEUE_DEPTH_THRESHOLD", 1, Integer.MAX_VALUE), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)));
+        new HealthConfig(raw.integer("HEALTH_QUEUE_DEPTH_THRESHOLD", 1, Integer.MAX_VALUE), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)), healthProviders(raw));
     LogConfig log = new LogConfig(raw.choice("LOG_FORMAT", LogFormat.class), logLevel(raw.required("LOG_LEVEL")));
 
     return new ZmartyConfig(
@@ -192,7 +206,36 @@ public record ZmartyConfig(
             fraction(raw, "MAX_POSITION_PCT"),
             Duration.ofSeconds(raw.integer("COOLDOWN_SECONDS", 0, 30 * 86_400)),
             fraction(raw, "VOLATILITY_THRESHOLD")),
-        providersConfig(raw));
+        providersConfig(raw),
+        voiceConfig(raw));
+  }
+
+  private static final Set<String> MODEL_PROVIDERS = Set.of("grok", "gpt", "claude", "gemini");
+  private static final Pattern VOICE_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
+
+  private static List<String> healthProviders(RawConfig raw) {
+    List<String> names = raw.list("HEALTH_PROVIDERS").stream().map(n -> n.trim().toLowerCase(Locale.ROOT)).filter(n -> !n.isEmpty()).distinct().toList();
+    for (String n : names) {
+      if (!MODEL_PROVIDERS.contains(n)) {
+        throw new ConfigException("HEALTH_PROVIDERS", "unknown provider '" + n + "' (providers: grok, gpt, claude, gemini; empty: none)");
+      }
+    }
+    return names;
+  }
+
+  private static VoiceConfig voiceConfig(RawConfig raw) {
+    String url = raw.required("ELEVENLABS_BASE_URL");
+    if (!BASE_URL.matcher(url).matches()) {
+      throw new ConfigException("ELEVENLABS_BASE_URL", "must be an http:// or https:// URL, got '" + url + "'");
+    }
+    while (url.endsWith("/")) {
+      url = url.substring(0, url.length() - 1);
+    }
+    String voice = raw.required("ELEVENLABS_VOICE_ID");
+    if (!VOICE_ID.matcher(voice).matches()) {
+      throw new ConfigException("ELEVENLABS_VOICE_ID", "must be an ElevenLabs voice id (letters and digits), got '" + voice + "'");
+    }
+    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

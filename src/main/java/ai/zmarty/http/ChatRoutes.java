@@ -27,6 +27,8 @@ final class ChatRoutes {
   private static final long IDLE_TIMEOUT_MS = 60_000;
   /** The router answers at the first token, after any fallbacks (each up to its first-byte timeout). */
   private static final long ACCEPT_TIMEOUT_MS = 150_000;
+  /** Two ElevenLabs calls (one retry when busy) and the backoff between them. */
+  private static final long VOICE_TIMEOUT_MS = 50_000;
   /** The router's retry hint in an UNAVAILABLE message, turned into a {@code Retry-After} header. */
   private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
 
@@ -74,9 +76,16 @@ final class ChatRoutes {
     if (message == null) {
       return;
     }
+    Object mode = rc.body().asJsonObject().getValue("mode");
+    if (mode != null && !"text".equals(mode) && !"voice".equals(mode)) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, "mode must be \"text\" or \"voice\"");
+      return;
+    }
     String accept = rc.request().getHeader("Accept");
     boolean sse = accept != null && accept.contains("text/event-stream");
-    new Exchange(rc, sse, message).start();
+    Exchange exchange = new Exchange(rc, sse, message);
+    exchange.voice = "voice".equals(mode);
+    exchange.start();
   }
 
   /** One chat request: the stream consumer, the HTTP response, and what arrived before headers. */
@@ -92,6 +101,8 @@ final class ChatRoutes {
     private boolean finished;
     private long heartbeat = -1;
     private long idle = -1;
+    /** {@code mode: voice}: the {@code done} event waits for the spoken answer ({@link #speak}). */
+    private boolean voice;
 
     Exchange(RoutingContext rc, boolean sse, String message) {
       this.rc = rc;
@@ -167,6 +178,10 @@ final class ChatRoutes {
         return;
       }
       finished = true;
+      if (voice && type.equals("done") && !event.containsKey("audio_url")) {
+        speak(event);
+        return;
+      }
       event.remove("type");
       if (sse) {
         response.end(frame(type, event));
@@ -176,6 +191,27 @@ final class ChatRoutes {
         UserRoutes.json(rc, answer.isEmpty() ? 503 : 502, event.put("answer", answer.toString()));
       }
       cleanUp();
+    }
+
+    /**
+     * Asks the voice service to speak the answer, then sends {@code done} with {@code audio_url}
+     * (null and {@code audio_error} when it could not be spoken: the text answer stands).
+     */
+    private void speak(JsonObject done) {
+      if (idle >= 0) {
+        vertx.cancelTimer(idle);
+        idle = -1;
+      }
+      JsonObject request = new JsonObject().put("request_id", requestId).put("user_id", Authenticator.user(rc).id().toString()).put("text", answer.toString()).put("balance", done.getLong("balance"));
+      vertx.eventBus().<JsonObject>request(Addresses.VOICE_SPEAK, request, new DeliveryOptions().setSendTimeout(VOICE_TIMEOUT_MS)).onComplete(ar -> {
+        JsonObject audio = ar.succeeded() ? ar.result().body() : new JsonObject().put("audio_url", null).put("audio_error", "voice failed: " + ar.cause().getMessage()).put("voice_characters", 0).put("voice_credits_charged", 0);
+        if (rc.response().closed() || rc.response().ended()) {
+          cleanUp();
+          return;
+        }
+        finished = false;
+        onEvent(done.mergeIn(audio));
+      });
     }
 
     private void resetIdle() {

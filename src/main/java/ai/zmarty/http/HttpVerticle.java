@@ -6,6 +6,7 @@ import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
+import ai.zmarty.voice.AudioStore;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
@@ -29,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
   private final SignalQueries signals;
   private final WinRateQueries winRates;
   private final WatchersUpsertHook watchersHook;
+  private final AudioStore audio;
   private HttpServer server;
 
   public HttpVerticle(
@@ -39,7 +41,8 @@ public final class HttpVerticle extends VerticleBase {
       Watchlist watchlist,
       SignalQueries signals,
       WinRateQueries winRates,
-      WatchersUpsertHook watchersHook) {
+      WatchersUpsertHook watchersHook,
+      AudioStore audio) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -48,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
     this.signals = signals;
     this.winRates = winRates;
     this.watchersHook = watchersHook;
+    this.audio = audio;
   }
 
   @Override
@@ -57,6 +61,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/healthz").handler(this::healthz);
     // Signed by HMAC, not by a user token.
     watchersHook.mount(router);
+    // Public: an <audio> element sends no token; the name is an unguessable SHA-256.
+    new AudioRoutes(vertx, audio).mount(router);
 
     // Every route below needs a valid user token.
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*", "/admin/*"}) {

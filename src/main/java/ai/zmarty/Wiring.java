@@ -85,7 +85,7 @@ public final class Wiring {
       SignalQueries signals = new SignalQueries(w.trading);
       WinRateQueries winRates = new WinRateQueries(w.trading);
       TokenCounter tokens = new TokenCounter();
-      CreditLedger ledger = new CreditLedger(w.chat, pricing(config.chat()), config.chat().holdTtl());
+      CreditLedger ledger = new CreditLedger(w.chat, pricing(config.chat()), config.chat().holdTtl(), config.chat().maxCreditsPerRequest());
       ModelProvider offline = new OfflineAnalyst(vertx, tokens, config.chat().offlinePace());
       // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
       List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Request {request_id, user_id, message, stream_address}; reply {request_id, provider,
  * reserved, max_tokens}. Stream events: {type: token, text}, {type: done, provider, usage,
- * credits_charged, balance}, {type: error, error, message, credits_charged}.
+ * credits_charged, balance, reserved, max_tokens}, {type: error, error, message, credits_charged}.
  */
 public final class ModelRouterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ModelRouterVerticle.class);
@@ -276,7 +276,8 @@ public final class ModelRouterVerticle extends VerticleBase {
         if (error != null) {
           send(new JsonObject().put("type", "error").put("error", "provider_failed").put("provider", answering).put("message", error).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")));
         } else {
-          send(new JsonObject().put("type", "done").put("request_id", requestId).put("provider", answering).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")).put("cancelled", cancelled));
+          send(new JsonObject().put("type", "done").put("request_id", requestId).put("provider", answering).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")).put("cancelled", cancelled)
+              .put("reserved", hold.getLong("amount")).put("max_tokens", hold.getInteger("max_tokens")));
         }
       });
     }

@@ -8,6 +8,7 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.credit.CreditLedger;
 import ai.zmarty.credit.CreditVerticle;
 import ai.zmarty.credit.Pricing;
+import ai.zmarty.session.ChatSessions;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
@@ -99,7 +100,8 @@ public final class Wiring {
               watchlist,
               signals,
               winRates,
-              new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret));
+              new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
+              new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens)))

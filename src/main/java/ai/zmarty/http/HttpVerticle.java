@@ -4,6 +4,7 @@ import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.session.ChatSessions;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.watchlist.Watchlist;
@@ -29,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
   private final SignalQueries signals;
   private final WinRateQueries winRates;
   private final WatchersUpsertHook watchersHook;
+  private final ChatSessions sessions;
   private HttpServer server;
 
   public HttpVerticle(
@@ -39,7 +41,8 @@ public final class HttpVerticle extends VerticleBase {
       Watchlist watchlist,
       SignalQueries signals,
       WinRateQueries winRates,
-      WatchersUpsertHook watchersHook) {
+      WatchersUpsertHook watchersHook,
+      ChatSessions sessions) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -48,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
     this.signals = signals;
     this.winRates = winRates;
     this.watchersHook = watchersHook;
+    this.sessions = sessions;
   }
 
   @Override
@@ -66,7 +70,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/chat").handler(limits::chat);
     new UserRoutes(vertx, watchlist, signals, winRates).mount(router);
     new AdminRoutes(vertx).mount(router);
-    new ChatRoutes(vertx, chat.maxMessageChars()).mount(router);
+    new ChatRoutes(vertx, chat.maxMessageChars(), sessions).mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     router.route().failureHandler(this::failure);

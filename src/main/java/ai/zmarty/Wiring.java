@@ -8,6 +8,7 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.credit.CreditLedger;
 import ai.zmarty.credit.CreditVerticle;
 import ai.zmarty.credit.Pricing;
+import ai.zmarty.session.ChatSessions;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
@@ -89,7 +90,7 @@ public final class Wiring {
       SignalQueries signals = new SignalQueries(w.trading);
       WinRateQueries winRates = new WinRateQueries(w.trading);
       TokenCounter tokens = new TokenCounter();
-      CreditLedger ledger = new CreditLedger(w.chat, pricing(config.chat()), config.chat().holdTtl());
+      CreditLedger ledger = new CreditLedger(w.chat, pricing(config.chat()), config.chat().holdTtl(), config.chat().maxCreditsPerRequest());
       ModelProvider offline = new OfflineAnalyst(vertx, tokens, config.chat().offlinePace());
       // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
       List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();
@@ -107,7 +108,8 @@ public final class Wiring {
               signals,
               winRates,
               new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
-              audio);
+              audio,
+              new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))

@@ -73,7 +73,8 @@ public record ZmartyConfig(
   public record Price(long inPer1k, long outPer1k, long minPerCall) {}
 
   public record ChatConfig(
-      String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace, int ratePerMinute, int maxConcurrentStreams) {}
+      String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace, int ratePerMinute, int maxConcurrentStreams,
+      long maxCreditsPerRequest, int maxTurns) {}
 
   public record ClusterConfig(String name, String host, int port, List<String> members) {}
 
@@ -303,7 +304,9 @@ public record ZmartyConfig(
         raw.integer("CHAT_MAX_MESSAGE_CHARS", 1, 100_000),
         raw.duration("OFFLINE_PACE", Duration.ofMillis(0), Duration.ofSeconds(1)),
         raw.integer("RATE_LIMIT_PER_MINUTE", 1, 100_000),
-        raw.integer("MAX_CONCURRENT_STREAMS", 1, 1_000));
+        raw.integer("MAX_CONCURRENT_STREAMS", 1, 1_000),
+        raw.integer("CHAT_MAX_CREDITS_PER_REQUEST", 1, 10_000_000),
+        raw.integer("CHAT_MAX_TURNS", 1, 10_000));
   }
 
   private static SyncConfig syncConfig(RawConfig raw) {

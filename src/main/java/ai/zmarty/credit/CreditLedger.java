@@ -21,11 +21,34 @@ public final class CreditLedger {
   private final Pool pool;
   private final Pricing pricing;
   private final Duration holdTtl;
+  private final long capPerRequest;
 
+  /** Without a per-request cap: the tier's max_tokens alone bounds a call. */
   public CreditLedger(Pool pool, Pricing pricing, Duration holdTtl) {
+    this(pool, pricing, holdTtl, Long.MAX_VALUE);
+  }
+
+  /** {@code capPerRequest}: the most one request may hold (and so be charged), in credits. */
+  public CreditLedger(Pool pool, Pricing pricing, Duration holdTtl, long capPerRequest) {
     this.pool = pool;
     this.pricing = pricing;
     this.holdTtl = holdTtl;
+    this.capPerRequest = capPerRequest;
+  }
+
+  /**
+   * The output budget of a request under the tier and the per-request cap, or PAYMENT_REQUIRED
+   * naming the cap when the prompt alone (plus the per-call minimum) leaves no room for output.
+   */
+  private Future<Pricing.Budget> budget(java.util.List<String> providers, long inputTokens, Tier tier) {
+    return pricing.budget(providers, inputTokens, tier.maxTokens(), capPerRequest)
+        .map(Future::succeededFuture)
+        .orElseGet(() -> {
+          String p = pricing.priciest(providers, inputTokens, 0);
+          return Future.failedFuture(ErrorCode.PAYMENT_REQUIRED.exception(
+              "this prompt alone costs " + pricing.worstCase(p, inputTokens, 0) + " credits with the per-call minimum, leaving no room for an answer under the per-request cap of "
+                  + capPerRequest + " credits (CHAT_MAX_CREDITS_PER_REQUEST); shorten the message or start a new session"));
+        });
   }
 
   public record Reservation(String requestId, long amount, int maxTokens, long availableAfter) {}
@@ -39,10 +62,7 @@ public final class CreditLedger {
 
   /** The most a call may cost when it may be answered by any of {@code providers}: priced at the priciest. */
   public Future<Estimate> estimate(UUID user, java.util.List<String> providers, long inputTokens) {
-    return tier(user).map(tier -> {
-      String provider = pricing.priciest(providers, inputTokens, tier.maxTokens());
-      return new Estimate(provider, tier, inputTokens, tier.maxTokens(), pricing.worstCase(provider, inputTokens, tier.maxTokens()));
-    });
+    return tier(user).compose(tier -> budget(providers, inputTokens, tier).map(b -> new Estimate(b.provider(), tier, inputTokens, b.maxTokens(), b.worstCase())));
   }
 
   /** Charge for a finished call, at the provider's rates. */
@@ -62,15 +82,16 @@ public final class CreditLedger {
 
   /**
    * Holds the worst case at the priciest of {@code providers} (every provider the request may fall
-   * back to), so whichever answers, the settlement fits inside the hold.
+   * back to), so whichever answers, the settlement fits inside the hold. The output budget is the
+   * tier's max_tokens, lowered so the hold stays under the per-request cap.
    */
   public Future<Reservation> reserve(String requestId, UUID user, java.util.List<String> providers, long inputTokens) {
     return pool.withTransaction(
         conn ->
             lockUser(conn, user)
-                .compose(tierName -> {
-                  Tier tier = Tier.of(tierName);
-                  long amount = pricing.worstCase(pricing.priciest(providers, inputTokens, tier.maxTokens()), inputTokens, tier.maxTokens());
+                .compose(tierName -> budget(providers, inputTokens, Tier.of(tierName)))
+                .compose(budget -> {
+                  long amount = budget.worstCase();
                   return conn.preparedQuery(CreditSql.LEDGER_ROW).execute(Tuple.of(requestId)).compose(ledger -> {
                       if (ledger.size() > 0) {
                         return Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));
@@ -85,7 +106,7 @@ public final class CreditLedger {
                       }
                       return conn.preparedQuery(CreditSql.INSERT_HOLD)
                           .execute(Tuple.of(requestId, user, amount, (double) holdTtl.toSeconds()))
-                          .map(r -> new Reservation(requestId, amount, tier.maxTokens(), available - amount));
+                          .map(r -> new Reservation(requestId, amount, budget.maxTokens(), available - amount));
                     });
                 }));
   }

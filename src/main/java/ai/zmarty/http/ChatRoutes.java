@@ -2,6 +2,8 @@ package ai.zmarty.http;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.session.ChatSessions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -15,14 +17,23 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /chat}: asks the model router for an answer and relays it, as Server-Sent Events
  * ({@code event: token} … {@code event: done}) when the client accepts them, else as one JSON
  * body. A refused reservation (402) or any failure before the first token is a plain JSON error.
  * A client that goes away cancels the answer; it is charged for what was produced.
+ *
+ * <p>Sessions: {@code session_id} continues a session (its latest messages feed the prompt; 404
+ * when not the caller's, 409 when its turns are used up), absent starts one; {@code done} names it.
+ * {@code Idempotency-Key}: the first request with a key claims it before any reservation; a retry
+ * after it completed gets the stored response as JSON (also when it asks for SSE) with
+ * {@code Idempotent-Replayed: true} and no new charge; a retry while it runs gets 409.
  */
 final class ChatRoutes {
+  private static final Logger log = LoggerFactory.getLogger(ChatRoutes.class);
   private static final long HEARTBEAT_MS = 15_000;
   private static final long IDLE_TIMEOUT_MS = 60_000;
   /** The router answers at the first token, after any fallbacks (each up to its first-byte timeout). */
@@ -32,17 +43,25 @@ final class ChatRoutes {
   /** The router's retry hint in an UNAVAILABLE message, turned into a {@code Retry-After} header. */
   private static final Pattern RETRY_AFTER = Pattern.compile("retry after (\\d+) s");
 
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  /** Set on the stored first response returned to a retry with the same key. */
+  static final String REPLAYED = "Idempotent-Replayed";
+  static final int MAX_KEY_CHARS = 200;
+
   private final Vertx vertx;
   private final int maxMessageChars;
+  private final ChatSessions sessions;
 
-  ChatRoutes(Vertx vertx, int maxMessageChars) {
+  ChatRoutes(Vertx vertx, int maxMessageChars, ChatSessions sessions) {
     this.vertx = vertx;
     this.maxMessageChars = maxMessageChars;
+    this.sessions = sessions;
   }
 
   void mount(Router router) {
     router.post("/chat/estimate").handler(this::estimate);
     router.post("/chat").handler(this::chat);
+    router.get("/chat/sessions/:id").handler(this::session);
   }
 
   private String message(RoutingContext rc) {
@@ -81,22 +100,57 @@ final class ChatRoutes {
       Errors.send(rc, ErrorCode.BAD_REQUEST, "mode must be \"text\" or \"voice\"");
       return;
     }
+    UUID session = null;
+    Object sid = rc.body().asJsonObject().getValue("session_id");
+    if (sid != null) {
+      try {
+        session = UUID.fromString((String) sid);
+      } catch (ClassCastException | IllegalArgumentException e) {
+        Errors.send(rc, ErrorCode.BAD_REQUEST, "session_id must be the id of one of your chat sessions (a UUID), or absent for a new session");
+        return;
+      }
+    }
+    String key = rc.request().getHeader(IDEMPOTENCY_KEY);
+    if (key != null && (key.isBlank() || key.length() > MAX_KEY_CHARS)) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, IDEMPOTENCY_KEY + " must be 1 to " + MAX_KEY_CHARS + " characters, got " + key.length());
+      return;
+    }
     String accept = rc.request().getHeader("Accept");
     boolean sse = accept != null && accept.contains("text/event-stream");
-    Exchange exchange = new Exchange(rc, sse, message);
+    Exchange exchange = new Exchange(rc, sse, message, session, key);
     exchange.voice = "voice".equals(mode);
-    exchange.start();
+    exchange.run();
   }
 
-  /** One chat request: the stream consumer, the HTTP response, and what arrived before headers. */
+  private void session(RoutingContext rc) {
+    UUID id;
+    try {
+      id = UUID.fromString(rc.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      Errors.send(rc, ErrorCode.NOT_FOUND, "no chat session " + rc.pathParam("id"));
+      return;
+    }
+    UserRoutes.respond(rc, 200, sessions.messages(Authenticator.user(rc).id(), id));
+  }
+
+  /**
+   * One chat request: its idempotency claim and session turn, the stream consumer, the HTTP
+   * response, and what arrived before headers. A request that ends without an answer gives its
+   * claim and its turn back; a completed one records both messages and then the claim's response.
+   */
   private final class Exchange {
     private final RoutingContext rc;
     private final boolean sse;
     private final String message;
+    private final UUID requestedSession;
+    private final String key;
+    private final UUID user;
     private final String requestId = UUID.randomUUID().toString();
     private final List<JsonObject> early = new ArrayList<>();
     private final StringBuilder answer = new StringBuilder();
     private MessageConsumer<JsonObject> stream;
+    private ChatSessions.Turn turn;
+    private boolean claimed;
     private boolean started;
     private boolean finished;
     private long heartbeat = -1;
@@ -104,43 +158,101 @@ final class ChatRoutes {
     /** {@code mode: voice}: the {@code done} event waits for the spoken answer ({@link #speak}). */
     private boolean voice;
 
-    Exchange(RoutingContext rc, boolean sse, String message) {
+    Exchange(RoutingContext rc, boolean sse, String message, UUID session, String key) {
       this.rc = rc;
       this.sse = sse;
       this.message = message;
+      this.requestedSession = session;
+      this.key = key;
+      this.user = Authenticator.user(rc).id();
     }
 
-    void start() {
-      EventBus bus = vertx.eventBus();
-      stream = bus.consumer(Addresses.chatStream(requestId), m -> onEvent(m.body()));
+    /** Claims the idempotency key (before any reservation), takes the session's turn, then asks the router. */
+    void run() {
       rc.response().closeHandler(v -> {
         if (!finished) {
           finished = true;
-          bus.send(Addresses.chatCancel(requestId), new JsonObject());
-          cleanUp();
+          if (stream != null) {
+            vertx.eventBus().send(Addresses.chatCancel(requestId), new JsonObject());
+            cleanUp();
+          }
+          giveBack();
         }
       });
+      Future<ChatSessions.Claim> claim = key == null ? Future.succeededFuture(new ChatSessions.Claimed()) : sessions.claim(user, key, requestId);
+      claim.onFailure(this::fail).onSuccess(c -> {
+        switch (c) {
+          case ChatSessions.Done done -> {
+            finished = true;
+            rc.response().putHeader(REPLAYED, "true");
+            UserRoutes.json(rc, 200, done.response());
+          }
+          case ChatSessions.Running running -> {
+            finished = true;
+            Errors.send(rc, ErrorCode.CONFLICT, "a request with this " + IDEMPOTENCY_KEY + " is still in progress; retry when it has finished");
+          }
+          case ChatSessions.Claimed fresh -> {
+            claimed = key != null;
+            sessions.takeTurn(user, requestedSession).onFailure(this::fail).onSuccess(t -> {
+              turn = t;
+              if (finished) {
+                giveBack(); // the client went away meanwhile
+              } else {
+                start();
+              }
+            });
+          }
+        }
+      });
+    }
+
+    private void start() {
+      EventBus bus = vertx.eventBus();
+      stream = bus.consumer(Addresses.chatStream(requestId), m -> onEvent(m.body()));
       JsonObject request =
           new JsonObject()
               .put("request_id", requestId)
-              .put("user_id", Authenticator.user(rc).id().toString())
+              .put("user_id", user.toString())
               .put("message", message)
+              .put("history", turn.history())
               .put("stream_address", Addresses.chatStream(requestId));
       // The consumer must be known cluster-wide before the router, maybe on another node, sends to it.
       stream.completion()
           .compose(v -> bus.<JsonObject>request(Addresses.MODEL_CHAT, request, new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
           .onSuccess(reply -> begin())
-          .onFailure(err -> {
-            finished = true;
-            cleanUp();
-            ErrorCode code = ErrorCode.of(err);
-            String message = code == ErrorCode.INTERNAL ? "internal error" : err.getMessage();
-            Matcher retry = RETRY_AFTER.matcher(String.valueOf(message));
-            if (code == ErrorCode.UNAVAILABLE && retry.find() && !rc.response().headWritten()) {
-              rc.response().putHeader("Retry-After", retry.group(1));
-            }
-            Errors.send(rc, code, message);
-          });
+          .onFailure(this::fail);
+    }
+
+    /** Ends the request with a JSON error before any answer; the claim and the turn go back. */
+    private void fail(Throwable err) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (stream != null) {
+        cleanUp();
+      }
+      giveBack();
+      ErrorCode code = ErrorCode.of(err);
+      if (code == ErrorCode.INTERNAL) {
+        log.error("chat failed request_id={} user_id={}: {}", requestId, user, err.toString(), err);
+      }
+      String message = code == ErrorCode.INTERNAL ? "internal error" : err.getMessage();
+      Matcher retry = RETRY_AFTER.matcher(String.valueOf(message));
+      if (code == ErrorCode.UNAVAILABLE && retry.find() && !rc.response().headWritten()) {
+        rc.response().putHeader("Retry-After", retry.group(1));
+      }
+      Errors.send(rc, code, message);
+    }
+
+    /** Nothing to keep: a retry with the same key runs again, and the session's turn is not used up. */
+    private void giveBack() {
+      if (claimed) {
+        sessions.abandon(user, key, requestId).onFailure(e -> log.error("giving back idempotency key failed request_id={}: {}", requestId, e.toString()));
+      }
+      if (turn != null) {
+        sessions.giveBack(user, turn.sessionId()).onFailure(e -> log.error("giving back session turn failed request_id={}: {}", requestId, e.toString()));
+      }
     }
 
     private void begin() {
@@ -183,14 +295,37 @@ final class ChatRoutes {
         return;
       }
       event.remove("type");
+      cleanUp();
+      if (type.equals("done")) {
+        done(event);
+        return;
+      }
+      giveBack();
       if (sse) {
         response.end(frame(type, event));
-      } else if (type.equals("done")) {
-        UserRoutes.json(rc, 200, event.put("answer", answer.toString()));
       } else {
         UserRoutes.json(rc, answer.isEmpty() ? 503 : 502, event.put("answer", answer.toString()));
       }
-      cleanUp();
+    }
+
+    /** Keeps the turn's two messages and the key's response, then ends the answer. */
+    private void done(JsonObject event) {
+      event.put("session_id", turn.sessionId().toString());
+      JsonObject response = event.copy().put("answer", answer.toString());
+      sessions.record(user, turn.sessionId(), message, answer.toString(), requestId)
+          .recover(e -> {
+            log.error("recording the session's messages failed request_id={} session_id={}: {}", requestId, turn.sessionId(), e.toString());
+            return Future.succeededFuture();
+          })
+          .compose(v -> claimed ? sessions.complete(user, key, requestId, response) : Future.<Void>succeededFuture())
+          .onFailure(e -> log.error("storing the idempotent response failed request_id={}: {}", requestId, e.toString()))
+          .onComplete(ar -> {
+            if (sse) {
+              rc.response().end(frame("done", event));
+            } else {
+              UserRoutes.json(rc, 200, response);
+            }
+          });
     }
 
     /**
@@ -222,6 +357,9 @@ final class ChatRoutes {
     }
 
     private void cleanUp() {
+      if (stream == null) {
+        return;
+      }
       if (heartbeat >= 0) {
         vertx.cancelTimer(heartbeat);
       }

@@ -4,6 +4,7 @@ import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.session.ChatSessions;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.voice.AudioStore;
@@ -31,6 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   private final WinRateQueries winRates;
   private final WatchersUpsertHook watchersHook;
   private final AudioStore audio;
+  private final ChatSessions sessions;
   private HttpServer server;
 
   public HttpVerticle(
@@ -42,7 +44,8 @@ public final class HttpVerticle extends VerticleBase {
       SignalQueries signals,
       WinRateQueries winRates,
       WatchersUpsertHook watchersHook,
-      AudioStore audio) {
+      AudioStore audio,
+      ChatSessions sessions) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -52,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
     this.winRates = winRates;
     this.watchersHook = watchersHook;
     this.audio = audio;
+    this.sessions = sessions;
   }
 
   @Override
@@ -72,7 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/chat").handler(limits::chat);
     new UserRoutes(vertx, watchlist, signals, winRates).mount(router);
     new AdminRoutes(vertx).mount(router);
-    new ChatRoutes(vertx, chat.maxMessageChars()).mount(router);
+    new ChatRoutes(vertx, chat.maxMessageChars(), sessions).mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     router.route().failureHandler(this::failure);

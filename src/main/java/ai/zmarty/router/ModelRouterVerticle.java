@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * a failure ends the stream with an {@code error} event and a charge for what was produced. When
  * every provider fails before output, the hold is released and the request fails with UNAVAILABLE.
  *
- * <p>Request {request_id, user_id, message, stream_address}; reply {request_id, provider,
+ * <p>Request {request_id, user_id, message, stream_address, history?: [{role, content}]}; reply {request_id, provider,
  * reserved, max_tokens}. Stream events: {type: token, text}, {type: done, provider, usage,
- * credits_charged, balance}, {type: error, error, message, credits_charged}.
+ * credits_charged, balance, reserved, max_tokens}, {type: error, error, message, credits_charged}.
  */
 public final class ModelRouterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ModelRouterVerticle.class);
@@ -109,9 +109,23 @@ public final class ModelRouterVerticle extends VerticleBase {
         .compose(pairs -> Future.all(signals.latest(pairs, 1), winRates.forPairs(pairs))
             .map(all -> new ChatContext(pairs, all.resultAt(0), all.resultAt(1))))
         .map(context -> {
-          Prompt prompt = PromptBuilder.build(context, message);
+          Prompt prompt = PromptBuilder.build(context, history(body), message);
           return new Prepared(user, message, prompt, context, tokens.count(prompt.billedText()));
         });
+  }
+
+  /** The session's earlier messages the HTTP layer sent along ({@code history: [{role, content}]}). */
+  private static List<PromptBuilder.Turn> history(JsonObject body) {
+    JsonArray history = body.getJsonArray("history");
+    List<PromptBuilder.Turn> out = new ArrayList<>();
+    if (history != null) {
+      for (Object o : history) {
+        if (o instanceof JsonObject m && m.getString("content") != null) {
+          out.add(new PromptBuilder.Turn(m.getString("role", "user"), m.getString("content")));
+        }
+      }
+    }
+    return out;
   }
 
   /** The providers to try for this message now; fails with UNAVAILABLE when every one is open. */
@@ -276,7 +290,8 @@ public final class ModelRouterVerticle extends VerticleBase {
         if (error != null) {
           send(new JsonObject().put("type", "error").put("error", "provider_failed").put("provider", answering).put("message", error).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")));
         } else {
-          send(new JsonObject().put("type", "done").put("request_id", requestId).put("provider", answering).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")).put("cancelled", cancelled));
+          send(new JsonObject().put("type", "done").put("request_id", requestId).put("provider", answering).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")).put("cancelled", cancelled)
+              .put("reserved", hold.getLong("amount")).put("max_tokens", hold.getInteger("max_tokens")));
         }
       });
     }

@@ -4,11 +4,23 @@ import ai.zmarty.watchlist.Pair;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
-/** Builds the prompt: who Zmarty is, the user's market facts, then the question. */
+/** Builds the prompt: who Zmarty is, the user's market facts, the session so far, then the question. */
 public final class PromptBuilder {
+  /** The most earlier messages a prompt carries, and the most characters of each. */
+  public static final int HISTORY_MESSAGES = 10;
+
+  public static final int HISTORY_CHARS = 2000;
+
+  /** One earlier message of the session: {@code user} or {@code assistant}. */
+  public record Turn(String role, String content) {}
+
   private PromptBuilder() {}
 
   public static Prompt build(ChatContext context, String message) {
+    return build(context, java.util.List.of(), message);
+  }
+
+  public static Prompt build(ChatContext context, java.util.List<Turn> history, String message) {
     StringBuilder sb = new StringBuilder();
     sb.append("You are Zmarty, a crypto trading assistant. Answer from the signals and win rates below; ")
         .append("say when data is missing; never promise profits; this is not financial advice.\n");
@@ -27,6 +39,13 @@ public final class PromptBuilder {
       }
       for (JsonObject w : context.winRatesOf(p)) {
         sb.append(String.format(Locale.ROOT, "  win rate (%s) %s over %d resolved signals%n", w.getString("window"), w.getValue("win_rate"), w.getInteger("sample_size")));
+      }
+    }
+    if (!history.isEmpty()) {
+      sb.append("\nEarlier in this conversation:\n");
+      for (Turn t : history.subList(Math.max(0, history.size() - HISTORY_MESSAGES), history.size())) {
+        String content = t.content().length() > HISTORY_CHARS ? t.content().substring(0, HISTORY_CHARS) + "…" : t.content();
+        sb.append(t.role().equals("assistant") ? "Zmarty: " : "User: ").append(content).append('\n');
       }
     }
     return new Prompt(sb.toString(), message);

@@ -42,4 +42,43 @@ class PricingTest {
   void unknownProviderHasNoPrice() {
     assertThatThrownBy(() -> pricing.charge("nobody", 1, 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void budgetKeepsTheTierMaxTokensWhenTheCapIsFarAway() {
+    Pricing.Budget b = pricing.budget(java.util.List.of("grok"), 1000, 4096, 100).orElseThrow();
+    assertThat(b.maxTokens()).isEqualTo(4096);
+    assertThat(b.worstCase()).isEqualTo(pricing.worstCase("grok", 1000, 4096));
+  }
+
+  @Test
+  void budgetLowersTheOutputTokensSoTheWorstCaseFitsTheCap() {
+    // grok 1/4/1, 1000 in, cap 10: 1000·1 + out·4 ≤ (10 − 1)·1000 → out ≤ 2000
+    Pricing.Budget b = pricing.budget(java.util.List.of("grok"), 1000, 4096, 10).orElseThrow();
+    assertThat(b.maxTokens()).isEqualTo(2000);
+    assertThat(b.worstCase()).isEqualTo(10);
+    assertThat(pricing.worstCase("grok", 1000, 2001)).isGreaterThan(10);
+  }
+
+  @Test
+  void budgetFitsEveryFallbackProviderAndHoldsAtThePriciest() {
+    // gpt 3/10/2, 1000 in, cap 10: 3000 + out·10 ≤ 8000 → out ≤ 500; grok at 500 costs 4
+    Pricing.Budget b = pricing.budget(java.util.List.of("grok", "gpt"), 1000, 4096, 10).orElseThrow();
+    assertThat(b.maxTokens()).isEqualTo(500);
+    assertThat(b.provider()).isEqualTo("gpt");
+    assertThat(b.worstCase()).isEqualTo(10);
+  }
+
+  @Test
+  void budgetIsEmptyWhenThePromptAloneReachesTheCap() {
+    // grok: 9000 in costs 9 + 1 = 10 with no output; cap 10 leaves no room for a token
+    assertThat(pricing.budget(java.util.List.of("grok"), 9000, 4096, 10)).isEmpty();
+    assertThat(pricing.budget(java.util.List.of("grok"), 20_000, 4096, 10)).isEmpty();
+    assertThat(pricing.budget(java.util.List.of("gpt"), 0, 4096, 2)).isEmpty();
+    assertThat(pricing.budget(java.util.List.of("grok"), 8996, 4096, 10).orElseThrow().maxTokens()).isEqualTo(1);
+  }
+
+  @Test
+  void budgetWithoutACapIsTheTierMaxTokens() {
+    assertThat(pricing.budget(java.util.List.of("gpt"), 100_000, 8192, Long.MAX_VALUE).orElseThrow().maxTokens()).isEqualTo(8192);
+  }
 }

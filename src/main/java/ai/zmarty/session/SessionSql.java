@@ -1,0 +1,44 @@
+package ai.zmarty.session;
+
+/** Database A statements of the session package. */
+final class SessionSql {
+  private SessionSql() {}
+
+  /** Locks the session row so two requests in one session take their turns one at a time. */
+  static final String LOCK_SESSION = "select user_id, turns from chat_sessions where id = $1 for update";
+
+  static final String NEW_SESSION = "insert into chat_sessions (id, user_id, turns) values ($1, $2, 1)";
+
+  static final String TAKE_TURN = "update chat_sessions set turns = turns + 1 where id = $1 and user_id = $2";
+
+  static final String GIVE_TURN_BACK = "update chat_sessions set turns = greatest(turns - 1, 0) where id = $1 and user_id = $2";
+
+  /** The newest {@code $2} messages of a session, oldest first. */
+  static final String HISTORY =
+      "select role, content from (select id, role, content from chat_messages where session_id = $1 and user_id = $3 order by id desc limit $2) m order by id";
+
+  static final String INSERT_MESSAGE = "insert into chat_messages (session_id, user_id, role, content, request_id) values ($1, $2, $3, $4, $5)";
+
+  /** Read as the user: RLS hides other users' sessions. */
+  static final String SESSION = "select id, turns, created_at from chat_sessions where id = $1";
+
+  static final String MESSAGES = "select role, content, request_id, created_at from chat_messages where session_id = $1 order by id";
+
+  /**
+   * Claims an idempotency key; a claim left running longer than {@code $4} seconds (its node died)
+   * is taken over. Returns a row only when this request now holds the claim.
+   */
+  static final String CLAIM =
+      """
+      insert into chat_requests (user_id, idempotency_key, request_id, status) values ($1, $2, $3, 'running')
+      on conflict (user_id, idempotency_key) do update set request_id = excluded.request_id, created_at = now()
+        where chat_requests.status = 'running' and chat_requests.created_at < now() - make_interval(secs => $4)
+      returning request_id
+      """;
+
+  static final String CLAIMED = "select request_id, status, response from chat_requests where user_id = $1 and idempotency_key = $2";
+
+  static final String COMPLETE = "update chat_requests set status = 'done', response = $4 where user_id = $1 and idempotency_key = $2 and request_id = $3";
+
+  static final String ABANDON = "delete from chat_requests where user_id = $1 and idempotency_key = $2 and request_id = $3 and status = 'running'";
+}

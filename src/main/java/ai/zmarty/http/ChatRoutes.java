@@ -232,27 +232,28 @@ final class ChatRoutes {
       if (stream != null) {
         cleanUp();
       }
-      giveBack();
       ErrorCode code = ErrorCode.of(err);
       if (code == ErrorCode.INTERNAL) {
         log.error("chat failed request_id={} user_id={}: {}", requestId, user, err.toString(), err);
       }
       String message = code == ErrorCode.INTERNAL ? "internal error" : err.getMessage();
       Matcher retry = RETRY_AFTER.matcher(String.valueOf(message));
-      if (code == ErrorCode.UNAVAILABLE && retry.find() && !rc.response().headWritten()) {
-        rc.response().putHeader("Retry-After", retry.group(1));
-      }
-      Errors.send(rc, code, message);
+      // The key and turn are given back before the client hears of the failure, so an immediate retry is not "in progress".
+      giveBack().onComplete(v -> {
+        if (code == ErrorCode.UNAVAILABLE && retry.find() && !rc.response().headWritten()) {
+          rc.response().putHeader("Retry-After", retry.group(1));
+        }
+        Errors.send(rc, code, message);
+      });
     }
 
     /** Nothing to keep: a retry with the same key runs again, and the session's turn is not used up. */
-    private void giveBack() {
-      if (claimed) {
-        sessions.abandon(user, key, requestId).onFailure(e -> log.error("giving back idempotency key failed request_id={}: {}", requestId, e.toString()));
-      }
-      if (turn != null) {
-        sessions.giveBack(user, turn.sessionId()).onFailure(e -> log.error("giving back session turn failed request_id={}: {}", requestId, e.toString()));
-      }
+    private Future<Void> giveBack() {
+      Future<Void> keyBack = !claimed ? Future.succeededFuture()
+          : sessions.abandon(user, key, requestId).<Void>mapEmpty().onFailure(e -> log.error("giving back idempotency key failed request_id={}: {}", requestId, e.toString()));
+      Future<Void> turnBack = turn == null ? Future.succeededFuture()
+          : sessions.giveBack(user, turn.sessionId()).<Void>mapEmpty().onFailure(e -> log.error("giving back session turn failed request_id={}: {}", requestId, e.toString()));
+      return Future.join(keyBack, turnBack).mapEmpty();
     }
 
     private void begin() {

@@ -3,6 +3,7 @@ package ai.zmarty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.Wiring;
+import ai.zmarty.testing.ChatApi;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ChatTest {
   private static TestDatabases.Pair dbs;
+  private ChatApi api;
   private WebClient client;
   private int port;
 
@@ -42,28 +44,16 @@ class ChatTest {
   void api(Vertx vertx) throws Exception {
     Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "20ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
     port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(100));
+    api = new ChatApi(vertx, port);
+    client = api.client();
   }
 
-  private Future<HttpResponse<Buffer>> chat(UUID user, String message, boolean sse) {
-    var request = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user));
-    if (sse) {
-      request.putHeader("Accept", "text/event-stream");
-    }
-    return request.sendJsonObject(new JsonObject().put("message", message));
-  }
 
-  private long estimate(UUID user, String message) throws Exception {
-    HttpResponse<Buffer> r = client.post(port, "127.0.0.1", "/chat/estimate").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
-        .sendJsonObject(new JsonObject().put("message", message)).await(10, TimeUnit.SECONDS);
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.bodyAsJsonObject().getLong("max_credits");
-  }
 
   @Test
   void aStreamedAnswerEndsWithDoneAndIsChargedOnce() throws Exception {
     UUID user = Users.create(dbs.chat(), "pro", 1000);
-    HttpResponse<Buffer> r = chat(user, "What's the signal for BTC?", true).await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = api.chat(user, "What's the signal for BTC?", true).await(30, TimeUnit.SECONDS);
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.getHeader("content-type")).isEqualTo("text/event-stream");
@@ -99,7 +89,7 @@ class ChatTest {
   @Test
   void withoutEventStreamTheAnswerIsOneJsonBody() throws Exception {
     UUID user = Users.create(dbs.chat(), "free", 50);
-    HttpResponse<Buffer> r = chat(user, "hello", false).await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = api.chat(user, "hello", false).await(30, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(200);
     JsonObject body = r.bodyAsJsonObject();
     assertThat(body.getString("answer")).startsWith("Offline analyst");
@@ -109,7 +99,7 @@ class ChatTest {
   @Test
   void notEnoughCreditsIs402BeforeAnyModelCall() throws Exception {
     UUID user = Users.create(dbs.chat(), "pro", 3);
-    HttpResponse<Buffer> r = chat(user, "What's the signal for BTC?", true).await(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = api.chat(user, "What's the signal for BTC?", true).await(30, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(402);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("payment_required");
     assertThat(r.bodyAsJsonObject().getString("message")).contains("3 are available");

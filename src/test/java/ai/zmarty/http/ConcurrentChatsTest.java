@@ -3,6 +3,7 @@ package ai.zmarty.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.Wiring;
+import ai.zmarty.testing.ChatApi;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ConcurrentChatsTest {
   private static TestDatabases.Pair dbs;
+  private ChatApi api;
   private WebClient client;
   private int port;
 
@@ -47,35 +49,23 @@ class ConcurrentChatsTest {
   void api(Vertx vertx) throws Exception {
     Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "150ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
     port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(100));
+    api = new ChatApi(vertx, port);
+    client = api.client();
   }
 
-  private Future<HttpResponse<Buffer>> chat(UUID user, String message, boolean sse) {
-    var request = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user));
-    if (sse) {
-      request.putHeader("Accept", "text/event-stream");
-    }
-    return request.sendJsonObject(new JsonObject().put("message", message));
-  }
 
-  private long estimate(UUID user, String message) throws Exception {
-    HttpResponse<Buffer> r = client.post(port, "127.0.0.1", "/chat/estimate").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
-        .sendJsonObject(new JsonObject().put("message", message)).await(10, TimeUnit.SECONDS);
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.bodyAsJsonObject().getLong("max_credits");
-  }
 
   @Test
   void fiftyConcurrentChatsNeverOverdraw() throws Exception {
     UUID user = Users.create(dbs.chat(), "pro", 0);
     String message = "What's the signal for BTC?";
-    long worst = estimate(user, message);
+    long worst = api.estimate(user, message);
     long balance = 10 * worst + worst - 1; // covers 10 worst cases, not 11
     Sql.exec(dbs.chat(), "insert into credits_ledger (user_id, delta, reason, request_id) values ('" + user + "', " + balance + ", 'test grant', 'grant-" + user + "')");
 
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      calls.add(chat(user, message, true));
+      calls.add(api.chat(user, message, true));
     }
     Future.join(calls).await(120, TimeUnit.SECONDS);
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,15 @@ public final class HyperliquidMarket extends ExchangeMarket {
 
   /** One coin's live figures; {@code funding} is the hourly rate, open interest in coin units. */
   public record AssetContext(String coin, double funding, double openInterest, double markPx, double dayNtlVlm) {}
+
+  /** One price level of the order book: price, size, number of orders. */
+  public record BookLevel(double px, double sz, int n) {}
+
+  /** Up to 20 levels a side, best first, as {@code l2Book} returns them. */
+  public record Book(String coin, Instant time, List<BookLevel> bids, List<BookLevel> asks) {}
+
+  /** allMids and l2Book cost 2 weight each. */
+  static final int LIGHT_WEIGHT = 2;
 
   private final Vertx vertx;
   private final ExchangeHttp http;
@@ -103,9 +113,59 @@ public final class HyperliquidMarket extends ExchangeMarket {
     return contexts;
   }
 
-  /** One info request, after its weight is reserved (waiting if the budget is spent). */
+  /** Mid prices of every coin, by coin ({@code allMids}). */
+  public Future<Map<String, Double>> allMids() {
+    return info(new JsonObject().put("type", "allMids"), LIGHT_WEIGHT).map(HyperliquidMarket::parseMids);
+  }
+
+  /** The order book of {@code coin} (any symbol form) ({@code l2Book}). */
+  public Future<Book> l2Book(String coin) {
+    String wanted;
+    try {
+      wanted = Symbols.hyperliquidCoin(coin);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return info(new JsonObject().put("type", "l2Book").put("coin", wanted), LIGHT_WEIGHT).map(HyperliquidMarket::parseBook);
+  }
+
+  static Map<String, Double> parseMids(Buffer body) {
+    try {
+      JsonObject mids = new JsonObject(body);
+      Map<String, Double> out = new HashMap<>();
+      mids.forEach(e -> out.put(e.getKey(), number(e.getValue())));
+      return Map.copyOf(out);
+    } catch (RuntimeException e) {
+      throw malformed("allMids", body, e);
+    }
+  }
+
+  static Book parseBook(Buffer body) {
+    try {
+      JsonObject book = new JsonObject(body);
+      JsonArray sides = book.getJsonArray("levels");
+      return new Book(book.getString("coin"), Instant.ofEpochMilli(millis(book.getValue("time"))), levels(sides.getJsonArray(0)), levels(sides.getJsonArray(1)));
+    } catch (RuntimeException e) {
+      throw malformed("l2Book", body, e);
+    }
+  }
+
+  private static List<BookLevel> levels(JsonArray side) {
+    List<BookLevel> out = new ArrayList<>(side.size());
+    for (int i = 0; i < side.size(); i++) {
+      JsonObject l = side.getJsonObject(i);
+      out.add(new BookLevel(number(l.getValue("px")), number(l.getValue("sz")), l.getInteger("n")));
+    }
+    return List.copyOf(out);
+  }
+
   private Future<Buffer> info(JsonObject body) {
-    long wait = budget.reserve(REQUEST_WEIGHT, monotonicMillis.getAsLong());
+    return info(body, REQUEST_WEIGHT);
+  }
+
+  /** One info request, after its weight is reserved (waiting if the budget is spent). */
+  private Future<Buffer> info(JsonObject body, int weight) {
+    long wait = budget.reserve(weight, monotonicMillis.getAsLong());
     Future<Void> go = wait == 0 ? Future.succeededFuture() : vertx.timer(wait).mapEmpty();
     return go.compose(v -> http.post("/info", body));
   }

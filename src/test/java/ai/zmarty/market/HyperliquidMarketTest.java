@@ -178,4 +178,19 @@ class HyperliquidMarketTest {
     assertThat(fake.seen).hasSize(2);
     assertThatThrownBy(() -> await(m.assetContext("DOGE"))).hasMessage("Hyperliquid lists no coin 'DOGE'");
   }
+
+  @Test
+  void midsAndTheOrderBookAreReadAtTheirLighterWeight() throws Exception {
+    fake.thenReplay("hyperliquid/all_mids.json").thenReplay("hyperliquid/l2_book_btc.json");
+    HyperliquidMarket m = market();
+    var mids = await(m.allMids());
+    assertThat(mids).containsEntry("BTC", 93461.5).containsEntry("SOL", 141.235).hasSize(4);
+    var book = await(m.l2Book("BTC/USDT"));
+    assertThat(book.coin()).isEqualTo("BTC");
+    assertThat(book.time()).isEqualTo(java.time.Instant.ofEpochMilli(1763683200123L));
+    assertThat(book.bids()).hasSize(3).first().isEqualTo(new HyperliquidMarket.BookLevel(93461.0, 1.23456, 4));
+    assertThat(book.asks()).hasSize(2).first().isEqualTo(new HyperliquidMarket.BookLevel(93462.0, 0.81, 3));
+    assertThat(fake.seen.get(0).json()).isEqualTo(new JsonObject().put("type", "allMids"));
+    assertThat(fake.seen.get(1).json()).isEqualTo(new JsonObject().put("type", "l2Book").put("coin", "BTC"));
+  }
 }

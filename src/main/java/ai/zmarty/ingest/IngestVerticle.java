@@ -1,16 +1,14 @@
 package ai.zmarty.ingest;
 
 import ai.zmarty.bus.Addresses;
-import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.market.Candle;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.Pair;
 import ai.zmarty.market.Timeframe;
-import ai.zmarty.queue.Job;
+import ai.zmarty.queue.JobHandler;
 import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -52,31 +50,9 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.JOB_INGEST_INDICATORS, this::handle);
+    consumer = vertx.eventBus().consumer(Addresses.JOB_INGEST_INDICATORS,
+        JobHandler.of(Addresses.QUEUE_INGEST_INDICATORS, log, Pair::fromJson, this::ingest, r -> "bars_written=" + r.getInteger("bars_written")));
     return consumer.completion();
-  }
-
-  private void handle(Message<Object> msg) {
-    long started = System.nanoTime();
-    Pair pair;
-    try {
-      pair = Pair.fromJson(Job.payloadOf(msg.body()));
-    } catch (IllegalArgumentException e) {
-      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
-      return;
-    }
-    ingest(pair)
-        .onSuccess(
-            summary -> {
-              long jobMs = (System.nanoTime() - started) / 1_000_000;
-              log.info("ingested queue={} symbol={} timeframe={} bars_written={} job_ms={}", Addresses.QUEUE_INGEST_INDICATORS, pair.symbol(), pair.timeframe(), summary.getInteger("bars_written"), jobMs);
-              msg.reply(summary);
-            })
-        .onFailure(
-            err -> {
-              log.warn("ingest failed queue={} symbol={} timeframe={}: {}", Addresses.QUEUE_INGEST_INDICATORS, pair.symbol(), pair.timeframe(), err.toString());
-              msg.fail(ErrorCode.INTERNAL.failureCode(), "ingest of " + pair + " failed: " + err.getMessage());
-            });
   }
 
   /** Loads, computes, stores and enqueues; completes with the reply body. */

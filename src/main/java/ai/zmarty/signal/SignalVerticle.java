@@ -1,14 +1,12 @@
 package ai.zmarty.signal;
 
 import ai.zmarty.bus.Addresses;
-import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.market.Pair;
-import ai.zmarty.queue.Job;
+import ai.zmarty.queue.JobHandler;
 import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -53,30 +51,9 @@ public final class SignalVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_SIGNALS, this::handle);
+    consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_SIGNALS,
+        JobHandler.of(Addresses.QUEUE_COMPUTE_SIGNALS, log, Pair::fromJson, this::compute, r -> "created=" + r.getInteger("created")));
     return consumer.completion();
-  }
-
-  private void handle(Message<Object> msg) {
-    long started = System.nanoTime();
-    Pair pair;
-    try {
-      pair = Pair.fromJson(Job.payloadOf(msg.body()));
-    } catch (IllegalArgumentException e) {
-      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
-      return;
-    }
-    compute(pair)
-        .onSuccess(
-            reply -> {
-              log.info("signals computed queue={} symbol={} timeframe={} created={} job_ms={}", Addresses.QUEUE_COMPUTE_SIGNALS, pair.symbol(), pair.timeframe(), reply.getInteger("created"), (System.nanoTime() - started) / 1_000_000);
-              msg.reply(reply);
-            })
-        .onFailure(
-            err -> {
-              log.warn("signals failed queue={} symbol={} timeframe={}: {}", Addresses.QUEUE_COMPUTE_SIGNALS, pair.symbol(), pair.timeframe(), err.toString());
-              msg.fail(ErrorCode.INTERNAL.failureCode(), "signals for " + pair + " failed: " + err.getMessage());
-            });
   }
 
   private Future<JsonObject> compute(Pair pair) {

@@ -1,18 +1,16 @@
 package ai.zmarty.winrate;
 
 import ai.zmarty.bus.Addresses;
-import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.Pair;
 import ai.zmarty.market.Timeframe;
-import ai.zmarty.queue.Job;
+import ai.zmarty.queue.JobHandler;
 import ai.zmarty.winrate.Resolution.Batch;
 import ai.zmarty.winrate.Resolution.OpenSignal;
 import ai.zmarty.winrate.Resolution.Resolved;
 import ai.zmarty.winrate.Resolution.Side;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,7 +65,8 @@ public final class WinRateVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_WINRATE, this::handle);
+    consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_WINRATE,
+        JobHandler.of(Addresses.QUEUE_COMPUTE_WINRATE, log, WinRateVerticle::onlyPair, this::run, r -> "resolved=" + r.getInteger("resolved") + " pending=" + r.getInteger("pending")));
     return consumer.completion();
   }
 
@@ -75,27 +74,9 @@ public final class WinRateVerticle extends VerticleBase {
 
   private record Outcomes(List<Long> ids, List<Resolved> resolved) {}
 
-  private void handle(Message<Object> msg) {
-    long started = System.nanoTime();
-    Optional<Pair> only;
-    try {
-      JsonObject payload = Job.payloadOf(msg.body());
-      only = payload.getValue("symbol") == null && payload.getValue("timeframe") == null ? Optional.empty() : Optional.of(Pair.fromJson(payload));
-    } catch (IllegalArgumentException e) {
-      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
-      return;
-    }
-    run(only)
-        .onSuccess(
-            reply -> {
-              log.info("win rates computed queue={} symbol={} timeframe={} resolved={} pending={} job_ms={}", Addresses.QUEUE_COMPUTE_WINRATE, only.map(Pair::symbol).orElse("*"), only.map(p -> p.timeframe().label()).orElse("*"), reply.getInteger("resolved"), reply.getInteger("pending"), (System.nanoTime() - started) / 1_000_000);
-              msg.reply(reply);
-            })
-        .onFailure(
-            err -> {
-              log.warn("win rates failed queue={}: {}", Addresses.QUEUE_COMPUTE_WINRATE, err.toString());
-              msg.fail(ErrorCode.INTERNAL.failureCode(), "win rates failed: " + err.getMessage());
-            });
+  /** {@code {}} means every pair; otherwise the one pair named. */
+  private static Optional<Pair> onlyPair(JsonObject payload) {
+    return payload.getValue("symbol") == null && payload.getValue("timeframe") == null ? Optional.empty() : Optional.of(Pair.fromJson(payload));
   }
 
   private Future<JsonObject> run(Optional<Pair> only) {

@@ -1,0 +1,133 @@
+// Streams chats at 1, 100 and 500 concurrent streams against each target and prints p50/p99 of
+// time-to-first-token (TTFT) and total time. Targets come from the environment:
+//   DIRECT_URL   fake provider base (…/v1)           — OpenAI SSE
+//   ZMARTY_URL   our gateway base, ZMARTY_TOKEN a user JWT — POST /chat, event: token / done
+//   PORTKEY_URL  Portkey base (…/v1), upstream = DIRECT_URL via x-portkey-custom-host
+// LEVELS (default "1,100,500"), ROUNDS_<N> override rounds per level.
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+const levels = (process.env.LEVELS || '1,100,500').split(',').map(Number);
+const defaultRounds = { 1: 20, 100: 5, 500: 3 };
+const rounds = (n) => Number(process.env['ROUNDS_' + n] || defaultRounds[n] || 3);
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
+
+function openAiRequest(base, extraHeaders = {}) {
+  const u = new URL(base + '/chat/completions');
+  return {
+    url: u,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench', accept: 'text/event-stream', ...extraHeaders },
+    body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    // first SSE data line carrying delta content; end = [DONE]
+    isFirst: (ev) => ev.data && ev.data !== '[DONE]' && /"content":"[^"]/.test(ev.data),
+    isEnd: (ev) => ev.data === '[DONE]',
+  };
+}
+
+const targets = [];
+if (process.env.DIRECT_URL) targets.push(['direct', () => openAiRequest(process.env.DIRECT_URL)]);
+if (process.env.ZMARTY_URL)
+  targets.push(['zmarty', () => ({
+    url: new URL(process.env.ZMARTY_URL + '/chat'),
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer ' + process.env.ZMARTY_TOKEN },
+    body: JSON.stringify({ message: 'hi' }),
+    isFirst: (ev) => ev.event === 'token',
+    isEnd: (ev) => ev.event === 'done',
+  })]);
+if (process.env.PORTKEY_URL)
+  targets.push(['portkey', () => openAiRequest(process.env.PORTKEY_URL, {
+    'x-portkey-provider': 'openai',
+    'x-portkey-custom-host': process.env.DIRECT_URL,
+  })]);
+
+function stream(spec) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let ttft = null, ended = false, buf = '', ev = {};
+    const done = (err) => {
+      if (ended) return;
+      ended = true;
+      resolve({ ttft, total: performance.now() - t0, err });
+    };
+    const req = http.request(spec.url, { method: 'POST', headers: spec.headers, agent }, (res) => {
+      if (res.statusCode !== 200) {
+        let b = '';
+        res.on('data', (d) => (b += d));
+        res.on('end', () => done(`HTTP ${res.statusCode} ${b.slice(0, 200)}`));
+        return;
+      }
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i).replace(/\r$/, '');
+          buf = buf.slice(i + 1);
+          if (line === '') {
+            if (ttft === null && spec.isFirst(ev)) ttft = performance.now() - t0;
+            if (spec.isEnd(ev)) { done(ttft === null ? 'no token before end' : null); }
+            ev = {};
+          } else if (line.startsWith('event:')) ev.event = line.slice(6).trim();
+          else if (line.startsWith('data:')) ev.data = (ev.data ? ev.data + '\n' : '') + line.slice(5).trim();
+        }
+      });
+      res.on('end', () => done(ended ? null : 'stream ended without end marker'));
+      res.on('error', (e) => done(String(e)));
+    });
+    req.on('error', (e) => done(String(e)));
+    req.setTimeout(60000, () => { req.destroy(new Error('timeout')); });
+    req.end(spec.body);
+  });
+}
+
+const pct = (xs, p) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function measure(make, n, r) {
+  const ok = [], errors = [];
+  for (let k = 0; k < r; k++) {
+    const res = await Promise.all(Array.from({ length: n }, () => stream(make())));
+    for (const x of res) (x.err ? errors : ok).push(x);
+  }
+  return { ok, errors };
+}
+
+const results = {}; // results[target][n] = {ttft50, ttft99, tot50, tot99, count, errors}
+for (const [name, make] of targets) {
+  results[name] = {};
+  await measure(make, 20, 2); // warm-up (JIT, connections)
+  for (const n of levels) {
+    const { ok, errors } = await measure(make, n, rounds(n));
+    const t = ok.map((x) => x.ttft), tot = ok.map((x) => x.total);
+    results[name][n] = { ttft50: pct(t, 50), ttft99: pct(t, 99), tot50: pct(tot, 50), tot99: pct(tot, 99), count: ok.length, errors: errors.length };
+    if (errors.length) console.error(`${name} n=${n}: ${errors.length} errors, first: ${errors[0].err}`);
+    console.error(`${name} n=${n}: ${ok.length} streams ok`);
+  }
+}
+
+const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—').padStart(7);
+console.log('\nTimes in ms (p50 / p99), per stream. TTFT = request sent → first token; total = → end of stream.\n');
+console.log('| target  | streams | TTFT p50 | TTFT p99 | total p50 | total p99 | ok / errors |');
+console.log('|---------|--------:|---------:|---------:|----------:|----------:|------------:|');
+for (const [name] of targets)
+  for (const n of levels) {
+    const r = results[name][n];
+    console.log(`| ${name.padEnd(7)} | ${String(n).padStart(7)} | ${f(r.ttft50)}  | ${f(r.ttft99)}  | ${f(r.tot50)}   | ${f(r.tot99)}   | ${r.count} / ${r.errors} |`);
+  }
+const d = results.direct;
+if (d) {
+  console.log('\nAdded overhead = gateway − direct (ms). Ratio = ours / Portkey (lower is better for us).\n');
+  console.log('| streams | metric | ours (zmarty) | Portkey | ratio ours/Portkey |');
+  console.log('|--------:|--------|--------------:|--------:|-------------------:|');
+  for (const n of levels)
+    for (const [label, key] of [['TTFT p50', 'ttft50'], ['TTFT p99', 'ttft99'], ['total p50', 'tot50'], ['total p99', 'tot99']]) {
+      const ours = results.zmarty ? results.zmarty[n][key] - d[n][key] : NaN;
+      const pk = results.portkey ? results.portkey[n][key] - d[n][key] : NaN;
+      const ratio = ours > 0.5 && pk > 0.5 ? (ours / pk).toFixed(2) + '×' : '—';
+      console.log(`| ${String(n).padStart(7)} | ${label.padEnd(9)} | ${f(ours)} | ${f(pk)} | ${ratio.padStart(8)} |`);
+    }
+}
+agent.destroy();

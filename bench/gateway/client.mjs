@@ -1,9 +1,11 @@
 // Streams chats at 1, 100 and 500 concurrent streams against each target and prints p50/p99 of
 // time-to-first-token (TTFT) and total time. Targets come from the environment:
 //   DIRECT_URL   fake provider base (…/v1)           — OpenAI SSE
-//   ZMARTY_URL   our gateway base, ZMARTY_TOKEN a user JWT — POST /chat, event: token / done
+//   ZMARTY_URL   our gateway base — POST /chat, event: token / done; ZMARTY_TOKENS_FILE holds one
+//                user JWT per line, used in turn (one user per concurrent stream, as in production)
 //   PORTKEY_URL  Portkey base (…/v1), upstream = DIRECT_URL via x-portkey-custom-host
 // LEVELS (default "1,100,500"), ROUNDS_<N> override rounds per level.
+import fs from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -26,10 +28,12 @@ function openAiRequest(base, extraHeaders = {}) {
 
 const targets = [];
 if (process.env.DIRECT_URL) targets.push(['direct', () => openAiRequest(process.env.DIRECT_URL)]);
+const tokens = process.env.ZMARTY_TOKENS_FILE ? fs.readFileSync(process.env.ZMARTY_TOKENS_FILE, 'utf8').split('\n').filter(Boolean) : [];
+let nextToken = 0;
 if (process.env.ZMARTY_URL)
   targets.push(['zmarty', () => ({
     url: new URL(process.env.ZMARTY_URL + '/chat'),
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer ' + process.env.ZMARTY_TOKEN },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer ' + tokens[nextToken++ % tokens.length] },
     body: JSON.stringify({ message: 'hi' }),
     isFirst: (ev) => ev.event === 'token',
     isEnd: (ev) => ev.event === 'done',

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command: fake provider + Zmarty (demo node, embedded PostgreSQL) + Portkey gateway, all on
 # 127.0.0.1, then client.mjs streams chats at 1/100/500 concurrent through each and prints tables.
-# Env: LEVELS=1,100,500  ROUNDS_1=20 ROUNDS_100=5 ROUNDS_500=3  CHUNKS=20 INTERVAL_MS=5  NO_PORTKEY=1
+# Env: LEVELS=1,100,500  ROUNDS_1=20 ROUNDS_100=5 ROUNDS_500=3  CHUNKS=20 INTERVAL_MS=5  NO_PORTKEY=1  BENCH_USERS=500
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -10,6 +10,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  cp "$work/zmarty.log" "${TMPDIR:-/tmp}/zmarty-bench-gateway.log" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -27,24 +28,34 @@ pids+=($!)
 wait_http "http://127.0.0.1:$fake_port/v1/models" 10
 echo "fake provider  :$fake_port (${CHUNKS:-20} chunks, ${INTERVAL_MS:-5} ms apart)" >&2
 
-# 2. our gateway: a demo node (seeds the demo user), topped up with credits via /admin/credits
+# 2. our gateway: a demo node on its defaults (rate and stream limits included) with Grok pointed
+#    at the fake, plus BENCH_USERS users (pro, 1M credits, watching the demo's two pairs) written
+#    straight into its embedded PostgreSQL — one user per concurrent stream, as in production,
+#    where MAX_CONCURRENT_STREAMS (3) keeps one user from holding hundreds of streams.
 zm_port="$(free_port)"
+pg_port="$(free_port)"
+users="${BENCH_USERS:-500}"
 secret="bench-secret-bench-secret-bench-secret-0123"
-( cd "$root" && exec env HTTP_PORT="$zm_port" XAI_API_KEY=bench XAI_BASE_URL="http://127.0.0.1:$fake_port/v1" \
-    MODEL_PROVIDER=auto RATE_LIMIT_PER_MINUTE=100000 MAX_CONCURRENT_STREAMS=1000 \
-    CHAT_MAX_CREDITS_PER_REQUEST=1000000 ZMARTY_DATA_DIR="$work/zmarty-data" JWT_SECRET="$secret" \
-    LOG_LEVEL=warn ./zmarty demo ) >"$work/zmarty.log" 2>&1 &
+( cd "$root" && exec env HTTP_PORT="$zm_port" EMBEDDED_PG_PORT="$pg_port" XAI_API_KEY=bench XAI_BASE_URL="http://127.0.0.1:$fake_port/v1" \
+    MODEL_PROVIDER=auto ZMARTY_DATA_DIR="$work/zmarty-data" JWT_SECRET="$secret" \
+    LOG_LEVEL="${ZMARTY_LOG_LEVEL:-warn}" ./zmarty demo ) >"$work/zmarty.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 180); do grep -q 'export TOKEN=' "$work/zmarty.log" && break; sleep 1; done
 grep -q 'export TOKEN=' "$work/zmarty.log" || { echo "zmarty did not start:" >&2; tail -40 "$work/zmarty.log" >&2; exit 1; }
-user="00000000-0000-4000-8000-00000000d3e0"
-token="$(node "$here/mint.mjs" "$secret" "$user" authenticated)"
-admin="$(node "$here/mint.mjs" "$secret" "$user" service_role)"
-status="$(curl -sS -o "$work/topup.json" -w '%{http_code}' -X POST "http://127.0.0.1:$zm_port/admin/credits" \
-  -H "Authorization: Bearer $admin" -H 'content-type: application/json' -H "Idempotency-Key: bench-$$" \
-  -d "{\"user_id\":\"$user\",\"amount\":${TOPUP_CREDITS:-10000000},\"reason\":\"bench top-up\"}")"
-[[ "$status" == 201 ]] || { echo "credit top-up answered $status: $(cat "$work/topup.json")" >&2; exit 1; }
-echo "zmarty gateway :$zm_port (data in $work/zmarty-data)" >&2
+psql -q -v ON_ERROR_STOP=1 -v users="$users" "postgresql://postgres@127.0.0.1:$pg_port/zmarty_chat" <<'SQL' >"$work/seed.log" 2>&1 || { echo "seeding bench users failed:" >&2; cat "$work/seed.log" >&2; exit 1; }
+create temp table bench_users as
+  select ('00000000-0000-4000-9000-' || lpad(to_hex(i), 12, '0'))::uuid as id, i from generate_series(1, :users) i;
+insert into auth.users (id, email) select id, 'bench' || i || '@zmarty.local' from bench_users on conflict do nothing;
+insert into profiles (id, tier) select id, 'pro' from bench_users on conflict do nothing;
+insert into credits_ledger (user_id, delta, reason, request_id, units)
+  select id, 1000000, 'bench grant', 'bench-grant-' || i, '{}'::jsonb from bench_users on conflict (request_id) do nothing;
+insert into user_symbols (user_id, symbol, timeframe)
+  select id, p.symbol, '1h' from bench_users, (values ('BTC/USDT'), ('ETH/USDT')) p(symbol) on conflict do nothing;
+SQL
+subs="$(for i in $(seq 1 "$users"); do printf '00000000-0000-4000-9000-%012x\n' "$i"; done)"
+# shellcheck disable=SC2086
+node "$here/mint.mjs" "$secret" authenticated $subs >"$work/tokens.txt"
+echo "zmarty gateway :$zm_port ($users users; data in $work/zmarty-data)" >&2
 
 # 3. Portkey gateway (npm @portkey-ai/gateway), upstream chosen per request by headers
 portkey_url=""
@@ -63,5 +74,5 @@ if [[ -z "${NO_PORTKEY:-}" ]]; then
 fi
 
 # 4. measure
-DIRECT_URL="http://127.0.0.1:$fake_port/v1" ZMARTY_URL="http://127.0.0.1:$zm_port" ZMARTY_TOKEN="$token" \
-  PORTKEY_URL="$portkey_url" node "$here/client.mjs"
+DIRECT_URL="http://127.0.0.1:$fake_port/v1" ZMARTY_URL="http://127.0.0.1:$zm_port" \
+  PORTKEY_URL="$portkey_url" ZMARTY_TOKENS_FILE="$work/tokens.txt" node "$here/client.mjs"

@@ -90,25 +90,20 @@ public final class CreditLedger {
         conn ->
             lockUser(conn, user)
                 .compose(tierName -> budget(providers, inputTokens, Tier.of(tierName)))
-                .compose(budget -> {
+                .compose(budget -> state(conn, user, requestId).compose(state -> {
                   long amount = budget.worstCase();
-                  return conn.preparedQuery(CreditSql.LEDGER_ROW).execute(Tuple.of(requestId)).compose(ledger -> {
-                      if (ledger.size() > 0) {
-                        return Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));
-                      }
-                      return available(conn, user);
-                    })
-                .compose(
-                    available -> {
-                      if (available < amount) {
-                        return Future.failedFuture(
-                            ErrorCode.PAYMENT_REQUIRED.exception("this request may cost up to " + amount + " credits and " + Math.max(0, available) + " are available"));
-                      }
-                      return conn.preparedQuery(CreditSql.INSERT_HOLD)
-                          .execute(Tuple.of(requestId, user, amount, (double) holdTtl.toSeconds()))
-                          .map(r -> new Reservation(requestId, amount, budget.maxTokens(), available - amount));
-                    });
-                }));
+                  if (state.chargedDelta() != null) {
+                    return Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));
+                  }
+                  long available = state.available();
+                  if (available < amount) {
+                    return Future.failedFuture(
+                        ErrorCode.PAYMENT_REQUIRED.exception("this request may cost up to " + amount + " credits and " + Math.max(0, available) + " are available"));
+                  }
+                  return conn.preparedQuery(CreditSql.INSERT_HOLD)
+                      .execute(Tuple.of(requestId, user, amount, (double) holdTtl.toSeconds()))
+                      .map(r -> new Reservation(requestId, amount, budget.maxTokens(), available - amount));
+                })));
   }
 
   /**
@@ -126,33 +121,17 @@ public final class CreditLedger {
     return pool.withTransaction(
         conn ->
             lockUser(conn, user)
-                .compose(tier -> conn.preparedQuery(CreditSql.LEDGER_ROW).execute(Tuple.of(requestId)))
-                .compose(
-                    ledger -> {
-                      if (ledger.size() > 0) {
-                        long charged = -ledger.iterator().next().getLong("delta");
-                        return balance(conn, user).map(b -> new Settlement(requestId, charged, b, true));
-                      }
-                      return conn.preparedQuery(CreditSql.HOLD)
-                          .execute(Tuple.of(requestId, user))
-                          .compose(
-                              hold -> {
-                                Future<Long> cap =
-                                    hold.size() > 0
-                                        ? Future.succeededFuture(hold.iterator().next().getLong("amount"))
-                                        : available(conn, user).map(a -> Math.max(0, a));
-                                return cap;
-                              })
-                          .compose(
-                              cap -> {
-                                long charged = Math.max(0, Math.min(charge, cap));
-                                return conn.preparedQuery(CreditSql.INSERT_LEDGER)
-                                    .execute(Tuple.of(user, -charged, provider, units, reason, requestId))
-                                    .compose(r -> conn.preparedQuery(CreditSql.DELETE_HOLD).execute(Tuple.of(requestId, user)))
-                                    .compose(r -> balance(conn, user))
-                                    .map(b -> new Settlement(requestId, charged, b, false));
-                              });
-                    }));
+                .compose(tier -> state(conn, user, requestId))
+                .compose(state -> {
+                  if (state.chargedDelta() != null) {
+                    return Future.succeededFuture(new Settlement(requestId, -state.chargedDelta(), state.balance(), true));
+                  }
+                  long cap = state.holdAmount() != null ? state.holdAmount() : Math.max(0, state.available());
+                  long charged = Math.max(0, Math.min(charge, cap));
+                  return conn.preparedQuery(CreditSql.CHARGE)
+                      .execute(Tuple.of(user, -charged, provider, units, reason, requestId))
+                      .map(r -> new Settlement(requestId, charged, state.balance() - charged, false));
+                }));
   }
 
   /** Drops the hold of a request that will not be charged. */
@@ -209,10 +188,21 @@ public final class CreditLedger {
                     : Future.succeededFuture(rows.iterator().next().getString("tier")));
   }
 
-  private static Future<Long> available(SqlConnection conn, UUID user) {
-    return conn.preparedQuery(CreditSql.AVAILABLE).execute(Tuple.of(user)).map(rows -> {
+  /** What a reservation or a settlement decides on, read after the user's row is locked. */
+  private record State(Long chargedDelta, Long holdAmount, long balance, long held) {
+    long available() {
+      return balance - held;
+    }
+  }
+
+  /**
+   * One read, after {@link #lockUser} (a statement of its own, so this one's snapshot sees every
+   * change committed by whoever held the lock before).
+   */
+  private static Future<State> state(SqlConnection conn, UUID user, String requestId) {
+    return conn.preparedQuery(CreditSql.STATE).execute(Tuple.of(user, requestId)).map(rows -> {
       Row r = rows.iterator().next();
-      return r.getLong("balance") - r.getLong("held");
+      return new State(r.getLong("charged_delta"), r.getLong("hold_amount"), r.getLong("balance"), r.getLong("held"));
     });
   }
 

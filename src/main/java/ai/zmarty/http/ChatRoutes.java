@@ -155,6 +155,7 @@ final class ChatRoutes {
     private boolean finished;
     private long heartbeat = -1;
     private long idle = -1;
+    private long lastEventAt;
     /** {@code mode: voice}: the {@code done} event waits for the spoken answer ({@link #speak}). */
     private boolean voice;
 
@@ -350,11 +351,24 @@ final class ChatRoutes {
       });
     }
 
+    /** An event arrived: the idle deadline moves; the one timer re-arms itself for what is left. */
     private void resetIdle() {
-      if (idle >= 0) {
-        vertx.cancelTimer(idle);
+      lastEventAt = System.nanoTime();
+      if (idle < 0) {
+        armIdle(IDLE_TIMEOUT_MS);
       }
-      idle = vertx.setTimer(IDLE_TIMEOUT_MS, id -> onEvent(new JsonObject().put("type", "error").put("error", ErrorCode.TIMEOUT.wire()).put("message", "the model router stopped answering")));
+    }
+
+    private void armIdle(long ms) {
+      idle = vertx.setTimer(ms, id -> {
+        idle = -1;
+        long quietMs = (System.nanoTime() - lastEventAt) / 1_000_000;
+        if (quietMs >= IDLE_TIMEOUT_MS) {
+          onEvent(new JsonObject().put("type", "error").put("error", ErrorCode.TIMEOUT.wire()).put("message", "the model router stopped answering"));
+        } else if (!finished) {
+          armIdle(IDLE_TIMEOUT_MS - quietMs);
+        }
+      });
     }
 
     private void cleanUp() {

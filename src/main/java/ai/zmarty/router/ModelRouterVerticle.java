@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * every provider fails before output, the hold is released and the request fails with UNAVAILABLE.
  *
  * <p>Request {request_id, user_id, message, stream_address, history?: [{role, content}]}; reply {request_id, provider,
- * reserved, max_tokens}. Stream events: {type: token, text}, {type: done, provider, usage,
+ * reserved, max_tokens}. Stream events: {type: token, text} (the text that arrived together, in order), {type: done, provider, usage,
  * credits_charged, balance, reserved, max_tokens}, {type: error, error, message, credits_charged}.
  */
 public final class ModelRouterVerticle extends VerticleBase {
@@ -105,7 +105,7 @@ public final class ModelRouterVerticle extends VerticleBase {
     UUID user = UUID.fromString(Replies.required(body, "user_id"));
     String message = Replies.required(body, "message");
     return watchlist
-        .pairs(user)
+        .pairsOf(user)
         .compose(pairs -> Future.all(signals.latest(pairs, 1), winRates.forPairs(pairs))
             .map(all -> new ChatContext(pairs, all.resultAt(0), all.resultAt(1))))
         .map(context -> {
@@ -164,11 +164,20 @@ public final class ModelRouterVerticle extends VerticleBase {
     }
     EventBus bus = vertx.eventBus();
     long started = System.nanoTime();
+    long[] prepared = new long[1];
     prepare(body)
-        .compose(p -> candidates(p.message()).compose(candidates -> bus.<JsonObject>request(Addresses.CREDIT_RESERVE, new JsonObject().put("request_id", requestId).put("user_id", p.user().toString()).put("providers", new JsonArray(candidates)).put("input_tokens", p.inputTokens()))
-            .map(reply -> new Streaming(msg, p, candidates, reply.body(), requestId, streamAddress, started))))
+        .compose(p -> candidates(p.message()).compose(candidates -> {
+          prepared[0] = System.nanoTime();
+          return bus.<JsonObject>request(Addresses.CREDIT_RESERVE, new JsonObject().put("request_id", requestId).put("user_id", p.user().toString()).put("providers", new JsonArray(candidates)).put("input_tokens", p.inputTokens()))
+            .map(reply -> new Streaming(msg, p, candidates, reply.body(), requestId, streamAddress, started, prepared[0]));
+        }))
         .onSuccess(Streaming::run)
         .onFailure(err -> Replies.fail(msg, err));
+  }
+
+  /** Milliseconds to a tenth, for the log. */
+  private static double ms(long nanos) {
+    return Math.round(nanos / 100_000.0) / 10.0;
   }
 
   /** One answer: the providers still to try, then the one that answered. */
@@ -180,6 +189,9 @@ public final class ModelRouterVerticle extends VerticleBase {
     private final String requestId;
     private final String streamAddress;
     private final long started;
+    private final long preparedAt;
+    private final long reservedAt = System.nanoTime();
+    private long firstTokenAt;
     private final List<String> failures = new ArrayList<>();
     private Duration retryHint;
     private volatile boolean cancelled;
@@ -187,8 +199,14 @@ public final class ModelRouterVerticle extends VerticleBase {
     private boolean replied;
     private String answering;
     private MessageConsumer<Object> cancel;
+    /**
+     * Text pieces that arrived together (one network read of the provider's stream can carry many)
+     * travel as one token event: under load that is one bus message and one write per read, not per piece.
+     */
+    private final StringBuilder pending = new StringBuilder();
+    private boolean flushQueued;
 
-    Streaming(Message<JsonObject> request, Prepared prepared, List<String> candidates, JsonObject hold, String requestId, String streamAddress, long started) {
+    Streaming(Message<JsonObject> request, Prepared prepared, List<String> candidates, JsonObject hold, String requestId, String streamAddress, long started, long preparedAt) {
       this.request = request;
       this.prepared = prepared;
       this.candidates = candidates;
@@ -196,6 +214,7 @@ public final class ModelRouterVerticle extends VerticleBase {
       this.requestId = requestId;
       this.streamAddress = streamAddress;
       this.started = started;
+      this.preparedAt = preparedAt;
     }
 
     void run() {
@@ -220,7 +239,11 @@ public final class ModelRouterVerticle extends VerticleBase {
           return false;
         }
         accept(name);
-        vertx.eventBus().send(streamAddress, new JsonObject().put("type", "token").put("text", text));
+        pending.append(text);
+        if (!flushQueued) {
+          flushQueued = true;
+          vertx.runOnContext(v -> flush());
+        }
         return true;
       };
       Future<ModelProvider.Usage> answer = breaker == null ? provider.stream(call, sink) : breaker.execute(() -> provider.stream(call, sink));
@@ -253,6 +276,7 @@ public final class ModelRouterVerticle extends VerticleBase {
       if (!replied) {
         replied = true;
         answering = name;
+        firstTokenAt = System.nanoTime();
         request.reply(new JsonObject().put("request_id", requestId).put("provider", name).put("reserved", hold.getLong("amount")).put("max_tokens", hold.getInteger("max_tokens")));
       }
     }
@@ -268,6 +292,7 @@ public final class ModelRouterVerticle extends VerticleBase {
 
     private void finish(ModelProvider.Usage usage, String error) {
       cancel.unregister();
+      long settling = System.nanoTime();
       JsonObject settle =
           new JsonObject()
               .put("request_id", requestId)
@@ -284,9 +309,9 @@ public final class ModelRouterVerticle extends VerticleBase {
           return;
         }
         JsonObject s = ar.result().body();
-        long latency = (System.nanoTime() - started) / 1_000_000;
-        log.info("chat answered request_id={} user_id={} provider={} tokens_in={} tokens_out={} estimated={} credits_charged={} latency_ms={} fallbacks={} cancelled={}",
-            requestId, prepared.user(), answering, usage.inputTokens(), usage.outputTokens(), usage.estimated(), s.getLong("charged"), latency, failures.size(), cancelled);
+        long now = System.nanoTime();
+        log.info("chat answered request_id={} user_id={} provider={} tokens_in={} tokens_out={} estimated={} credits_charged={} latency_ms={} prepare_ms={} reserve_ms={} first_token_ms={} settle_ms={} fallbacks={} cancelled={}",
+            requestId, prepared.user(), answering, usage.inputTokens(), usage.outputTokens(), usage.estimated(), s.getLong("charged"), ms(now - started), ms(preparedAt - started), ms(reservedAt - preparedAt), ms(firstTokenAt - reservedAt), ms(now - settling), failures.size(), cancelled);
         if (error != null) {
           send(new JsonObject().put("type", "error").put("error", "provider_failed").put("provider", answering).put("message", error).put("usage", usageJson).put("credits_charged", s.getLong("charged")).put("balance", s.getLong("balance")));
         } else {
@@ -304,7 +329,17 @@ public final class ModelRouterVerticle extends VerticleBase {
           .onComplete(ar -> send(new JsonObject().put("type", "error").put("error", "provider_failed").put("provider", answering).put("message", String.valueOf(cause.getMessage())).put("credits_charged", 0)));
     }
 
+    /** The text that arrived since the last flush, as one token event. */
+    private void flush() {
+      flushQueued = false;
+      if (!pending.isEmpty()) {
+        vertx.eventBus().send(streamAddress, new JsonObject().put("type", "token").put("text", pending.toString()));
+        pending.setLength(0);
+      }
+    }
+
     private void send(JsonObject event) {
+      flush();
       vertx.eventBus().send(streamAddress, event);
     }
   }

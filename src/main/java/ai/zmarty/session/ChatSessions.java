@@ -71,8 +71,7 @@ public final class ChatSessions {
 
   /** Keeps a completed turn: the question and the answer with the request that produced it. */
   public Future<Void> record(UUID user, UUID sessionId, String question, String answer, String requestId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SessionSql.INSERT_MESSAGE)
-        .executeBatch(java.util.List.of(Tuple.of(sessionId, user, "user", question, requestId), Tuple.of(sessionId, user, "assistant", answer, requestId)))).mapEmpty();
+    return pool.preparedQuery(SessionSql.INSERT_TURN_MESSAGES).execute(Tuple.of(sessionId, user, question, answer, requestId)).mapEmpty();
   }
 
   /** The session and its messages as the user sees them under RLS; NOT_FOUND when not theirs. */

@@ -17,7 +17,9 @@ final class SessionSql {
   static final String HISTORY =
       "select role, content from (select id, role, content from chat_messages where session_id = $1 and user_id = $3 order by id desc limit $2) m order by id";
 
-  static final String INSERT_MESSAGE = "insert into chat_messages (session_id, user_id, role, content, request_id) values ($1, $2, $3, $4, $5)";
+  /** A turn's question and answer, in that order, in one statement (so both or neither are kept). */
+  static final String INSERT_TURN_MESSAGES =
+      "insert into chat_messages (session_id, user_id, role, content, request_id) values ($1, $2, 'user', $3, $5), ($1, $2, 'assistant', $4, $5)";
 
   /** Read as the user: RLS hides other users' sessions. */
   static final String SESSION = "select id, turns, created_at from chat_sessions where id = $1";

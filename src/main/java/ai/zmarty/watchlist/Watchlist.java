@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A user's watched pairs in database A ({@code user_symbols}), always read and written as the
- * user so A's RLS applies. The sync package's trigger carries every change on to B.
+ * A user's watched pairs in database A ({@code user_symbols}). What the API reads and writes for a
+ * user goes through A's RLS as that user; the model router, which acts for a user it already
+ * authenticated, reads by user id in one statement ({@link #pairsOf}) since it sits on every
+ * chat's path to the first token. The sync package's trigger carries every change on to B.
  */
 public final class Watchlist {
   static final String LIST = "select symbol, timeframe, created_at from user_symbols order by created_at, id";
+  static final String LIST_OF = "select symbol, timeframe from user_symbols where user_id = $1 order by created_at, id";
   static final String ADD =
       "insert into user_symbols (user_id, symbol, timeframe) values ($1, $2, $3) on conflict (user_id, symbol, timeframe) do nothing returning created_at";
   static final String REMOVE = "delete from user_symbols where user_id = $1 and symbol = $2 and timeframe = $3";
@@ -29,13 +32,20 @@ public final class Watchlist {
   }
 
   public Future<List<Pair>> pairs(UUID user) {
-    return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(rows -> {
-      List<Pair> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new Pair(r.getString("symbol"), r.getString("timeframe")));
-      }
-      return out;
-    });
+    return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(Watchlist::toPairs);
+  }
+
+  /** The same list read by user id as the service, for a caller that authenticated the user itself. */
+  public Future<List<Pair>> pairsOf(UUID user) {
+    return chat.preparedQuery(LIST_OF).execute(Tuple.of(user)).map(Watchlist::toPairs);
+  }
+
+  private static List<Pair> toPairs(Iterable<Row> rows) {
+    List<Pair> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new Pair(r.getString("symbol"), r.getString("timeframe")));
+    }
+    return out;
   }
 
   public Future<List<JsonObject>> list(UUID user) {

@@ -100,6 +100,10 @@ abstract class SseProvider implements ModelProvider {
     private final SseParser parser = new SseParser(this::onEvent);
     private HttpClientRequest request;
     private long timer = -1;
+    private long timerAt;
+    private long deadline;
+    private ProviderFailure.Kind deadlineKind;
+    private String deadlineMessage;
     private boolean finished;
     private int malformed;
 
@@ -236,11 +240,34 @@ abstract class SseProvider implements ModelProvider {
       return new Usage(in, out, estimated);
     }
 
+    /**
+     * Fails the call with {@code kind} unless data arrives within {@code ms}. Arming moves a
+     * deadline; the one timer re-arms itself for what is left, so a chunk costs no timer churn.
+     */
     private void arm(long ms, ProviderFailure.Kind kind, String message) {
+      long at = System.nanoTime() + ms * 1_000_000;
+      deadline = at;
+      deadlineKind = kind;
+      deadlineMessage = message;
+      if (timer >= 0 && timerAt <= at) {
+        return;
+      }
       disarm();
-      timer = vertx.setTimer(ms, id -> {
+      schedule(at);
+    }
+
+    private void schedule(long at) {
+      timerAt = at;
+      timer = vertx.setTimer(Math.max(1, (at - System.nanoTime() + 999_999) / 1_000_000), id -> {
         timer = -1;
-        fail(new ProviderFailure(name(), kind, message));
+        if (finished) {
+          return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          fail(new ProviderFailure(name(), deadlineKind, deadlineMessage));
+        } else {
+          schedule(deadline);
+        }
       });
     }
 

@@ -10,12 +10,16 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The credit package's one public entry on database A. Every change for a user runs in a
- * transaction that first locks the user's profile row, so reservations and settlements for one user
- * happen one at a time: the balance can never be spent twice, and a request id gets one ledger row.
+ * The credit package's one public entry on database A. Every change for a user first locks the
+ * user's profile row, so reservations and settlements for one user happen one at a time: the
+ * balance can never be spent twice, and a request id gets one ledger row. Reserve and settle sit on
+ * every chat's path, so each is one call of a database function ({@code credit_reserve},
+ * {@code credit_settle}: one round trip, its own transaction); the pricing stays here.
  */
 public final class CreditLedger {
   private final Pool pool;
@@ -86,24 +90,28 @@ public final class CreditLedger {
    * tier's max_tokens, lowered so the hold stays under the per-request cap.
    */
   public Future<Reservation> reserve(String requestId, UUID user, java.util.List<String> providers, long inputTokens) {
-    return pool.withTransaction(
-        conn ->
-            lockUser(conn, user)
-                .compose(tierName -> budget(providers, inputTokens, Tier.of(tierName)))
-                .compose(budget -> state(conn, user, requestId).compose(state -> {
-                  long amount = budget.worstCase();
-                  if (state.chargedDelta() != null) {
-                    return Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));
-                  }
-                  long available = state.available();
-                  if (available < amount) {
-                    return Future.failedFuture(
-                        ErrorCode.PAYMENT_REQUIRED.exception("this request may cost up to " + amount + " credits and " + Math.max(0, available) + " are available"));
-                  }
-                  return conn.preparedQuery(CreditSql.INSERT_HOLD)
-                      .execute(Tuple.of(requestId, user, amount, (double) holdTtl.toSeconds()))
-                      .map(r -> new Reservation(requestId, amount, budget.maxTokens(), available - amount));
-                })));
+    // The tier is only known once the row is locked, so every tier's worst case goes along.
+    Map<Tier, Pricing.Budget> budgets = new EnumMap<>(Tier.class);
+    JsonObject amounts = new JsonObject();
+    for (Tier t : Tier.values()) {
+      pricing.budget(providers, inputTokens, t.maxTokens(), capPerRequest).ifPresent(b -> {
+        budgets.put(t, b);
+        amounts.put(t.wire(), b.worstCase());
+      });
+    }
+    return pool.preparedQuery(CreditSql.RESERVE).execute(Tuple.of(requestId, user, amounts, (double) holdTtl.toSeconds())).compose(rows -> {
+      Row r = rows.iterator().next();
+      String outcome = r.getString("outcome");
+      return switch (outcome) {
+        case "held" -> Future.succeededFuture(new Reservation(requestId, r.getLong("amount"), budgets.get(Tier.of(r.getString("tier"))).maxTokens(), r.getLong("available")));
+        case "insufficient" -> Future.failedFuture(ErrorCode.PAYMENT_REQUIRED.exception(
+            "this request may cost up to " + r.getLong("amount") + " credits and " + Math.max(0, r.getLong("available")) + " are available"));
+        case "already_charged" -> Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));
+        case "no_budget" -> budget(providers, inputTokens, Tier.of(r.getString("tier"))).mapEmpty();
+        case "no_profile" -> Future.failedFuture(noProfile(user));
+        default -> Future.failedFuture(new IllegalStateException("credit_reserve answered " + outcome));
+      };
+    });
   }
 
   /**
@@ -118,20 +126,15 @@ public final class CreditLedger {
 
   /** Settles an already priced charge (data requests, voice, …). */
   public Future<Settlement> settle(String requestId, UUID user, long charge, String provider, JsonObject units, String reason) {
-    return pool.withTransaction(
-        conn ->
-            lockUser(conn, user)
-                .compose(tier -> state(conn, user, requestId))
-                .compose(state -> {
-                  if (state.chargedDelta() != null) {
-                    return Future.succeededFuture(new Settlement(requestId, -state.chargedDelta(), state.balance(), true));
-                  }
-                  long cap = state.holdAmount() != null ? state.holdAmount() : Math.max(0, state.available());
-                  long charged = Math.max(0, Math.min(charge, cap));
-                  return conn.preparedQuery(CreditSql.CHARGE)
-                      .execute(Tuple.of(user, -charged, provider, units, reason, requestId))
-                      .map(r -> new Settlement(requestId, charged, state.balance() - charged, false));
-                }));
+    return pool.preparedQuery(CreditSql.SETTLE).execute(Tuple.of(requestId, user, charge, provider, units, reason)).compose(rows -> {
+      Row r = rows.iterator().next();
+      String outcome = r.getString("outcome");
+      return switch (outcome) {
+        case "settled", "already_settled" -> Future.succeededFuture(new Settlement(requestId, r.getLong("charged"), r.getLong("balance"), outcome.equals("already_settled")));
+        case "no_profile" -> Future.failedFuture(noProfile(user));
+        default -> Future.failedFuture(new IllegalStateException("credit_settle answered " + outcome));
+      };
+    });
   }
 
   /** Drops the hold of a request that will not be charged. */
@@ -183,27 +186,11 @@ public final class CreditLedger {
         .execute(Tuple.of(user))
         .compose(
             rows ->
-                rows.size() == 0
-                    ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("user " + user + " has no profile"))
-                    : Future.succeededFuture(rows.iterator().next().getString("tier")));
+                rows.size() == 0 ? Future.failedFuture(noProfile(user)) : Future.succeededFuture(rows.iterator().next().getString("tier")));
   }
 
-  /** What a reservation or a settlement decides on, read after the user's row is locked. */
-  private record State(Long chargedDelta, Long holdAmount, long balance, long held) {
-    long available() {
-      return balance - held;
-    }
-  }
-
-  /**
-   * One read, after {@link #lockUser} (a statement of its own, so this one's snapshot sees every
-   * change committed by whoever held the lock before).
-   */
-  private static Future<State> state(SqlConnection conn, UUID user, String requestId) {
-    return conn.preparedQuery(CreditSql.STATE).execute(Tuple.of(user, requestId)).map(rows -> {
-      Row r = rows.iterator().next();
-      return new State(r.getLong("charged_delta"), r.getLong("hold_amount"), r.getLong("balance"), r.getLong("held"));
-    });
+  private static RuntimeException noProfile(UUID user) {
+    return ErrorCode.FORBIDDEN.exception("user " + user + " has no profile");
   }
 
   private static Future<Long> balance(SqlConnection conn, UUID user) {

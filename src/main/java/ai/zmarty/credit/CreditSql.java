@@ -13,37 +13,16 @@ final class CreditSql {
              coalesce((select sum(amount) from credit_holds where user_id = $1 and expires_at > now()), 0)::bigint as held
       """;
 
-  /**
-   * A request's charge and hold and the user's totals, in one read: {@code charged_delta} is the
-   * request's ledger row (null when not charged yet), {@code hold_amount} its hold (null when none).
-   */
-  static final String STATE =
-      """
-      select (select delta from credits_ledger where request_id = $2) as charged_delta,
-             (select amount from credit_holds where request_id = $2 and user_id = $1) as hold_amount,
-             coalesce((select sum(delta) from credits_ledger where user_id = $1), 0)::bigint as balance,
-             coalesce((select sum(amount) from credit_holds where user_id = $1 and expires_at > now()), 0)::bigint as held
-      """;
+  /** Locks the user, checks and holds (migration 20260105000300_credit_functions.sql). */
+  static final String RESERVE = "select outcome, tier, amount, available from public.credit_reserve($1, $2, $3, $4)";
 
-  /** The request's ledger row replaces its hold, in one statement. */
-  static final String CHARGE =
-      """
-      with charged as (
-        insert into credits_ledger (user_id, delta, provider, units, reason, request_id) values ($1, $2, $3, $4, $5, $6)
-      )
-      delete from credit_holds where request_id = $6 and user_id = $1
-      """;
-
-  static final String INSERT_HOLD =
-      "insert into credit_holds (request_id, user_id, amount, expires_at) values ($1, $2, $3, now() + make_interval(secs => $4)) on conflict (request_id) do nothing";
-
+  /** Locks the user and replaces the request's hold by its ledger row, once. */
+  static final String SETTLE = "select outcome, charged, balance from public.credit_settle($1, $2, $3, $4, $5, $6)";
 
   static final String DELETE_HOLD = "delete from credit_holds where request_id = $1 and user_id = $2";
 
-
   static final String INSERT_LEDGER =
       "insert into credits_ledger (user_id, delta, provider, units, reason, request_id) values ($1, $2, $3, $4, $5, $6) on conflict (request_id) do nothing returning id";
-
 
   static final String RECENT =
       "select delta, provider, units, reason, request_id, created_at from credits_ledger where user_id = $1 order by created_at desc, id desc limit $2";

@@ -253,7 +253,7 @@ final class ChatRoutes {
       Future<Void> keyBack = !claimed ? Future.succeededFuture()
           : sessions.abandon(user, key, requestId).<Void>mapEmpty().onFailure(e -> log.error("giving back idempotency key failed request_id={}: {}", requestId, e.toString()));
       Future<Void> turnBack = turn == null ? Future.succeededFuture()
-          : sessions.giveBack(user, turn.sessionId()).<Void>mapEmpty().onFailure(e -> log.error("giving back session turn failed request_id={}: {}", requestId, e.toString()));
+          : sessions.giveBack(user, turn).<Void>mapEmpty().onFailure(e -> log.error("giving back session turn failed request_id={}: {}", requestId, e.toString()));
       return Future.join(keyBack, turnBack).mapEmpty();
     }
 
@@ -314,7 +314,7 @@ final class ChatRoutes {
     private void done(JsonObject event) {
       event.put("session_id", turn.sessionId().toString());
       JsonObject response = event.copy().put("answer", answer.toString());
-      sessions.record(user, turn.sessionId(), message, answer.toString(), requestId)
+      sessions.record(user, turn, message, answer.toString(), requestId)
           .recover(e -> {
             log.error("recording the session's messages failed request_id={} session_id={}: {}", requestId, turn.sessionId(), e.toString());
             return Future.succeededFuture();

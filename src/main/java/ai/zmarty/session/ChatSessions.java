@@ -31,18 +31,22 @@ public final class ChatSessions {
     this.staleClaim = staleClaim;
   }
 
-  /** A turn taken in a session, with the messages before it (oldest first, {role, content}). */
-  public record Turn(UUID sessionId, JsonArray history) {}
+  /**
+   * A turn taken in a session, with the messages before it (oldest first, {role, content}).
+   * {@code stored}: the session's row exists; a new session's is written with its first answer.
+   */
+  public record Turn(UUID sessionId, JsonArray history, boolean stored) {}
 
   /**
    * Takes the next turn of {@code sessionId} for the user, or starts a new session when it is null.
    * Fails with NOT_FOUND when the session is not the user's, CONFLICT when its turns are used up.
-   * A turn whose answer never completes is given back ({@link #giveBack}).
+   * A turn whose answer never completes is given back ({@link #giveBack}). A new session costs no
+   * database work before the answer (it sits on the way to the first token): its row is written
+   * with the first turn's messages, so an answer that never completes leaves no empty session.
    */
   public Future<Turn> takeTurn(UUID user, UUID sessionId) {
     if (sessionId == null) {
-      UUID id = UUID.randomUUID();
-      return pool.preparedQuery(SessionSql.NEW_SESSION).execute(Tuple.of(id, user)).map(r -> new Turn(id, new JsonArray()));
+      return Future.succeededFuture(new Turn(UUID.randomUUID(), new JsonArray(), false));
     }
     return pool.withTransaction(conn -> conn.preparedQuery(SessionSql.LOCK_SESSION).execute(Tuple.of(sessionId)).compose(rows -> {
       if (rows.size() == 0 || !user.equals(rows.iterator().next().getUUID("user_id"))) {
@@ -59,19 +63,26 @@ public final class ChatSessions {
             for (Row m : history) {
               out.add(new JsonObject().put("role", m.getString("role")).put("content", m.getString("content")));
             }
-            return new Turn(sessionId, out);
+            return new Turn(sessionId, out, true);
           });
     }));
   }
 
   /** Gives back a turn whose answer did not complete. */
-  public Future<Void> giveBack(UUID user, UUID sessionId) {
-    return pool.preparedQuery(SessionSql.GIVE_TURN_BACK).execute(Tuple.of(sessionId, user)).mapEmpty();
+  public Future<Void> giveBack(UUID user, Turn turn) {
+    if (!turn.stored()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(SessionSql.GIVE_TURN_BACK).execute(Tuple.of(turn.sessionId(), user)).mapEmpty();
   }
 
-  /** Keeps a completed turn: the question and the answer with the request that produced it. */
-  public Future<Void> record(UUID user, UUID sessionId, String question, String answer, String requestId) {
-    return pool.preparedQuery(SessionSql.INSERT_TURN_MESSAGES).execute(Tuple.of(sessionId, user, question, answer, requestId)).mapEmpty();
+  /**
+   * Keeps a completed turn: the question and the answer with the request that produced it (and a
+   * new session's row, its first turn taken), in one statement.
+   */
+  public Future<Void> record(UUID user, Turn turn, String question, String answer, String requestId) {
+    String sql = turn.stored() ? SessionSql.INSERT_TURN_MESSAGES : SessionSql.NEW_SESSION_WITH_MESSAGES;
+    return pool.preparedQuery(sql).execute(Tuple.of(turn.sessionId(), user, question, answer, requestId)).mapEmpty();
   }
 
   /** The session and its messages as the user sees them under RLS; NOT_FOUND when not theirs. */

@@ -7,7 +7,6 @@ final class SessionSql {
   /** Locks the session row so two requests in one session take their turns one at a time. */
   static final String LOCK_SESSION = "select user_id, turns from chat_sessions where id = $1 for update";
 
-  static final String NEW_SESSION = "insert into chat_sessions (id, user_id, turns) values ($1, $2, 1)";
 
   static final String TAKE_TURN = "update chat_sessions set turns = turns + 1 where id = $1 and user_id = $2";
 
@@ -20,6 +19,16 @@ final class SessionSql {
   /** A turn's question and answer, in that order, in one statement (so both or neither are kept). */
   static final String INSERT_TURN_MESSAGES =
       "insert into chat_messages (session_id, user_id, role, content, request_id) values ($1, $2, 'user', $3, $5), ($1, $2, 'assistant', $4, $5)";
+
+  /**
+   * A new session with its first turn taken, and that turn's messages (the foreign key is checked
+   * at the end of the statement, when the session row is there).
+   */
+  static final String NEW_SESSION_WITH_MESSAGES =
+      """
+      with session as (insert into chat_sessions (id, user_id, turns) values ($1, $2, 1))
+      insert into chat_messages (session_id, user_id, role, content, request_id) values ($1, $2, 'user', $3, $5), ($1, $2, 'assistant', $4, $5)
+      """;
 
   /** Read as the user: RLS hides other users' sessions. */
   static final String SESSION = "select id, turns, created_at from chat_sessions where id = $1";

@@ -121,6 +121,14 @@ class RowLevelSecurityTest {
   }
 
   @Test
+  void aUserCannotCallTheCreditFunctions() {
+    assertThatThrownBy(() -> updateAs("authenticated", X, "select credit_settle('x', '" + X + "', -1000000, null, '{}', 'free money')"))
+        .hasMessageContaining("permission denied");
+    assertThatThrownBy(() -> updateAs("anon", X, "select credit_reserve('x', '" + X + "', '{\"pro\": 1}', 60)"))
+        .hasMessageContaining("permission denied");
+  }
+
+  @Test
   void serviceRoleSeesEveryone() throws SQLException {
     assertThat(ownersAs("service_role", X, "user_symbols")).containsExactlyInAnyOrder(X.toString(), Y.toString());
     assertThat(ownersAs("service_role", X, "credits_ledger")).hasSize(2);

@@ -97,6 +97,23 @@ class ChatSessionsTest {
   }
 
   @Test
+  void aNewSessionWhoseAnswerFailsLeavesNoSessionAndNoCharge(Vertx vertx) throws Exception {
+    FakeProvider grok = FakeProvider.start(vertx);
+    grok.always(FakeProvider.error(503, "xai/server_error.json", Map.of()));
+    deploy(vertx, Map.of("MODEL_PROVIDER", "auto", "XAI_API_KEY", "xai-test-key", "XAI_BASE_URL", grok.baseUrl("/v1")));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+
+    HttpResponse<Buffer> r = chat(user, "What's the signal for BTC?", null);
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(Sql.count(dbs.chat(), "select count(*) from chat_sessions where user_id = '" + user + "'")).isZero();
+    assertThat(Sql.count(dbs.chat(), "select count(*) from chat_messages where user_id = '" + user + "'")).isZero();
+    assertThat(ledgerRows(user)).isEqualTo(1);
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(1000);
+    grok.close();
+  }
+
+  @Test
   void theEleventhTurnIs409BeforeAnyCharge(Vertx vertx) throws Exception {
     deploy(vertx, Map.of());
     UUID user = Users.create(dbs.chat(), "free", 1000);

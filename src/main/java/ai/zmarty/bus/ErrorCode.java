@@ -15,6 +15,8 @@ public enum ErrorCode {
   FORBIDDEN(403),
   NOT_FOUND(404),
   CONFLICT(409),
+  /** Well-formed but not acceptable, e.g. an idempotency key reused for a different request. */
+  UNPROCESSABLE(422),
   RATE_LIMITED(429),
   INTERNAL(500),
   NOT_IMPLEMENTED(501),

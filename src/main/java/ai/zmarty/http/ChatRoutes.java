@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * when not the caller's, 409 when its turns are used up), absent starts one; {@code done} names it.
  * {@code Idempotency-Key}: the first request with a key claims it before any reservation; a retry
  * after it completed gets the stored response as JSON (also when it asks for SSE) with
- * {@code Idempotent-Replayed: true} and no new charge; a retry while it runs gets 409.
+ * {@code Idempotent-Replayed: true} and no new charge; a retry while it runs gets 409. An answer
+ * cut after output and charged for counts as completed: its turn keeps the partial answer and a
+ * retry gets that outcome (502 with {@code error}); one that failed with nothing charged gives its
+ * key and turn back, so a retry runs again.
  */
 final class ChatRoutes {
   private static final Logger log = LoggerFactory.getLogger(ChatRoutes.class);
@@ -180,13 +183,17 @@ final class ChatRoutes {
           giveBack();
         }
       });
-      Future<ChatSessions.Claim> claim = key == null ? Future.succeededFuture(new ChatSessions.Claimed()) : sessions.claim(user, key, requestId);
+      Future<ChatSessions.Claim> claim = key == null ? Future.succeededFuture(new ChatSessions.Claimed()) : sessions.claim(user, key, requestId, ChatSessions.fingerprint(message, requestedSession, voice ? "voice" : "text"));
       claim.onFailure(this::fail).onSuccess(c -> {
         switch (c) {
           case ChatSessions.Done done -> {
             finished = true;
             rc.response().putHeader(REPLAYED, "true");
-            UserRoutes.json(rc, 200, done.response());
+            UserRoutes.json(rc, done.response().containsKey("error") ? 502 : 200, done.response());
+          }
+          case ChatSessions.Mismatch mismatch -> {
+            finished = true;
+            Errors.send(rc, ErrorCode.UNPROCESSABLE, "this " + IDEMPOTENCY_KEY + " was used for a different request (message, session_id or mode); use a new key for a new request");
           }
           case ChatSessions.Running running -> {
             finished = true;
@@ -299,7 +306,13 @@ final class ChatRoutes {
       event.remove("type");
       cleanUp();
       if (type.equals("done")) {
-        done(event);
+        keep("done", event, 200);
+        return;
+      }
+      if (event.getLong("credits_charged", 0L) > 0) {
+        // cut after output and charged for it: the user keeps what they paid for, and a retry with
+        // the same key gets this outcome back instead of a second charge
+        keep(type, event, 502);
         return;
       }
       giveBack();
@@ -310,8 +323,11 @@ final class ChatRoutes {
       }
     }
 
-    /** Keeps the turn's two messages and the key's response, then ends the answer. */
-    private void done(JsonObject event) {
+    /**
+     * Keeps the turn's two messages and the key's response, then ends the answer with
+     * {@code type} (SSE) or {@code status} (JSON).
+     */
+    private void keep(String type, JsonObject event, int status) {
       event.put("session_id", turn.sessionId().toString());
       JsonObject response = event.copy().put("answer", answer.toString());
       sessions.record(user, turn, message, answer.toString(), requestId)
@@ -323,9 +339,9 @@ final class ChatRoutes {
           .onFailure(e -> log.error("storing the idempotent response failed request_id={}: {}", requestId, e.toString()))
           .onComplete(ar -> {
             if (sse) {
-              rc.response().end(frame("done", event));
+              rc.response().end(frame(type, event));
             } else {
-              UserRoutes.json(rc, 200, response);
+              UserRoutes.json(rc, status, response);
             }
           });
     }

@@ -116,8 +116,25 @@ public final class ChatSessions {
   /** An earlier request with the key completed with this response. */
   public record Done(JsonObject response) implements Claim {}
 
-  public Future<Claim> claim(UUID user, String key, String requestId) {
-    return pool.preparedQuery(SessionSql.CLAIM).execute(Tuple.of(user, key, requestId, (double) staleClaim.toSeconds())).compose(rows -> {
+  /** What a request asks (message, session, mode) as a hex SHA-256: the same key must mean the same request. */
+  public static String fingerprint(String message, UUID sessionId, String mode) {
+    String what = new JsonObject().put("message", message).put("session_id", sessionId == null ? null : sessionId.toString()).put("mode", mode).encode();
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(what.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** The key was used for a different request (another message, session or mode). */
+  public record Mismatch() implements Claim {}
+
+  /**
+   * Claims {@code key} for this request; {@code requestHash} identifies what was asked, so the key
+   * cannot replay (or block) a different request.
+   */
+  public Future<Claim> claim(UUID user, String key, String requestId, String requestHash) {
+    return pool.preparedQuery(SessionSql.CLAIM).execute(Tuple.of(user, key, requestId, (double) staleClaim.toSeconds(), requestHash)).compose(rows -> {
       if (rows.size() > 0) {
         return Future.succeededFuture(new Claimed());
       }
@@ -126,6 +143,10 @@ public final class ChatSessions {
           return (Claim) new Running(null); // abandoned between the two statements; the client may retry
         }
         Row r = found.iterator().next();
+        String stored = r.getString("request_hash");
+        if (stored != null && !stored.equals(requestHash)) {
+          return new Mismatch();
+        }
         return "done".equals(r.getString("status")) ? new Done((JsonObject) r.getValue("response")) : new Running(r.getString("request_id"));
       });
     });

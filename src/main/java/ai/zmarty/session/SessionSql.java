@@ -41,13 +41,13 @@ final class SessionSql {
    */
   static final String CLAIM =
       """
-      insert into chat_requests (user_id, idempotency_key, request_id, status) values ($1, $2, $3, 'running')
-      on conflict (user_id, idempotency_key) do update set request_id = excluded.request_id, created_at = now()
+      insert into chat_requests (user_id, idempotency_key, request_id, status, request_hash) values ($1, $2, $3, 'running', $5)
+      on conflict (user_id, idempotency_key) do update set request_id = excluded.request_id, request_hash = excluded.request_hash, created_at = now()
         where chat_requests.status = 'running' and chat_requests.created_at < now() - make_interval(secs => $4)
       returning request_id
       """;
 
-  static final String CLAIMED = "select request_id, status, response from chat_requests where user_id = $1 and idempotency_key = $2";
+  static final String CLAIMED = "select request_id, status, response, request_hash from chat_requests where user_id = $1 and idempotency_key = $2";
 
   static final String COMPLETE = "update chat_requests set status = 'done', response = $4 where user_id = $1 and idempotency_key = $2 and request_id = $3";
 

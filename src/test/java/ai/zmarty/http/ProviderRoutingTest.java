@@ -168,6 +168,41 @@ class ProviderRoutingTest {
   }
 
   @Test
+  void aCutAnswerChargedForIsKeptAndItsKeyReplaysItInsteadOfChargingAgain() throws Exception {
+    grok.then(FakeProvider.cut("xai/cut.sse"));
+    grok.then(FakeProvider.sse("xai/stream.sse"));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+
+    HttpResponse<Buffer> first = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user)).putHeader("Accept", "text/event-stream")
+        .putHeader("Idempotency-Key", "cut-once").sendJsonObject(new JsonObject().put("message", "What's the signal for BTC?")).await(30, TimeUnit.SECONDS);
+    Sse.Event error = Sse.parse(first.bodyAsString()).getLast();
+    assertThat(error.name()).isEqualTo("error");
+    long charged = error.data().getLong("credits_charged");
+    assertThat(charged).isPositive();
+    String session = error.data().getString("session_id");
+
+    HttpResponse<Buffer> retry = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
+        .putHeader("Idempotency-Key", "cut-once").sendJsonObject(new JsonObject().put("message", "What's the signal for BTC?")).await(30, TimeUnit.SECONDS);
+
+    assertThat(retry.statusCode()).isEqualTo(502);
+    assertThat(retry.getHeader("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(retry.bodyAsJsonObject().getString("answer")).isEqualTo("BTC on 4h is a LONG ");
+    assertThat(retry.bodyAsJsonObject().getLong("credits_charged")).isEqualTo(charged);
+    assertThat(grok.requests).as("the retry did not call the provider").hasSize(1);
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credits_ledger where user_id = '" + user + "' and delta < 0")).isEqualTo(1);
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(1000 - charged);
+    assertThat(Sql.column(dbs.chat(), "select role || ':' || content from chat_messages where session_id = '" + session + "' order by id"))
+        .containsExactly("user:What's the signal for BTC?", "assistant:BTC on 4h is a LONG ");
+
+    HttpResponse<Buffer> otherQuestion = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
+        .putHeader("Idempotency-Key", "cut-once").sendJsonObject(new JsonObject().put("message", "And ETH?")).await(30, TimeUnit.SECONDS);
+    assertThat(otherQuestion.statusCode()).isEqualTo(422);
+    assertThat(otherQuestion.bodyAsJsonObject().getString("error")).isEqualTo("unprocessable");
+    assertThat(otherQuestion.bodyAsJsonObject().getString("message")).contains("different request");
+    assertThat(grok.requests).hasSize(1);
+  }
+
+  @Test
   void theBreakerOpensAfterRepeatedFailuresAndGrokIsThenSkipped() throws Exception {
     grok.always(FakeProvider.error(503, "xai/server_error.json", Map.of()));
     gpt.always(FakeProvider.sse("openai/stream.sse"));

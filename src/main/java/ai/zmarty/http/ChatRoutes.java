@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Sessions: {@code session_id} continues a session (its latest messages feed the prompt; 404
  * when not the caller's, 409 when its turns are used up), absent starts one; {@code done} names it.
  * {@code Idempotency-Key}: the first request with a key claims it before any reservation; a retry
- * after it completed gets the stored response as JSON (also when it asks for SSE) with
+ * after it completed gets the stored response (as JSON, or as SSE when it asks for that) with
  * {@code Idempotent-Replayed: true} and no new charge; a retry while it runs gets 409. An answer
  * cut after output and charged for counts as completed: its turn keeps the partial answer and a
  * retry gets that outcome (502 with {@code error}); one that failed with nothing charged gives its
@@ -189,7 +189,7 @@ final class ChatRoutes {
           case ChatSessions.Done done -> {
             finished = true;
             rc.response().putHeader(REPLAYED, "true");
-            UserRoutes.json(rc, done.response().containsKey("error") ? 502 : 200, done.response());
+            replay(done.response());
           }
           case ChatSessions.Mismatch mismatch -> {
             finished = true;
@@ -253,6 +253,25 @@ final class ChatRoutes {
         }
         Errors.send(rc, code, message);
       });
+    }
+
+    /**
+     * The stored outcome of the key's first request, in the form this one asked for: JSON (502 when
+     * it was cut), or SSE as one token event with the whole answer and then its done or error event.
+     */
+    private void replay(JsonObject stored) {
+      boolean cut = stored.containsKey("error");
+      if (!sse) {
+        UserRoutes.json(rc, cut ? 502 : 200, stored);
+        return;
+      }
+      JsonObject last = stored.copy();
+      String text = (String) last.remove("answer");
+      rc.response().setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+      if (text != null && !text.isEmpty()) {
+        rc.response().write(frame("token", new JsonObject().put("text", text)));
+      }
+      rc.response().end(frame(cut ? "error" : "done", last));
     }
 
     /** Nothing to keep: a retry with the same key runs again, and the session's turn is not used up. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.zmarty.Wiring;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
+import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.Users;
@@ -67,11 +68,19 @@ class ChatIdempotencyTest {
     HttpResponse<Buffer> again = chat(user, "key-1", false).await(30, TimeUnit.SECONDS);
     HttpResponse<Buffer> againAsSse = chat(user, "key-1", true).await(30, TimeUnit.SECONDS);
 
+    assertThat(againAsSse.statusCode()).isEqualTo(200);
+    assertThat(againAsSse.getHeader("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(againAsSse.getHeader("content-type")).isEqualTo("text/event-stream");
+    java.util.List<Sse.Event> events = Sse.parse(againAsSse.bodyAsString());
+    assertThat(events).extracting(Sse.Event::name).containsExactly("token", "done");
+    assertThat(events.get(0).data().getString("text")).isEqualTo(a.getString("answer"));
+    JsonObject replayedDone = events.get(1).data().copy().put("answer", events.get(0).data().getString("text"));
+
+    assertThat(again.getHeader("content-type")).isEqualTo("application/json");
     for (HttpResponse<Buffer> r : java.util.List.of(again, againAsSse)) {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.getHeader("Idempotent-Replayed")).isEqualTo("true");
-      assertThat(r.getHeader("content-type")).isEqualTo("application/json");
-      JsonObject b = r.bodyAsJsonObject();
+      JsonObject b = r == again ? r.bodyAsJsonObject() : replayedDone;
       assertThat(b.getString("answer")).isEqualTo(a.getString("answer")).startsWith("Offline analyst");
       assertThat(b.getLong("credits_charged")).isEqualTo(a.getLong("credits_charged"));
       assertThat(b.getLong("balance")).isEqualTo(a.getLong("balance"));

@@ -4,7 +4,10 @@ import ai.zmarty.watchlist.Pair;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
-/** Builds the prompt: who Zmarty is, the user's market facts, the session so far, then the question. */
+/**
+ * Builds the prompt: who Zmarty is and the user's market facts (system), the session so far (as
+ * earlier turns), then the question.
+ */
 public final class PromptBuilder {
   /** The most earlier messages a prompt carries, and the most characters of each. */
   public static final int HISTORY_MESSAGES = 10;
@@ -41,13 +44,22 @@ public final class PromptBuilder {
         sb.append(String.format(Locale.ROOT, "  win rate (%s) %s over %d resolved signals%n", w.getString("window"), w.getValue("win_rate"), w.getInteger("sample_size")));
       }
     }
-    if (!history.isEmpty()) {
-      sb.append("\nEarlier in this conversation:\n");
-      for (Turn t : history.subList(Math.max(0, history.size() - HISTORY_MESSAGES), history.size())) {
-        String content = t.content().length() > HISTORY_CHARS ? t.content().substring(0, HISTORY_CHARS) + "…" : t.content();
-        sb.append(t.role().equals("assistant") ? "Zmarty: " : "User: ").append(content).append('\n');
+    return new Prompt(sb.toString(), turns(history), message);
+  }
+
+  /**
+   * The latest {@value #HISTORY_MESSAGES} messages, each cut to {@value #HISTORY_CHARS} characters;
+   * a conversation sent to a model starts with the user, so a leading answer is dropped.
+   */
+  static java.util.List<Turn> turns(java.util.List<Turn> history) {
+    java.util.List<Turn> out = new java.util.ArrayList<>();
+    for (Turn t : history.subList(Math.max(0, history.size() - HISTORY_MESSAGES), history.size())) {
+      if (out.isEmpty() && !t.role().equals("user")) {
+        continue;
       }
+      String content = t.content().length() > HISTORY_CHARS ? t.content().substring(0, HISTORY_CHARS) + "…" : t.content();
+      out.add(new Turn(t.role().equals("assistant") ? "assistant" : "user", content));
     }
-    return new Prompt(sb.toString(), message);
+    return java.util.List.copyOf(out);
   }
 }

@@ -10,16 +10,23 @@ class PromptBuilderTest {
   private static final ChatContext EMPTY = new ChatContext(List.of(), List.of(), List.of());
 
   @Test
-  void withoutHistoryThePromptHasNoConversation() {
-    assertThat(PromptBuilder.build(EMPTY, "hi").system()).doesNotContain("Earlier in this conversation");
+  void withoutHistoryThePromptHasNoEarlierTurns() {
+    assertThat(PromptBuilder.build(EMPTY, "hi").history()).isEmpty();
   }
 
   @Test
-  void historyGoesIntoTheSystemTextInOrder() {
+  void historyTravelsAsTurnsOfTheirOwnInOrderAndIsBilled() {
     Prompt p = PromptBuilder.build(EMPTY, List.of(new PromptBuilder.Turn("user", "BTC?"), new PromptBuilder.Turn("assistant", "Long.")), "ETH?");
-    assertThat(p.system()).contains("Earlier in this conversation:\nUser: BTC?\nZmarty: Long.\n");
+    assertThat(p.history()).containsExactly(new PromptBuilder.Turn("user", "BTC?"), new PromptBuilder.Turn("assistant", "Long."));
+    assertThat(p.system()).doesNotContain("BTC?");
     assertThat(p.user()).isEqualTo("ETH?");
-    assertThat(p.billedText()).contains("User: BTC?");
+    assertThat(p.billedText()).contains("BTC?").contains("Long.").endsWith("ETH?");
+  }
+
+  @Test
+  void aConversationStartsWithTheUser() {
+    Prompt p = PromptBuilder.build(EMPTY, List.of(new PromptBuilder.Turn("assistant", "cut off answer"), new PromptBuilder.Turn("user", "BTC?"), new PromptBuilder.Turn("assistant", "Long.")), "ETH?");
+    assertThat(p.history()).extracting(PromptBuilder.Turn::role).containsExactly("user", "assistant");
   }
 
   @Test
@@ -29,8 +36,11 @@ class PromptBuilderTest {
       history.add(new PromptBuilder.Turn(i % 2 == 1 ? "user" : "assistant", "message " + i + " "));
     }
     history.add(new PromptBuilder.Turn("assistant", "x".repeat(5000)));
-    String system = PromptBuilder.build(EMPTY, history, "next").system();
-    assertThat(system).doesNotContain("message 5 ").contains("message 6 ").contains("message 14 ");
-    assertThat(system).contains("x".repeat(PromptBuilder.HISTORY_CHARS) + "…").doesNotContain("x".repeat(PromptBuilder.HISTORY_CHARS + 1));
+    List<PromptBuilder.Turn> turns = PromptBuilder.build(EMPTY, history, "next").history();
+    // the latest 10 are messages 6–15; message 6 is an answer, so the conversation starts at 7
+    assertThat(turns).hasSize(9);
+    assertThat(turns.getFirst().content()).isEqualTo("message 7 ");
+    assertThat(turns.get(7).content()).isEqualTo("message 14 ");
+    assertThat(turns.getLast().content()).isEqualTo("x".repeat(PromptBuilder.HISTORY_CHARS) + "…");
   }
 }

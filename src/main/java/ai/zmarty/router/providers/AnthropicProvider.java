@@ -39,7 +39,14 @@ public final class AnthropicProvider extends SseProvider {
         .put("max_tokens", call.maxTokens())
         .put("stream", true)
         .put("system", call.prompt().system())
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", call.prompt().user())));
+        .put("messages", messages(call));
+  }
+
+  /** Earlier turns, then the question (the API combines consecutive turns of one role). */
+  private static JsonArray messages(Call call) {
+    JsonArray messages = new JsonArray();
+    call.prompt().history().forEach(t -> messages.add(new JsonObject().put("role", t.role()).put("content", t.content())));
+    return messages.add(new JsonObject().put("role", "user").put("content", call.prompt().user()));
   }
 
   @Override

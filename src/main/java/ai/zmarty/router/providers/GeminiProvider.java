@@ -36,8 +36,19 @@ public final class GeminiProvider extends SseProvider {
   protected JsonObject body(Call call) {
     return new JsonObject()
         .put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", call.prompt().system()))))
-        .put("contents", new JsonArray().add(new JsonObject().put("role", "user").put("parts", new JsonArray().add(new JsonObject().put("text", call.prompt().user())))))
+        .put("contents", contents(call))
         .put("generationConfig", new JsonObject().put("maxOutputTokens", call.maxTokens()));
+  }
+
+  /** Earlier turns (Gemini calls the assistant "model"), then the question. */
+  private static JsonArray contents(Call call) {
+    JsonArray contents = new JsonArray();
+    call.prompt().history().forEach(t -> contents.add(content(t.role().equals("assistant") ? "model" : "user", t.content())));
+    return contents.add(content("user", call.prompt().user()));
+  }
+
+  private static JsonObject content(String role, String text) {
+    return new JsonObject().put("role", role).put("parts", new JsonArray().add(new JsonObject().put("text", text)));
   }
 
   @Override

@@ -39,9 +39,13 @@ public final class OpenAiCompatibleProvider extends SseProvider {
         .put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true))
         .put("max_completion_tokens", call.maxTokens())
-        .put("messages", new JsonArray()
-            .add(new JsonObject().put("role", "system").put("content", call.prompt().system()))
-            .add(new JsonObject().put("role", "user").put("content", call.prompt().user())));
+        .put("messages", messages(call));
+  }
+
+  private static JsonArray messages(Call call) {
+    JsonArray messages = new JsonArray().add(new JsonObject().put("role", "system").put("content", call.prompt().system()));
+    call.prompt().history().forEach(t -> messages.add(new JsonObject().put("role", t.role()).put("content", t.content())));
+    return messages.add(new JsonObject().put("role", "user").put("content", call.prompt().user()));
   }
 
   @Override

@@ -10,6 +10,7 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.ProviderFailure.Kind;
 import ai.zmarty.testing.FakeProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -53,6 +54,18 @@ class AnthropicProviderTest {
     assertThat(body.getString("system")).isEqualTo("You are Zmarty.");
     assertThat(body.getBoolean("stream")).isTrue();
     assertThat(body.getJsonArray("messages")).hasSize(1);
+  }
+
+  @Test
+  void earlierTurnsAreMessagesBeforeTheQuestionAndTheSystemStaysApart() throws Exception {
+    fake.then(FakeProvider.sse("anthropic/stream.sse"));
+    claude.stream(Harness.callWithHistory(), new Harness.Sink()).await(10, TimeUnit.SECONDS);
+    JsonObject body = fake.requests.get(0).body();
+    assertThat(body.getString("system")).isEqualTo("You are Zmarty.");
+    assertThat(body.getJsonArray("messages")).containsExactly(
+        new JsonObject().put("role", "user").put("content", "BTC?"),
+        new JsonObject().put("role", "assistant").put("content", "Long."),
+        new JsonObject().put("role", "user").put("content", "And ETH?"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.ProviderFailure.Kind;
 import ai.zmarty.testing.FakeProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.Map;
@@ -44,6 +45,16 @@ class GeminiProviderTest {
     assertThat(req.headers().get("x-goog-api-key")).isEqualTo(Harness.KEY);
     assertThat(req.body().getJsonObject("generationConfig").getInteger("maxOutputTokens")).isEqualTo(1024);
     assertThat(req.body().getJsonObject("systemInstruction").getJsonArray("parts").getJsonObject(0).getString("text")).isEqualTo("You are Zmarty.");
+  }
+
+  @Test
+  void earlierTurnsAreContentsWithTheAnswerAsModel() throws Exception {
+    fake.then(FakeProvider.sse("gemini/stream.sse"));
+    gemini.stream(Harness.callWithHistory(), new Harness.Sink()).await(10, TimeUnit.SECONDS);
+    var contents = fake.requests.get(0).body().getJsonArray("contents");
+    assertThat(contents.stream().map(c -> ((JsonObject) c).getString("role")).toList()).containsExactly("user", "model", "user");
+    assertThat(contents.getJsonObject(1).getJsonArray("parts").getJsonObject(0).getString("text")).isEqualTo("Long.");
+    assertThat(contents.getJsonObject(2).getJsonArray("parts").getJsonObject(0).getString("text")).isEqualTo("And ETH?");
   }
 
   @Test

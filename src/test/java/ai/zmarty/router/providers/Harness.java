@@ -28,6 +28,12 @@ final class Harness {
     return new ModelProvider.Call("req-1", new Prompt("You are Zmarty.", "What's the signal for BTC?"), new ChatContext(List.of(), List.of(), List.of()), 1024, 42);
   }
 
+  /** A second turn: the session's first question and answer go along as turns of their own. */
+  static ModelProvider.Call callWithHistory() {
+    Prompt prompt = new Prompt("You are Zmarty.", List.of(new ai.zmarty.router.PromptBuilder.Turn("user", "BTC?"), new ai.zmarty.router.PromptBuilder.Turn("assistant", "Long.")), "And ETH?");
+    return new ModelProvider.Call("req-2", prompt, new ChatContext(List.of(), List.of(), List.of()), 1024, 42);
+  }
+
   /** Collects the streamed text; answers false (the client went away) after {@code limit} pieces. */
   static final class Sink implements ModelProvider.TokenSink {
     final StringBuilder text = new StringBuilder();

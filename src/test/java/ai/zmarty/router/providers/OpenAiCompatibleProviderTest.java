@@ -10,6 +10,7 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.ProviderFailure.Kind;
 import ai.zmarty.testing.FakeProvider;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -54,6 +55,18 @@ class OpenAiCompatibleProviderTest {
     assertThat(body.getInteger("max_completion_tokens")).isEqualTo(1024);
     assertThat(body.getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
     assertThat(body.getJsonArray("messages").getJsonObject(1).getString("content")).isEqualTo("What's the signal for BTC?");
+  }
+
+  @Test
+  void earlierTurnsGoBetweenTheSystemMessageAndTheQuestion() throws Exception {
+    fake.then(FakeProvider.sse("xai/stream.sse"));
+    grok.stream(Harness.callWithHistory(), new Harness.Sink()).await(10, TimeUnit.SECONDS);
+    JsonArray messages = fake.requests.get(0).body().getJsonArray("messages");
+    assertThat(messages).containsExactly(
+        new JsonObject().put("role", "system").put("content", "You are Zmarty."),
+        new JsonObject().put("role", "user").put("content", "BTC?"),
+        new JsonObject().put("role", "assistant").put("content", "Long."),
+        new JsonObject().put("role", "user").put("content", "And ETH?"));
   }
 
   @Test

@@ -4,7 +4,8 @@
 //   ZMARTY_URL   our gateway base — POST /chat, event: token / done; ZMARTY_TOKENS_FILE holds one
 //                user JWT per line, used in turn (one user per concurrent stream, as in production)
 //   PORTKEY_URL  Portkey base (…/v1), upstream = DIRECT_URL via x-portkey-custom-host
-// LEVELS (default "1,100,500"), ROUNDS_<N> override rounds per level.
+// LEVELS (default "1,100,500"), ROUNDS_<N> override rounds per level; WARMUP_STREAMS × WARMUP_ROUNDS
+// (default 50 × 4) unmeasured streams go to each target first.
 import fs from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -102,7 +103,8 @@ async function measure(make, n, r) {
 const results = {}; // results[target][n] = {ttft50, ttft99, tot50, tot99, count, errors}
 for (const [name, make] of targets) {
   results[name] = {};
-  await measure(make, 20, 2); // warm-up (JIT, connections)
+  // the same warm-up for every target (JIT, connection pools): steady state is what is compared
+  await measure(make, Number(process.env.WARMUP_STREAMS || 50), Number(process.env.WARMUP_ROUNDS || 4));
   for (const n of levels) {
     const { ok, errors } = await measure(make, n, rounds(n));
     const t = ok.map((x) => x.ttft), tot = ok.map((x) => x.total);

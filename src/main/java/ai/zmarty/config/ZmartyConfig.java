@@ -94,14 +94,15 @@ public record ZmartyConfig(
   public record HealthConfig(int queueDepthThreshold, Duration checkTimeout, List<String> providers) {}
 
   /** ElevenLabs text-to-speech: {@code apiKey} empty means voice answers say so instead. The key never appears in {@link #toString()}. */
-  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars) {
+  /** {@code cacheMaxMb}: the most the spoken-answer cache keeps on this node's disk; the oldest files go first. */
+  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars, int cacheMaxMb) {
     public boolean configured() {
       return apiKey.isPresent();
     }
 
     @Override
     public String toString() {
-      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + "]";
+      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + ", cacheMaxMb=" + cacheMaxMb + "]";
     }
   }
 
@@ -236,7 +237,7 @@ public record ZmartyConfig(
     if (!VOICE_ID.matcher(voice).matches()) {
       throw new ConfigException("ELEVENLABS_VOICE_ID", "must be an ElevenLabs voice id (letters and digits), got '" + voice + "'");
     }
-    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000));
+    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000), raw.integer("VOICE_CACHE_MAX_MB", 1, 1_000_000));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

@@ -82,7 +82,20 @@ public final class VoiceService {
     String tmp = store.dir().resolve(hash + "." + UUID.randomUUID() + ".tmp").toString();
     return fs.mkdirs(store.dir().toString())
         .compose(v -> fs.writeFile(tmp, speech.audio()))
-        .compose(v -> fs.move(tmp, store.file(hash).toString(), new CopyOptions().setReplaceExisting(true).setAtomicMove(true)));
+        .compose(v -> fs.move(tmp, store.file(hash).toString(), new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
+        .onSuccess(v -> prune());
+  }
+
+  /** Keeps the cache under its cap, off the event loop; the answer does not wait for it. */
+  private void prune() {
+    long maxBytes = config.cacheMaxMb() * 1024L * 1024L;
+    vertx.executeBlocking(() -> store.prune(maxBytes), false)
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            log.info("audio cache pruned files_removed={} max_mb={}", removed, config.cacheMaxMb());
+          }
+        })
+        .onFailure(e -> log.warn("audio cache prune failed: {}", e.toString()));
   }
 
   private Future<Long> charge(String requestId, UUID user, ElevenLabsClient.Speech speech) {

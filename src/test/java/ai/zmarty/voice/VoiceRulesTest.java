@@ -3,8 +3,12 @@ package ai.zmarty.voice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class VoiceRulesTest {
 
@@ -37,6 +41,37 @@ class VoiceRulesTest {
     assertThatThrownBy(() -> new AudioStore(Path.of("/d")).file("../x")).isInstanceOf(IllegalArgumentException.class);
     assertThat(new AudioStore(Path.of("/d")).file("b".repeat(64))).isEqualTo(Path.of("/d/audio/" + "b".repeat(64) + ".mp3"));
     assertThat(AudioStore.url("c".repeat(64))).isEqualTo("/audio/" + "c".repeat(64) + ".mp3");
+  }
+
+  @Test
+  void evictsTheOldestUntilTheRestFit() {
+    List<AudioStore.Entry> files = List.of(new AudioStore.Entry("new.mp3", 400, 3_000), new AudioStore.Entry("old.mp3", 400, 1_000), new AudioStore.Entry("mid.mp3", 400, 2_000));
+    assertThat(AudioStore.evictions(files, 1_200)).isEmpty();
+    assertThat(AudioStore.evictions(files, 1_000)).containsExactly("old.mp3");
+    assertThat(AudioStore.evictions(files, 400)).containsExactly("old.mp3", "mid.mp3");
+    assertThat(AudioStore.evictions(files, 0)).containsExactly("old.mp3", "mid.mp3", "new.mp3");
+  }
+
+  @Test
+  void pruneRemovesTheOldestFilesOnDiskAndLeavesPartialWritesAlone(@TempDir Path data) throws Exception {
+    AudioStore store = new AudioStore(data);
+    Files.createDirectories(store.dir());
+    String[] hashes = {"a".repeat(64), "b".repeat(64), "c".repeat(64)};
+    for (int i = 0; i < hashes.length; i++) {
+      Path f = store.file(hashes[i]);
+      Files.write(f, new byte[400 * 1024]);
+      Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000L * (i + 1)));
+    }
+    Path partial = store.dir().resolve(hashes[0] + ".x.tmp");
+    Files.write(partial, new byte[2 * 1024 * 1024]);
+
+    assertThat(store.prune(1024 * 1024)).isEqualTo(1);
+
+    assertThat(store.file(hashes[0])).doesNotExist();
+    assertThat(store.file(hashes[1])).exists();
+    assertThat(store.file(hashes[2])).exists();
+    assertThat(partial).exists();
+    assertThat(store.prune(1024 * 1024)).isZero();
   }
 
   @Test

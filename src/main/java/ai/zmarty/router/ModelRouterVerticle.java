@@ -110,7 +110,7 @@ public final class ModelRouterVerticle extends VerticleBase {
             .map(all -> new ChatContext(pairs, all.resultAt(0), all.resultAt(1))))
         .map(context -> {
           Prompt prompt = PromptBuilder.build(context, history(body), message);
-          return new Prepared(user, message, prompt, context, tokens.count(prompt.billedText()));
+          return new Prepared(user, message, prompt, context, tokens.count(prompt));
         });
   }
 

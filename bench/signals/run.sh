@@ -2,7 +2,8 @@
 # The signals benchmark: bench/signals/run.sh [-o]  (from anywhere; -o runs Maven offline)
 #  1. indicator updates per second per core, all 21 indicators, incremental vs a window rebuild;
 #  2. the win-rate recompute over 1,000,000 signals, set-based vs a loop of queries
-#     (starts its own embedded PostgreSQL; WINRATE_SIGNALS / WINRATE_PAIRS / WINRATE_RUNS to change).
+#     (starts its own embedded PostgreSQL; WINRATE_SIGNALS / WINRATE_PAIRS / WINRATE_RUNS to change,
+#     WINRATE_VACUUM=false to time it right after the bulk load, before any vacuum).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="$(./zmarty --print-jdk)"
@@ -10,4 +11,4 @@ mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 "$JAVA_HOME/bin/java" -Xss4m -cp "$cp" ai.zmarty.bench.IndicatorBench
 echo
-exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" ai.zmarty.winrate.WinRateRecomputeBench "${WINRATE_SIGNALS:-1000000}" "${WINRATE_PAIRS:-100}" "${WINRATE_RUNS:-5}"
+exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" ai.zmarty.winrate.WinRateRecomputeBench "${WINRATE_SIGNALS:-1000000}" "${WINRATE_PAIRS:-100}" "${WINRATE_RUNS:-5}" "${WINRATE_VACUUM:-true}"

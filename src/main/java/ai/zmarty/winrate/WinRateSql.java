@@ -27,29 +27,52 @@ final class WinRateSql {
       """;
 
   /**
-   * Recomputes windows 'all', '30d' and '7d' (by signal bar time, before $3 = now) of every listed
-   * pair in one statement and one pass over its signals: flat signals are not trades, unresolved
-   * ones are not samples, a window without samples has a null rate and interval. The interval is
-   * Wilson's at 95 % (z = 1.96), the same formula as {@link Wilson}.
+   * Recomputes windows 'all', '30d' and '7d' (by signal bar time, measured back from $3 = now) of
+   * every listed pair in one statement from its resolved signals: flat signals are not trades,
+   * unresolved ones are not samples. A window without samples has a null rate and the interval
+   * [0, 1] (greatest/least skip the nulls). The interval is Wilson's at 95 % (z = 1.96), the same
+   * formula as {@link Wilson}.
+   *
+   * <p>Why it is written this way (bench/signals/README.md has the measurements):
+   * <ul>
+   *   <li>{@code bounds} is MATERIALIZED: inlined, {@code $3 - interval '30 days'} is a stable
+   *       (time-zone dependent) expression that PostgreSQL would compute again in every FILTER
+   *       for every signal, four times a signal;
+   *   <li>each pair is counted in LATERAL subqueries, index-only scans of its range of {@code
+   *       signals_resolved_window_idx} (symbol, timeframe, bar_time), instead of joining every
+   *       signal to the pair list and grouping by the pair's text columns;
+   *   <li>'all' is one count over the pair's whole range; '30d' and '7d' come from a second scan
+   *       of only its last 30 days (bar_time is in the index key), not from filters on every signal;
+   *   <li>{@code distinct}: a pair listed twice is still counted and upserted once.
+   * </ul>
+   * An index-only scan skips the table only where the visibility map is set, i.e. once the table
+   * has been vacuumed: autovacuum keeps it so (thresholds for signals in migration 20260105000200).
    */
   static final String ROLL_UP =
       """
-      with bounds as (
+      with bounds as materialized (
         select $3::timestamptz - interval '30 days' as d30, $3::timestamptz - interval '7 days' as d7
       ),
+      pairs as (
+        select distinct symbol, timeframe from unnest($1::text[], $2::text[]) as u(symbol, timeframe)
+      ),
       agg as (
-        select p.symbol, p.timeframe,
-               count(*) filter (where s.outcome = 'win') as w_all,
-               count(s.outcome) as n_all,
-               count(*) filter (where s.outcome = 'win' and s.bar_time >= b.d30) as w_30,
-               count(s.outcome) filter (where s.bar_time >= b.d30) as n_30,
-               count(*) filter (where s.outcome = 'win' and s.bar_time >= b.d7) as w_7,
-               count(s.outcome) filter (where s.bar_time >= b.d7) as n_7
-        from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
+        select p.symbol, p.timeframe, a.w_all, a.n_all, r.w_30, r.n_30, r.w_7, r.n_7
+        from pairs p
         cross join bounds b
-        left join public.signals s
-          on s.symbol = p.symbol and s.timeframe = p.timeframe and s.direction <> 'flat' and s.outcome is not null
-        group by p.symbol, p.timeframe
+        cross join lateral (
+          select count(*) filter (where s.outcome = 'win') as w_all, count(*) as n_all
+          from public.signals s
+          where s.symbol = p.symbol and s.timeframe = p.timeframe and s.direction <> 'flat' and s.outcome is not null
+        ) as a
+        cross join lateral (
+          select count(*) filter (where s.outcome = 'win') as w_30, count(*) as n_30,
+                 count(*) filter (where s.bar_time >= b.d7 and s.outcome = 'win') as w_7,
+                 count(*) filter (where s.bar_time >= b.d7) as n_7
+          from public.signals s
+          where s.symbol = p.symbol and s.timeframe = p.timeframe and s.bar_time >= b.d30
+            and s.direction <> 'flat' and s.outcome is not null
+        ) as r
       ),
       windows as (
         select a.symbol, a.timeframe, v.window_name, v.wins, v.n, v.wins::float8 / nullif(v.n, 0) as p, nullif(v.n, 0)::float8 as m

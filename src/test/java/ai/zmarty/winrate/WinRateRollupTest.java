@@ -13,9 +13,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -78,8 +80,39 @@ class WinRateRollupTest {
     assertThat(queries.leaderboard(5).await(10, TimeUnit.SECONDS)).hasSize(2);
   }
 
+  @Test
+  void aPairWithoutSamplesHasNoRateAndAPairListedTwiceIsCountedOnce(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    signal(dbs, "BTC/USD", 40, "long", 100, 102, "win");
+    signal(dbs, "BTC/USD", 10, "short", 100, 101, "loss");
+    signal(dbs, "BTC/USD", 3, "long", 100, 103, "win");
+    Sql.exec(dbs.trading(), "insert into signals (symbol, timeframe, bar_time, direction, score, entry) values ('SOL/USD', '4h', '" + NOW.minusSeconds(86_400) + "', 'long', 0.7, 100)");
+    Pool pool = Pools.create(vertx, dbs.trading(), 2, "test");
+    Tuple args = Tuple.tuple().addArrayOfString(new String[] {"BTC/USD", "SOL/USD", "BTC/USD"}).addArrayOfString(new String[] {"4h", "4h", "4h"})
+        .addOffsetDateTime(NOW.atOffset(ZoneOffset.UTC));
+    List<JsonObject> rows = new ArrayList<>();
+    pool.preparedQuery(WinRateSql.ROLL_UP).execute(args).await(10, TimeUnit.SECONDS).forEach(r -> rows.add(WinRateQueries.toJson(r)));
+
+    assertThat(rows).hasSize(6);
+    assertWindow(dbs, "BTC/USD", "all", 2, 3);
+    assertWindow(dbs, "BTC/USD", "30d", 1, 2);
+    assertWindow(dbs, "BTC/USD", "7d", 1, 1);
+    for (String window : List.of("all", "30d", "7d")) { // SOL/USD: one open signal, no sample
+      JsonObject row = new JsonObject(Sql.one(dbs.trading(), "select row_to_json(w)::text from win_rate w where symbol = 'SOL/USD' and window_name = '" + window + "'"));
+      assertThat(row.getInteger("sample_size")).as(window).isZero();
+      assertThat(row.getInteger("wins")).as(window).isZero();
+      assertThat(row.getValue("win_rate")).as(window).isNull();
+      assertThat(row.getDouble("ci_low")).as(window).isZero(); // greatest/least skip the null bounds
+      assertThat(row.getDouble("ci_high")).as(window).isEqualTo(1.0);
+    }
+  }
+
   private static void assertWindow(TestDatabases.Pair dbs, String window, int wins, int n) {
-    JsonObject row = new JsonObject(Sql.one(dbs.trading(), "select row_to_json(w)::text from win_rate w where symbol = 'BTC/USD' and timeframe = '4h' and window_name = '" + window + "'"));
+    assertWindow(dbs, "BTC/USD", window, wins, n);
+  }
+
+  private static void assertWindow(TestDatabases.Pair dbs, String symbol, String window, int wins, int n) {
+    JsonObject row = new JsonObject(Sql.one(dbs.trading(), "select row_to_json(w)::text from win_rate w where symbol = '" + symbol + "' and timeframe = '4h' and window_name = '" + window + "'"));
     assertThat(row.getInteger("wins")).as(window).isEqualTo(wins);
     assertThat(row.getInteger("sample_size")).as(window).isEqualTo(n);
     assertThat(row.getInteger("losses")).as(window).isEqualTo(n - wins);

@@ -31,7 +31,10 @@ public final class Addresses {
     return "model.cancel." + requestId;
   }
 
-  /** The per-request address the router streams one answer's events to. */
+  /**
+   * The per-request address the router streams one answer to: String bodies are answer text, then
+   * one JSON event ({@code type} done or error) ends it.
+   */
   public static String chatStream(String requestId) {
     return "model.stream." + requestId;
   }

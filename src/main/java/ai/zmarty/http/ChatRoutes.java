@@ -149,9 +149,9 @@ final class ChatRoutes {
     private final String key;
     private final UUID user;
     private final String requestId = UUID.randomUUID().toString();
-    private final List<JsonObject> early = new ArrayList<>();
+    private final List<Object> early = new ArrayList<>();
     private final StringBuilder answer = new StringBuilder();
-    private MessageConsumer<JsonObject> stream;
+    private MessageConsumer<Object> stream;
     private ChatSessions.Turn turn;
     private boolean claimed;
     private boolean started;
@@ -294,29 +294,31 @@ final class ChatRoutes {
         heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> rc.response().write(": keep-alive\n\n"));
       }
       resetIdle();
-      List<JsonObject> queued = List.copyOf(early);
+      List<Object> queued = List.copyOf(early);
       early.clear();
       queued.forEach(this::onEvent);
     }
 
-    private void onEvent(JsonObject event) {
+    /** One stream message from the router: a String is answer text, a JsonObject the done or error event. */
+    private void onEvent(Object body) {
       if (finished) {
         return;
       }
       if (!started) {
-        early.add(event);
+        early.add(body);
         return;
       }
       resetIdle();
-      String type = event.getString("type", "token");
       HttpServerResponse response = rc.response();
-      if (type.equals("token")) {
-        answer.append(event.getString("text", ""));
+      if (body instanceof String text) {
+        answer.append(text);
         if (sse) {
-          response.write(frame("token", new JsonObject().put("text", event.getString("text", ""))));
+          response.write(tokenFrame(text));
         }
         return;
       }
+      JsonObject event = (JsonObject) body;
+      String type = event.getString("type", "error");
       finished = true;
       if (voice && type.equals("done") && !event.containsKey("audio_url")) {
         speak(event);
@@ -418,6 +420,11 @@ final class ChatRoutes {
       }
       stream.unregister();
     }
+  }
+
+  /** {@code event: token} with {@code {"text": …}}, written without building a JsonObject per token. */
+  static String tokenFrame(String text) {
+    return "event: token\ndata: {\"text\":" + io.vertx.core.json.Json.encode(text) + "}\n\n";
   }
 
   static String frame(String event, JsonObject data) {

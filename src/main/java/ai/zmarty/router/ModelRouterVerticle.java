@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * every provider fails before output, the hold is released and the request fails with UNAVAILABLE.
  *
  * <p>Request {request_id, user_id, message, stream_address, history?: [{role, content}]}; reply {request_id, provider,
- * reserved, max_tokens}. Stream events: {type: token, text} (the text that arrived together, in order), {type: done, provider, usage,
+ * reserved, max_tokens}. Stream messages: a String is answer text (what arrived together, in order;
+ * no JSON wrapper, as it is the hot path), then one JsonObject {type: done, provider, usage,
  * credits_charged, balance, reserved, max_tokens}, {type: error, error, message, credits_charged}.
  */
 public final class ModelRouterVerticle extends VerticleBase {
@@ -333,7 +334,7 @@ public final class ModelRouterVerticle extends VerticleBase {
     private void flush() {
       flushQueued = false;
       if (!pending.isEmpty()) {
-        vertx.eventBus().send(streamAddress, new JsonObject().put("type", "token").put("text", pending.toString()));
+        vertx.eventBus().send(streamAddress, pending.toString());
         pending.setLength(0);
       }
     }

@@ -15,14 +15,21 @@ final class IngestSql {
         set close = excluded.close, values = excluded.values, warm = excluded.warm, computed_at = excluded.computed_at
       """;
 
+  /** A risk_metric row also carries the bar's 180-bar volatility and its nearest estimated liquidation clusters. */
   static final String UPSERT_RISK =
       """
-      insert into public.risk_metric (symbol, timeframe, bar_time, volatility, atr_pct, drawdown, risk_score, computed_at)
-      select $1, $2, r.bar_time, r.volatility::numeric, r.atr_pct::numeric, r.drawdown::numeric, r.risk_score::numeric, now()
-      from unnest($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[]) as r(bar_time, volatility, atr_pct, drawdown, risk_score)
+      insert into public.risk_metric (symbol, timeframe, bar_time, volatility, atr_pct, drawdown, risk_score, volatility_long,
+                                      liq_below_distance, liq_below_intensity, liq_above_distance, liq_above_intensity, computed_at)
+      select $1, $2, r.bar_time, r.volatility::numeric, r.atr_pct::numeric, r.drawdown::numeric, r.risk_score::numeric, r.volatility_long::numeric,
+             r.below_distance::numeric, r.below_intensity::numeric, r.above_distance::numeric, r.above_intensity::numeric, now()
+      from unnest($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[])
+        as r(bar_time, volatility, atr_pct, drawdown, risk_score, volatility_long, below_distance, below_intensity, above_distance, above_intensity)
       on conflict (symbol, timeframe, bar_time) do update
         set volatility = excluded.volatility, atr_pct = excluded.atr_pct, drawdown = excluded.drawdown,
-            risk_score = excluded.risk_score, computed_at = excluded.computed_at
+            risk_score = excluded.risk_score, volatility_long = excluded.volatility_long,
+            liq_below_distance = excluded.liq_below_distance, liq_below_intensity = excluded.liq_below_intensity,
+            liq_above_distance = excluded.liq_above_distance, liq_above_intensity = excluded.liq_above_intensity,
+            computed_at = excluded.computed_at
       """;
 
   /** A symbol's estimated liquidation clusters are replaced as a whole at each ingest. */

@@ -78,7 +78,7 @@ public final class IngestVerticle extends VerticleBase {
     return pool.withTransaction(
         conn ->
             upsertIndicators(conn, pair, result.indicators())
-                .compose(v -> upsertRisks(conn, pair, result.risks()))
+                .compose(v -> upsertRisks(conn, pair, result.bars()))
                 .compose(v -> replaceClusters(conn, pair, clusters))
                 .compose(v -> queues.send(conn, Addresses.QUEUE_COMPUTE_SIGNALS, pair.toJson(), Duration.ZERO)));
   }
@@ -119,23 +119,35 @@ public final class IngestVerticle extends VerticleBase {
     return conn.preparedQuery(IngestSql.UPSERT_INDICATORS).execute(args).mapEmpty();
   }
 
-  private static Future<Void> upsertRisks(SqlClient conn, Pair pair, List<RiskMetric> risks) {
-    int n = risks.size();
+  private static Future<Void> upsertRisks(SqlClient conn, Pair pair, List<IngestedBar> bars) {
+    int n = bars.size();
     OffsetDateTime[] times = new OffsetDateTime[n];
     Double[] volatility = new Double[n];
     Double[] atrPct = new Double[n];
     Double[] drawdown = new Double[n];
     Double[] score = new Double[n];
+    Double[] volatilityLong = new Double[n];
+    Double[] belowDistance = new Double[n];
+    Double[] belowIntensity = new Double[n];
+    Double[] aboveDistance = new Double[n];
+    Double[] aboveIntensity = new Double[n];
     for (int i = 0; i < n; i++) {
-      RiskMetric r = risks.get(i);
+      RiskMetric r = bars.get(i).risk();
+      LiquidationProximity l = bars.get(i).liquidation();
       times[i] = utc(r.barTime());
       volatility[i] = r.volatility();
       atrPct[i] = r.atrPct();
       drawdown[i] = r.drawdown();
       score[i] = r.riskScore();
+      volatilityLong[i] = r.volatilityLong();
+      belowDistance[i] = l.belowDistance();
+      belowIntensity[i] = l.belowIntensity();
+      aboveDistance[i] = l.aboveDistance();
+      aboveIntensity[i] = l.aboveIntensity();
     }
     Tuple args =
-        Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(volatility).addValue(atrPct).addValue(drawdown).addValue(score);
+        Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(volatility).addValue(atrPct).addValue(drawdown).addValue(score)
+            .addValue(volatilityLong).addValue(belowDistance).addValue(belowIntensity).addValue(aboveDistance).addValue(aboveIntensity);
     return conn.preparedQuery(IngestSql.UPSERT_RISK).execute(args).mapEmpty();
   }
 

@@ -17,13 +17,21 @@ public final class Ingestion {
   public static final int BACKFILL_BARS = 120;
 
   /** Rows to upsert: one indicators row and one risk_metric row per computed bar. */
-  public record Result(List<IndicatorBar> indicators, List<RiskMetric> risks) {
+  public record Result(List<IngestedBar> bars) {
     public boolean isEmpty() {
-      return indicators.isEmpty();
+      return bars.isEmpty();
     }
 
     public long warmBars() {
-      return indicators.stream().filter(IndicatorBar::warm).count();
+      return bars.stream().filter(b -> b.indicators().warm()).count();
+    }
+
+    public List<IndicatorBar> indicators() {
+      return bars.stream().map(IngestedBar::indicators).toList();
+    }
+
+    public List<RiskMetric> risks() {
+      return bars.stream().map(IngestedBar::risk).toList();
     }
   }
 
@@ -35,12 +43,12 @@ public final class Ingestion {
    */
   public static Result compute(List<Candle> candles, Timeframe timeframe, Instant lastStored) {
     int from = firstIndexToCompute(candles, lastStored);
-    List<IndicatorBar> bars = IndicatorCalculator.compute(candles, timeframe, from);
-    List<RiskMetric> risks = new ArrayList<>(bars.size());
-    for (IndicatorBar bar : bars) {
-      risks.add(RiskMetrics.at(candles, bar.barsBefore(), bar.values().atr14(), timeframe));
+    List<IndicatorBar> indicators = IndicatorCalculator.compute(candles, timeframe, from);
+    List<IngestedBar> bars = new ArrayList<>(indicators.size());
+    for (IndicatorBar bar : indicators) {
+      bars.add(PairSeries.derive(candles, bar.barsBefore(), bar, timeframe));
     }
-    return new Result(bars, risks);
+    return new Result(bars);
   }
 
   /** The first index to compute: bars newer than {@code lastStored}, never more than the newest {@value #BACKFILL_BARS}. */

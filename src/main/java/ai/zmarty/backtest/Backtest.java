@@ -1,6 +1,6 @@
 package ai.zmarty.backtest;
 
-import ai.zmarty.ingest.IndicatorCalculator;
+import ai.zmarty.ingest.Ingestion;
 import ai.zmarty.ingest.PairSeries;
 import ai.zmarty.market.Candle;
 import ai.zmarty.market.Timeframe;
@@ -34,8 +34,11 @@ import java.util.Random;
  * rates count them; {@code onePosition} instead skips signals while a trade is open.
  */
 public final class Backtest {
-  /** Bars before {@code from} fed to the indicators first, so the period's first bar is warm. */
-  public static final int WARMUP_BARS = IndicatorCalculator.WARM_BARS + 50;
+  /**
+   * Bars before {@code from} fed to the indicators first: as many as the ingest worker steps
+   * through when it rebuilds a pair, so a period's bars get the values the worker stores for them.
+   */
+  public static final int WARMUP_BARS = Ingestion.HISTORY_BARS;
 
   /** What to do with one bar's inputs: the worker's strategy, or a crafted one in tests. */
   @FunctionalInterface

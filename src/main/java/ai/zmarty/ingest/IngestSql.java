@@ -4,7 +4,9 @@ package ai.zmarty.ingest;
 final class IngestSql {
   private IngestSql() {}
 
-  static final String LAST_STORED = "select max(bar_time) as last from public.indicators where symbol = $1 and timeframe = $2";
+  /** The newest stored bar of a pair: the kept series is appended to only when it ends with this bar. */
+  static final String LAST_STORED =
+      "select bar_time, close::float8 as close from public.indicators where symbol = $1 and timeframe = $2 order by bar_time desc limit 1";
 
   static final String UPSERT_INDICATORS =
       """

@@ -59,6 +59,11 @@ public final class PairSeries {
     return new IngestedBar(bar, RiskMetrics.at(candles, index, bar.values().atr14(), timeframe), LiquidationMap.proximity(candles, index));
   }
 
+  /** The estimated liquidation clusters as of the newest bar ({@code liq_clusters}). */
+  public List<LiquidationMap.Level> clusters() {
+    return LiquidationMap.estimate(window);
+  }
+
   /** Open time of the newest bar, or null before the first. */
   public Instant lastOpen() {
     return indicators.lastOpen();

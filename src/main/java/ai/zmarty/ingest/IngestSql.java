@@ -10,11 +10,11 @@ final class IngestSql {
 
   static final String UPSERT_INDICATORS =
       """
-      insert into public.indicators (symbol, timeframe, bar_time, close, values, warm, computed_at)
-      select $1, $2, b.bar_time, b.close::numeric, b.vals::jsonb, b.warm, now()
-      from unnest($3::timestamptz[], $4::float8[], $5::text[], $6::boolean[]) as b(bar_time, close, vals, warm)
+      insert into public.indicators (symbol, timeframe, bar_time, close, values, warm, quality, computed_at)
+      select $1, $2, b.bar_time, b.close::numeric, b.vals::jsonb, b.warm, b.quality::jsonb, now()
+      from unnest($3::timestamptz[], $4::float8[], $5::text[], $6::boolean[], $7::text[]) as b(bar_time, close, vals, warm, quality)
       on conflict (symbol, timeframe, bar_time) do update
-        set close = excluded.close, values = excluded.values, warm = excluded.warm, computed_at = excluded.computed_at
+        set close = excluded.close, values = excluded.values, warm = excluded.warm, quality = excluded.quality, computed_at = excluded.computed_at
       """;
 
   /** A risk_metric row also carries the bar's 180-bar volatility and its nearest estimated liquidation clusters. */

@@ -5,7 +5,7 @@ import ai.zmarty.ingest.Ingestion.Mode;
 import ai.zmarty.ingest.Ingestion.Plan;
 import ai.zmarty.ingest.Ingestion.Result;
 import ai.zmarty.ingest.Ingestion.Stored;
-import ai.zmarty.market.Candle;
+import ai.zmarty.market.CandleQuality;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.Pair;
 import ai.zmarty.market.Timeframe;
@@ -81,8 +81,21 @@ public final class IngestVerticle extends VerticleBase {
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.JOB_INGEST_INDICATORS,
         JobHandler.of(Addresses.QUEUE_INGEST_INDICATORS, log, Pair::fromJson, this::ingest,
-            r -> "bars_written=" + r.getInteger("bars_written") + " mode=" + r.getString("mode") + (r.getString("rebuild_reason") == null ? "" : " rebuild_reason=\"" + r.getString("rebuild_reason") + "\"")));
+            IngestVerticle::logLine));
     return consumer.completion();
+  }
+
+  /** The figures of a reply worth the job's log line. */
+  static String logLine(JsonObject r) {
+    StringBuilder line = new StringBuilder("bars_written=" + r.getInteger("bars_written") + " mode=" + r.getString("mode"));
+    if (r.getString("rebuild_reason") != null) {
+      line.append(" rebuild_reason=\"").append(r.getString("rebuild_reason")).append('"');
+    }
+    io.vertx.core.json.JsonArray quality = r.getJsonArray("quality");
+    if (quality != null && !quality.isEmpty()) {
+      line.append(" quality=").append(quality.encode());
+    }
+    return line.toString();
   }
 
   /** Runs the job after the pair's previous one on this node, whatever became of it; completes with the reply body. */
@@ -95,7 +108,8 @@ public final class IngestVerticle extends VerticleBase {
 
   private Future<JsonObject> run(Pair pair) {
     Timeframe tf = pair.timeframe();
-    Instant until = tf.closedUntil(clock.instant());
+    Instant now = clock.instant();
+    Instant until = tf.closedUntil(now);
     PairSeries series = kept.remove(pair); // back in only once this job has stored its bars
     return lastStored(pair)
         .compose(stored -> {
@@ -104,14 +118,17 @@ public final class IngestVerticle extends VerticleBase {
           if (plan.mode() == Mode.REBUILD) {
             return rebuild(pair, plan.from(), until, last, plan.reason());
           }
-          Future<List<Candle>> fresh = plan.from().isBefore(until) ? market.candles(pair.symbol(), tf.label(), plan.from(), until) : Future.succeededFuture(List.of());
+          Future<CandleQuality.Report> fresh = plan.from().isBefore(until)
+              ? market.checkedCandles(pair.symbol(), tf.label(), plan.from(), until)
+              : Future.succeededFuture(new CandleQuality.Report(List.of(), List.of()));
           return fresh
-              .compose(bars -> vertx.executeBlocking(() -> Ingestion.append(series, bars), false).map(appended -> appended == null ? null : new Loaded(bars.size(), appended)))
+              .compose(report -> vertx.executeBlocking(() -> Ingestion.append(series, report.candles()), false)
+                  .map(appended -> appended == null ? null : new Loaded(report.candles().size(), appended, report.flags())))
               .compose(loaded -> loaded != null ? Future.succeededFuture(loaded)
                   : rebuild(pair, until.minus(tf.duration().multipliedBy(Ingestion.HISTORY_BARS)), until, last, Ingestion.gap(series.lastOpen())));
         })
         .compose(loaded -> {
-          Result result = loaded.result();
+          Result result = Ingestion.withQuality(loaded.result(), loaded.reported(), until, now);
           Future<Long> stored = result.isEmpty() ? Future.succeededFuture() : store(pair, result);
           return stored.map(msgId -> {
             if (result.series().lastOpen() != null) {
@@ -122,11 +139,13 @@ public final class IngestVerticle extends VerticleBase {
         });
   }
 
-  private record Loaded(int bars, Result result) {}
+  /** What a job loaded: how many bars, what it computed from them, and the flags the source raised. */
+  private record Loaded(int bars, Result result, List<CandleQuality.Flag> reported) {}
 
   private Future<Loaded> rebuild(Pair pair, Instant from, Instant until, Instant lastStored, String reason) {
-    return market.candles(pair.symbol(), pair.timeframe().label(), from, until)
-        .compose(history -> vertx.executeBlocking(() -> new Loaded(history.size(), Ingestion.rebuild(history, pair.timeframe(), lastStored, reason)), false));
+    return market.checkedCandles(pair.symbol(), pair.timeframe().label(), from, until)
+        .compose(history -> vertx.executeBlocking(
+            () -> new Loaded(history.candles().size(), Ingestion.rebuild(history.candles(), pair.timeframe(), lastStored, reason), history.flags()), false));
   }
 
   private Future<Stored> lastStored(Pair pair) {
@@ -142,7 +161,7 @@ public final class IngestVerticle extends VerticleBase {
     List<LiquidationMap.Level> clusters = result.series().clusters();
     return pool.withTransaction(
         conn ->
-            upsertIndicators(conn, pair, result.indicators())
+            upsertIndicators(conn, pair, result.bars())
                 .compose(v -> upsertRisks(conn, pair, result.bars()))
                 .compose(v -> replaceClusters(conn, pair, clusters))
                 .compose(v -> queues.send(conn, Addresses.QUEUE_COMPUTE_SIGNALS, pair.toJson(), Duration.ZERO)));
@@ -167,20 +186,22 @@ public final class IngestVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private static Future<Void> upsertIndicators(SqlClient conn, Pair pair, List<IndicatorBar> bars) {
+  private static Future<Void> upsertIndicators(SqlClient conn, Pair pair, List<IngestedBar> bars) {
     int n = bars.size();
     OffsetDateTime[] times = new OffsetDateTime[n];
     Double[] closes = new Double[n];
     String[] values = new String[n];
     Boolean[] warm = new Boolean[n];
+    String[] quality = new String[n];
     for (int i = 0; i < n; i++) {
-      IndicatorBar b = bars.get(i);
+      IndicatorBar b = bars.get(i).indicators();
       times[i] = utc(b.barTime());
       closes[i] = b.close();
       values[i] = b.values().toJson().encode();
       warm[i] = b.warm();
+      quality[i] = Quality.toJson(bars.get(i).quality()).encode();
     }
-    Tuple args = Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(closes).addValue(values).addValue(warm);
+    Tuple args = Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(closes).addValue(values).addValue(warm).addValue(quality);
     return conn.preparedQuery(IngestSql.UPSERT_INDICATORS).execute(args).mapEmpty();
   }
 
@@ -222,9 +243,10 @@ public final class IngestVerticle extends VerticleBase {
 
   /**
    * {@code {"symbol","timeframe","mode","rebuild_reason","bars_loaded","bars_written","warm_bars",
-   * "first_bar","last_bar","compute_signals_msg_id"}}: {@code mode} is {@code append} or {@code
-   * rebuild} (with why in {@code rebuild_reason}, else null); the bar times and the message id are
-   * null when nothing was new.
+   * "first_bar","last_bar","quality","compute_signals_msg_id"}}: {@code mode} is {@code append} or
+   * {@code rebuild} (with why in {@code rebuild_reason}, else null); {@code quality} lists every
+   * flag the job raised ({@link Quality}; those on written bars are stored with them); the bar
+   * times and the message id are null when nothing was new.
    */
   static JsonObject summary(Pair pair, int loaded, Result result, Long msgId) {
     List<IngestedBar> bars = result.bars();
@@ -238,6 +260,7 @@ public final class IngestVerticle extends VerticleBase {
         .put("warm_bars", result.warmBars())
         .put("first_bar", bars.isEmpty() ? null : bars.get(0).barTime().toString())
         .put("last_bar", bars.isEmpty() ? null : bars.get(bars.size() - 1).barTime().toString())
+        .put("quality", Quality.toJson(result.flags()))
         .put("compute_signals_msg_id", msgId);
   }
 }

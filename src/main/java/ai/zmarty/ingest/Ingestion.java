@@ -1,6 +1,8 @@
 package ai.zmarty.ingest;
 
 import ai.zmarty.market.Candle;
+import ai.zmarty.market.CandleQuality;
+import ai.zmarty.market.CandleQuality.Flag;
 import ai.zmarty.market.Timeframe;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +53,15 @@ public final class Ingestion {
   /** What to load: bars opening in [from, until), and whether to append them or rebuild from them. */
   public record Plan(Mode mode, String reason, Instant from, Instant until) {}
 
-  /** Rows to upsert (one indicators row and one risk_metric row per bar), and the series that computed them. */
-  public record Result(Mode mode, String reason, PairSeries series, List<IngestedBar> bars) {
+  /**
+   * Rows to upsert (one indicators row and one risk_metric row per bar), the series that computed
+   * them, and the job's quality flags (those stored with the bars and those the source raised).
+   */
+  public record Result(Mode mode, String reason, PairSeries series, List<IngestedBar> bars, List<Flag> flags) {
+    public Result(Mode mode, String reason, PairSeries series, List<IngestedBar> bars) {
+      this(mode, reason, series, bars, bars.stream().flatMap(b -> b.quality().stream()).toList());
+    }
+
     public boolean isEmpty() {
       return bars.isEmpty();
     }
@@ -141,6 +150,41 @@ public final class Ingestion {
       }
     }
     return new Result(Mode.REBUILD, reason, series, bars);
+  }
+
+  /**
+   * Adds the job-level flags to {@code result} ({@link Quality}): {@code stale} on the newest bar
+   * written when the series' newest bar is not the last that should have closed before {@code
+   * until} (with a grace for the newest after its close, judged at {@code now}); each {@code out_of_range} bar the source dropped on the written bar that bridged the
+   * hole it left (the bar whose {@code missing} flag covers it).
+   * The result's flags list every flag raised, also those not on a written bar.
+   */
+  public static Result withQuality(Result result, List<Flag> reported, Instant until, Instant now) {
+    Duration step = result.series().timeframe().duration();
+    List<IngestedBar> bars = new ArrayList<>(result.bars());
+    List<Flag> flags = new ArrayList<>(result.flags());
+    for (Flag f : reported) {
+      if (f.kind() != CandleQuality.Kind.OUT_OF_RANGE) {
+        continue; // missing and stale are judged here, on the bars the series holds
+      }
+      flags.add(f);
+      // a dropped bar leaves a hole: the written bar whose missing flag covers it bridged it
+      for (int i = 0; i < bars.size(); i++) {
+        IngestedBar b = bars.get(i);
+        boolean bridged = b.quality().stream().anyMatch(m -> m.kind() == CandleQuality.Kind.MISSING && !f.at().isBefore(m.at()) && f.at().isBefore(b.barTime()));
+        if (bridged) {
+          bars.set(i, b.withFlag(f));
+        }
+      }
+    }
+    Flag stale = Quality.stale(result.series().lastOpen(), until, now, step);
+    if (stale != null) {
+      flags.add(stale);
+      if (!bars.isEmpty()) {
+        bars.set(bars.size() - 1, bars.getLast().withFlag(stale));
+      }
+    }
+    return new Result(result.mode(), result.reason(), result.series(), List.copyOf(bars), List.copyOf(flags));
   }
 
   /** The first index to compute: bars newer than {@code lastStored}, never more than the newest {@value #BACKFILL_BARS}. */

@@ -1,6 +1,7 @@
 package ai.zmarty.ingest;
 
 import ai.zmarty.market.Candle;
+import ai.zmarty.market.CandleQuality.Flag;
 import ai.zmarty.market.Timeframe;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,11 +53,14 @@ public final class PairSeries {
 
   /**
    * The rows of bar {@code index} of {@code candles}, whose indicators are {@code bar}: the risk
-   * metric and the liquidation proximity read {@code candles} up to {@code index} only. The same
-   * function serves a kept window and a whole history, which is what makes them comparable.
+   * metric, the liquidation proximity and the {@code missing} flag (bars absent right before it)
+   * read {@code candles} up to {@code index} only. The same function serves a kept window and a
+   * whole history, which is what makes them comparable.
    */
   public static IngestedBar derive(List<Candle> candles, int index, IndicatorBar bar, Timeframe timeframe) {
-    return new IngestedBar(bar, RiskMetrics.at(candles, index, bar.values().atr14(), timeframe), LiquidationMap.proximity(candles, index));
+    Flag missing = index == 0 ? null : Quality.missingBefore(candles.get(index - 1).openTime(), candles.get(index).openTime(), timeframe.duration());
+    return new IngestedBar(
+        bar, RiskMetrics.at(candles, index, bar.values().atr14(), timeframe), LiquidationMap.proximity(candles, index), missing == null ? List.of() : List.of(missing));
   }
 
   /** The estimated liquidation clusters as of the newest bar ({@code liq_clusters}). */

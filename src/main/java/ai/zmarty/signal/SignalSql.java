@@ -6,11 +6,12 @@ final class SignalSql {
 
   /**
    * Stored indicator bars of a pair that have no signal yet, newest first ($3: how many at most),
-   * with the bar's volatility and liquidation proximity from risk_metric (null when missing).
+   * with their quality flags and the bar's volatility and liquidation proximity from risk_metric
+   * (null when missing).
    */
   static final String BARS_WITHOUT_SIGNAL =
       """
-      select i.bar_time, i.close::float8 as close, i.values, i.warm,
+      select i.bar_time, i.close::float8 as close, i.values, i.warm, i.quality,
              r.volatility::float8 as volatility, r.volatility_long::float8 as volatility_long,
              r.liq_below_distance::float8 as liq_below_distance, r.liq_below_intensity::float8 as liq_below_intensity,
              r.liq_above_distance::float8 as liq_above_distance, r.liq_above_intensity::float8 as liq_above_intensity

@@ -3,6 +3,8 @@ package ai.zmarty.signal;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.ingest.LiquidationProximity;
+import ai.zmarty.ingest.Quality;
+import io.vertx.core.json.JsonArray;
 import ai.zmarty.market.Pair;
 import ai.zmarty.queue.JobHandler;
 import ai.zmarty.queue.PgmqClient;
@@ -127,8 +129,10 @@ public final class SignalVerticle extends VerticleBase {
   static BarInputs inputs(Row bar) {
     LiquidationProximity liquidation =
         new LiquidationProximity(bar.getDouble("liq_below_distance"), bar.getDouble("liq_below_intensity"), bar.getDouble("liq_above_distance"), bar.getDouble("liq_above_intensity"));
+    Object quality = bar.getValue("quality");
     return new BarInputs(
-        bar.getDouble("close"), IndicatorValues.fromJson((JsonObject) bar.getValue("values")), bar.getBoolean("warm"), bar.getDouble("volatility"), bar.getDouble("volatility_long"), liquidation);
+        bar.getDouble("close"), IndicatorValues.fromJson((JsonObject) bar.getValue("values")), bar.getBoolean("warm"), bar.getDouble("volatility"), bar.getDouble("volatility_long"), liquidation,
+        Quality.fromJson(quality instanceof JsonArray a ? a : null));
   }
 
   private static JsonObject reply(Pair pair, int considered, List<Signal> created) {

@@ -2,6 +2,8 @@ package ai.zmarty.signal;
 
 import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.ingest.LiquidationProximity;
+import ai.zmarty.market.CandleQuality.Flag;
+import ai.zmarty.market.CandleQuality.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,11 @@ import java.util.Locale;
  * as it is; from there to {@value #VOL_STAY_OUT} it is multiplied by a factor falling linearly from
  * 1 to ½; at {@value #VOL_STAY_OUT} or more the signal is flat (stay out of a volatility spike).
  *
+ * <p><b>Data quality</b> (ingest's flags on the bar): a {@code stale} bar — the newest bar of a
+ * job whose feed was behind, so acting on it would be late — is flat; a bar whose indicators
+ * bridged a hole ({@code missing} bars, or an {@code out_of_range} bar dropped, right before it)
+ * has its composite halved.
+ *
  * <p>At or beyond ±{@value #THRESHOLD} the (damped) composite is long or short, otherwise flat; the
  * score is its absolute value, halved while the bar is not warm. A directional signal enters at the
  * bar's close with a stop {@value #STOP_ATR} × ATR 14 away and targets at 1R, 2R and 3R; without an
@@ -51,6 +58,8 @@ public final class Strategy {
   static final double VOL_STAY_OUT = 2.0;
   /** The damping factor at the stay-out ratio (just below it). */
   static final double VOL_MIN_FACTOR = 0.5;
+  /** The composite of a bar that bridged a hole in the data is multiplied by this. */
+  static final double QUALITY_FACTOR = 0.5;
 
   private Strategy() {}
 
@@ -81,7 +90,23 @@ public final class Strategy {
       reasons.add(new Reason("volatility", volatilityDetail(in, q) + ": spike, stay out", "flat", 0, 0));
     }
 
-    Direction direction = stayOut ? Direction.FLAT : composite >= THRESHOLD ? Direction.LONG : composite <= -THRESHOLD ? Direction.SHORT : Direction.FLAT;
+    boolean stale = false;
+    List<String> holes = new ArrayList<>();
+    for (Flag f : in.quality()) {
+      if (f.kind() == Kind.STALE) {
+        stale = true;
+        reasons.add(new Reason("quality", "stale data: " + f.detail(), "flat", 0, 0));
+      } else {
+        holes.add(f.kind().wire() + ": " + f.detail());
+      }
+    }
+    if (!holes.isEmpty()) {
+      double damped = composite * QUALITY_FACTOR;
+      reasons.add(new Reason("quality", String.join("; ", holes) + "; composite × " + QUALITY_FACTOR, "weaker", 0, damped - composite));
+      composite = damped;
+    }
+
+    Direction direction = stayOut || stale ? Direction.FLAT : composite >= THRESHOLD ? Direction.LONG : composite <= -THRESHOLD ? Direction.SHORT : Direction.FLAT;
     double score = Math.min(1, Math.abs(composite));
     if (!in.warm()) {
       score *= 0.5;

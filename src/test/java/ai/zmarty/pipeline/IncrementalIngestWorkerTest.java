@@ -10,11 +10,16 @@ import ai.zmarty.ingest.IngestedBar;
 import ai.zmarty.ingest.SameValues;
 import ai.zmarty.ingest.Ingestion;
 import ai.zmarty.market.Candle;
+import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.SimulatedMarket;
 import ai.zmarty.market.Timeframe;
 import ai.zmarty.queue.Job;
 import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.signal.DoublingGuard;
+import ai.zmarty.signal.SignalVerticle;
+import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -51,6 +56,7 @@ class IncrementalIngestWorkerTest {
   private Pool pool;
   private MovableClock clock;
   private SimulatedMarket market;
+  private String ingestDeployment;
 
   /** The market's and the worker's "now", moved by the test. */
   static final class MovableClock extends Clock {
@@ -86,7 +92,7 @@ class IncrementalIngestWorkerTest {
     pool = Pools.create(vertx, dbs.trading(), 4, "test");
     clock = new MovableClock(START);
     market = new SimulatedMarket(42, clock);
-    vertx.deployVerticle(new IngestVerticle(pool, market, new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
+    ingestDeployment = vertx.deployVerticle(new IngestVerticle(pool, market, new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -146,6 +152,53 @@ class IncrementalIngestWorkerTest {
     assertThat(reasons).anySatisfy(r -> assertThat(r).startsWith("the newest stored bar").contains("is not the kept newest"));
     assertThat(written).isEqualTo(120 + 11);
     assertThat(storedEqualsFreshRebuilds("TWO/USDT")).isEqualTo(written);
+  }
+
+  /** The simulated market with a hole at {@code hole} and a feed {@code lag} bars behind. */
+  static final class FlawedMarket implements MarketDataProvider {
+    private final SimulatedMarket inner;
+    private final Instant hole;
+    private final int lag;
+
+    FlawedMarket(SimulatedMarket inner, Instant hole, int lag) {
+      this.inner = inner;
+      this.hole = hole;
+      this.lag = lag;
+    }
+
+    @Override
+    public Future<List<Candle>> candles(String symbol, String timeframe, Instant from, Instant to) {
+      return inner.candles(symbol, timeframe, from, to).map(bars -> {
+        List<Candle> out = bars.stream().filter(c -> !c.openTime().equals(hole)).toList();
+        return out.subList(0, Math.max(0, out.size() - lag));
+      });
+    }
+  }
+
+  @Test
+  void qualityFlagsAreStoredWithTheirBarAndTheSignalCarriesThem(Vertx vertx) throws Exception {
+    Instant until = Timeframe.H1.closedUntil(START);
+    Instant hole = until.minus(Duration.ofHours(10));
+    vertx.undeploy(ingestDeployment).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new IngestVerticle(pool, new FlawedMarket(market, hole, 2), new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new SignalVerticle(pool, new PgmqClient(pool), DoublingGuard.of(dbs.config().guardrails()))).await(10, TimeUnit.SECONDS);
+
+    JsonObject reply = ingest(vertx, "BAD/USDT");
+
+    assertThat(reply.getJsonArray("quality").stream().map(f -> ((JsonObject) f).getString("kind")).toList()).containsExactlyInAnyOrder("missing", "stale");
+    Instant newest = until.minus(Duration.ofHours(3)); // two bars behind
+    assertThat(reply.getString("last_bar")).isEqualTo(newest.toString());
+
+    assertThat(Sql.one(dbs.trading(), "select quality->0->>'kind' from indicators where symbol = 'BAD/USDT' and bar_time = '" + hole.plus(Duration.ofHours(1)) + "'")).isEqualTo("missing");
+    assertThat(Sql.one(dbs.trading(), "select quality->0->>'detail' from indicators where symbol = 'BAD/USDT' and bar_time = '" + newest + "'")).contains("2 bar(s) behind");
+    assertThat(Sql.count(dbs.trading(), "select count(*) from indicators where symbol = 'BAD/USDT' and quality <> '[]'::jsonb")).isEqualTo(2);
+
+    vertx.eventBus().request(Addresses.JOB_COMPUTE_SIGNALS, new Job(Addresses.QUEUE_COMPUTE_SIGNALS, 1, 1, START.toString(), new JsonObject().put("symbol", "BAD/USDT").put("timeframe", "1h")).toJson())
+        .await(30, TimeUnit.SECONDS);
+    assertThat(Sql.one(dbs.trading(), "select direction || ' ' || (select r->>'push' from jsonb_array_elements(reasons) r where r->>'input' = 'quality') from signals where symbol = 'BAD/USDT' and bar_time = '" + newest + "'"))
+        .isEqualTo("flat flat");
+    assertThat(Sql.one(dbs.trading(), "select (select r->>'push' from jsonb_array_elements(reasons) r where r->>'input' = 'quality') from signals where symbol = 'BAD/USDT' and bar_time = '" + hole.plus(Duration.ofHours(1)) + "'"))
+        .isEqualTo("weaker");
   }
 
   /**

@@ -84,6 +84,8 @@ class NoLookaheadTest {
     List<Reason> reasons = decisions.stream().flatMap(d -> d.reasons().stream()).toList();
     assertThat(reasons.stream().filter(r -> r.input().equals("liquidation")).map(Reason::push).distinct()).contains("long", "short");
     assertThat(reasons.stream().filter(r -> r.input().equals("volatility")).map(Reason::push).distinct()).contains("neutral", "weaker");
+    // the history misses a bar in this window: the bar after the hole carries it
+    assertThat(reasons.stream().filter(r -> r.input().equals("quality")).map(Reason::detail)).singleElement().asString().startsWith("missing: 1 bar(s) missing before");
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.ingest.LiquidationProximity;
+import ai.zmarty.market.CandleQuality.Flag;
+import ai.zmarty.market.CandleQuality.Kind;
 import org.junit.jupiter.api.Test;
 
 class StrategyTest {
@@ -212,5 +214,37 @@ class StrategyTest {
     assertThat(d.score()).isCloseTo(0.79, within(1e-9));
     assertThat(reason(d, "volatility").push()).isEqualTo("missing");
     assertThat(reason(Strategy.decide(new BarInputs(105, UPTREND, true, 0.5, 0.0, LiquidationProximity.NONE)), "volatility").push()).isEqualTo("missing");
+  }
+
+  // --- data quality: stale → flat; a hole bridged (missing, out_of_range) → composite × ½ ---
+
+  @Test
+  void aStaleBarIsFlatBecauseActingOnItWouldBeLate() {
+    Flag stale = new Flag(Kind.STALE, java.time.Instant.parse("2026-01-01T05:00:00Z"), "the feed's newest bar opens at 2026-01-01T04:00:00Z, 2 bar(s) behind");
+    Decision d = Strategy.decide(new BarInputs(105, UPTREND, true, 0.5, 0.5, LiquidationProximity.NONE, java.util.List.of(stale)));
+    assertThat(d.direction()).isEqualTo(Direction.FLAT);
+    assertThat(d.stop()).isNull();
+    Reason q = reason(d, "quality");
+    assertThat(q.push()).isEqualTo("flat");
+    assertThat(q.detail()).startsWith("stale data: ").contains("2 bar(s) behind");
+  }
+
+  @Test
+  void aBarThatBridgedAHoleInTheDataHasItsCompositeHalved() {
+    Flag missing = new Flag(Kind.MISSING, java.time.Instant.parse("2026-01-01T02:00:00Z"), "1 bar(s) missing before 2026-01-01T03:00:00Z");
+    Decision d = Strategy.decide(new BarInputs(105, UPTREND, true, 0.5, 0.5, LiquidationProximity.NONE, java.util.List.of(missing)));
+    assertThat(d.direction()).isEqualTo(Direction.LONG);
+    assertThat(d.score()).isCloseTo(0.79 / 2, within(1e-9));
+    Reason q = reason(d, "quality");
+    assertThat(q.push()).isEqualTo("weaker");
+    assertThat(q.contribution()).isCloseTo(-0.395, within(1e-9));
+    assertThat(q.detail()).isEqualTo("missing: 1 bar(s) missing before 2026-01-01T03:00:00Z; composite × 0.5");
+    // halved, a merely trend-backed long (0.45) no longer clears the threshold
+    assertThat(Strategy.decide(new BarInputs(105, TREND_ONLY, true, 0.5, 0.5, LiquidationProximity.NONE, java.util.List.of(missing))).direction()).isEqualTo(Direction.FLAT);
+  }
+
+  @Test
+  void cleanDataLeavesNoQualityReason() {
+    assertThat(Strategy.decide(in(105, UPTREND)).reasons()).extracting(Reason::input).doesNotContain("quality");
   }
 }

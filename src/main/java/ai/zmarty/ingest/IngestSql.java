@@ -37,12 +37,13 @@ final class IngestSql {
   /** A symbol's estimated liquidation clusters are replaced as a whole at each ingest. */
   static final String DELETE_LIQ_CLUSTERS = "delete from public.liq_clusters where symbol = $1";
 
+  /** $6: the notional's basis, {@code volume} or {@code open_interest}. */
   static final String INSERT_LIQ_CLUSTERS =
       """
-      insert into public.liq_clusters (symbol, side, price_bin, notional, intensity, updated_at)
-      select $1, l.side, l.price::numeric, l.notional::numeric, l.intensity::numeric, now()
+      insert into public.liq_clusters (symbol, side, price_bin, notional, intensity, basis, updated_at)
+      select $1, l.side, l.price::numeric, l.notional::numeric, l.intensity::numeric, $6, now()
       from unnest($2::text[], $3::float8[], $4::float8[], $5::float8[]) as l(side, price, notional, intensity)
       on conflict (symbol, side, price_bin) do update
-        set notional = excluded.notional, intensity = excluded.intensity, updated_at = excluded.updated_at
+        set notional = excluded.notional, intensity = excluded.intensity, basis = excluded.basis, updated_at = excluded.updated_at
       """;
 }

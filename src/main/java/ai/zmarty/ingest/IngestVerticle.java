@@ -17,17 +17,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +52,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private final Pool pool;
   private final MarketDataProvider market;
-  private final PgmqClient queues;
+  private final IngestStore store;
   private final Clock clock;
   /** Touched on the event loop only; the series themselves in one job at a time. */
   private final Map<Pair, PairSeries> kept =
@@ -73,7 +68,7 @@ public final class IngestVerticle extends VerticleBase {
   public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock) {
     this.pool = pool;
     this.market = market;
-    this.queues = queues;
+    this.store = new IngestStore(pool, queues);
     this.clock = clock;
   }
 
@@ -129,14 +124,29 @@ public final class IngestVerticle extends VerticleBase {
         })
         .compose(loaded -> {
           Result result = Ingestion.withQuality(loaded.result(), loaded.reported(), until, now);
-          Future<Long> stored = result.isEmpty() ? Future.succeededFuture() : store(pair, result);
-          return stored.map(msgId -> {
-            if (result.series().lastOpen() != null) {
-              kept.put(pair, result.series());
-            }
-            return summary(pair, loaded.bars(), result, msgId);
-          });
+          if (result.isEmpty()) {
+            keep(pair, result.series()); // nothing new: the series is as current as the store
+            return Future.succeededFuture(summary(pair, loaded.bars(), result, null, null));
+          }
+          return openInterest(pair).compose(oi -> store.write(pair, result, oi).map(msgId -> {
+            keep(pair, result.series());
+            return summary(pair, loaded.bars(), result, oi, msgId);
+          }));
         });
+  }
+
+  private void keep(Pair pair, PairSeries series) {
+    if (series.lastOpen() != null) {
+      kept.put(pair, series);
+    }
+  }
+
+  /** The pair's open interest where the market publishes it; a failure falls back to the volume proxy rather than fail the job. */
+  private Future<Double> openInterest(Pair pair) {
+    return market.openInterestNotional(pair.symbol()).otherwise(err -> {
+      log.warn("open interest of {} unavailable, liquidation clusters use traded notional: {}", pair.symbol(), err.toString());
+      return null;
+    });
   }
 
   /** What a job loaded: how many bars, what it computed from them, and the flags the source raised. */
@@ -157,98 +167,16 @@ public final class IngestVerticle extends VerticleBase {
     });
   }
 
-  private Future<Long> store(Pair pair, Result result) {
-    List<LiquidationMap.Level> clusters = result.series().clusters();
-    return pool.withTransaction(
-        conn ->
-            upsertIndicators(conn, pair, result.bars())
-                .compose(v -> upsertRisks(conn, pair, result.bars()))
-                .compose(v -> replaceClusters(conn, pair, clusters))
-                .compose(v -> queues.send(conn, Addresses.QUEUE_COMPUTE_SIGNALS, pair.toJson(), Duration.ZERO)));
-  }
-
-  private static Future<Void> replaceClusters(SqlClient conn, Pair pair, List<LiquidationMap.Level> clusters) {
-    int n = clusters.size();
-    String[] side = new String[n];
-    Double[] price = new Double[n];
-    Double[] notional = new Double[n];
-    Double[] intensity = new Double[n];
-    for (int i = 0; i < n; i++) {
-      LiquidationMap.Level l = clusters.get(i);
-      side[i] = l.side().name().toLowerCase(Locale.ROOT);
-      price[i] = l.price();
-      notional[i] = l.notional();
-      intensity[i] = l.intensity();
-    }
-    return conn.preparedQuery(IngestSql.DELETE_LIQ_CLUSTERS).execute(Tuple.of(pair.symbol()))
-        .compose(r -> conn.preparedQuery(IngestSql.INSERT_LIQ_CLUSTERS)
-            .execute(Tuple.tuple().addString(pair.symbol()).addArrayOfString(side).addArrayOfDouble(price).addArrayOfDouble(notional).addArrayOfDouble(intensity)))
-        .mapEmpty();
-  }
-
-  private static Future<Void> upsertIndicators(SqlClient conn, Pair pair, List<IngestedBar> bars) {
-    int n = bars.size();
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    Double[] closes = new Double[n];
-    String[] values = new String[n];
-    Boolean[] warm = new Boolean[n];
-    String[] quality = new String[n];
-    for (int i = 0; i < n; i++) {
-      IndicatorBar b = bars.get(i).indicators();
-      times[i] = utc(b.barTime());
-      closes[i] = b.close();
-      values[i] = b.values().toJson().encode();
-      warm[i] = b.warm();
-      quality[i] = Quality.toJson(bars.get(i).quality()).encode();
-    }
-    Tuple args = Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(closes).addValue(values).addValue(warm).addValue(quality);
-    return conn.preparedQuery(IngestSql.UPSERT_INDICATORS).execute(args).mapEmpty();
-  }
-
-  private static Future<Void> upsertRisks(SqlClient conn, Pair pair, List<IngestedBar> bars) {
-    int n = bars.size();
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    Double[] volatility = new Double[n];
-    Double[] atrPct = new Double[n];
-    Double[] drawdown = new Double[n];
-    Double[] score = new Double[n];
-    Double[] volatilityLong = new Double[n];
-    Double[] belowDistance = new Double[n];
-    Double[] belowIntensity = new Double[n];
-    Double[] aboveDistance = new Double[n];
-    Double[] aboveIntensity = new Double[n];
-    for (int i = 0; i < n; i++) {
-      RiskMetric r = bars.get(i).risk();
-      LiquidationProximity l = bars.get(i).liquidation();
-      times[i] = utc(r.barTime());
-      volatility[i] = r.volatility();
-      atrPct[i] = r.atrPct();
-      drawdown[i] = r.drawdown();
-      score[i] = r.riskScore();
-      volatilityLong[i] = r.volatilityLong();
-      belowDistance[i] = l.belowDistance();
-      belowIntensity[i] = l.belowIntensity();
-      aboveDistance[i] = l.aboveDistance();
-      aboveIntensity[i] = l.aboveIntensity();
-    }
-    Tuple args =
-        Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(volatility).addValue(atrPct).addValue(drawdown).addValue(score)
-            .addValue(volatilityLong).addValue(belowDistance).addValue(belowIntensity).addValue(aboveDistance).addValue(aboveIntensity);
-    return conn.preparedQuery(IngestSql.UPSERT_RISK).execute(args).mapEmpty();
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
-  }
-
   /**
    * {@code {"symbol","timeframe","mode","rebuild_reason","bars_loaded","bars_written","warm_bars",
-   * "first_bar","last_bar","quality","compute_signals_msg_id"}}: {@code mode} is {@code append} or
-   * {@code rebuild} (with why in {@code rebuild_reason}, else null); {@code quality} lists every
-   * flag the job raised ({@link Quality}; those on written bars are stored with them); the bar
-   * times and the message id are null when nothing was new.
+   * "first_bar","last_bar","quality","open_interest","compute_signals_msg_id"}}: {@code mode} is
+   * {@code append} or {@code rebuild} (with why in {@code rebuild_reason}, else null); {@code
+   * quality} lists every flag the job raised ({@link Quality}; those on written bars are stored
+   * with them); {@code open_interest} is the notional the liquidation clusters were scaled to
+   * (null: the traded-notional proxy, or nothing written); the bar times and the message id are
+   * null when nothing was new.
    */
-  static JsonObject summary(Pair pair, int loaded, Result result, Long msgId) {
+  static JsonObject summary(Pair pair, int loaded, Result result, Double openInterest, Long msgId) {
     List<IngestedBar> bars = result.bars();
     return new JsonObject()
         .put("symbol", pair.symbol())
@@ -261,6 +189,7 @@ public final class IngestVerticle extends VerticleBase {
         .put("first_bar", bars.isEmpty() ? null : bars.get(0).barTime().toString())
         .put("last_bar", bars.isEmpty() ? null : bars.get(bars.size() - 1).barTime().toString())
         .put("quality", Quality.toJson(result.flags()))
+        .put("open_interest", openInterest)
         .put("compute_signals_msg_id", msgId);
   }
 }

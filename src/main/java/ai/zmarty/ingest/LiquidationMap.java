@@ -70,16 +70,33 @@ public final class LiquidationMap {
     return price * (1 + 1 / leverage - MAINTENANCE);
   }
 
-  /** The clusters as of the newest of {@code candles} (oldest first), strongest first. */
+  /** The clusters as of the newest of {@code candles} (oldest first), strongest first, in traded-notional units. */
   public static List<Level> estimate(List<Candle> candles) {
+    return estimate(candles, null);
+  }
+
+  /**
+   * The clusters as of the newest of {@code candles}, with their notional scaled to {@code
+   * openInterest} (quote currency; null or not positive: left in traded-notional units). The
+   * positions the map still holds are taken to be the open interest: each side's levels are
+   * multiplied by open interest ÷ (the map's long total + short total) ÷ 2, since every open
+   * contract is one long and one short. A uniform scale, so intensities — and the per-bar
+   * proximity, which has no open-interest history to use — are unchanged.
+   */
+  public static List<Level> estimate(List<Candle> candles, Double openInterest) {
     if (candles.isEmpty()) {
       return List.of();
     }
     Bins bins = bins(candles, candles.size() - 1);
     double strongest = bins.strongest();
+    double scale = 1;
+    double held = (sum(bins.longs()) + sum(bins.shorts())) / 2;
+    if (openInterest != null && openInterest > 0 && held > 0) {
+      scale = openInterest / held;
+    }
     List<Level> out = new ArrayList<>();
-    collect(out, Side.LONG, bins.base(), bins.longs(), strongest);
-    collect(out, Side.SHORT, bins.base(), bins.shorts(), strongest);
+    collect(out, Side.LONG, bins.base(), bins.longs(), strongest, scale);
+    collect(out, Side.SHORT, bins.base(), bins.shorts(), strongest, scale);
     out.sort(Comparator.comparingDouble(Level::intensity).reversed().thenComparingDouble(Level::price));
     return out;
   }
@@ -186,15 +203,23 @@ public final class LiquidationMap {
     return Math.exp(bin * LOG_BIN);
   }
 
-  private static void collect(List<Level> out, Side side, long base, double[] bins, double strongest) {
+  private static void collect(List<Level> out, Side side, long base, double[] bins, double strongest, double scale) {
     if (strongest <= 0) {
       return;
     }
     for (int i = 0; i < bins.length; i++) {
       double intensity = bins[i] / strongest;
       if (intensity >= FLOOR) {
-        out.add(new Level(side, price(base + i), bins[i], intensity));
+        out.add(new Level(side, price(base + i), bins[i] * scale, intensity));
       }
     }
+  }
+
+  private static double sum(double[] bins) {
+    double total = 0;
+    for (double b : bins) {
+      total += b;
+    }
+    return total;
   }
 }

@@ -63,9 +63,12 @@ public final class PairSeries {
         bar, RiskMetrics.at(candles, index, bar.values().atr14(), timeframe), LiquidationMap.proximity(candles, index), missing == null ? List.of() : List.of(missing));
   }
 
-  /** The estimated liquidation clusters as of the newest bar ({@code liq_clusters}). */
-  public List<LiquidationMap.Level> clusters() {
-    return LiquidationMap.estimate(window);
+  /**
+   * The estimated liquidation clusters as of the newest bar ({@code liq_clusters}), their notional
+   * scaled to {@code openInterest} when it is known (null: traded-notional units).
+   */
+  public List<LiquidationMap.Level> clusters(Double openInterest) {
+    return LiquidationMap.estimate(window, openInterest);
   }
 
   /** Open time of the newest bar, or null before the first. */

@@ -41,6 +41,11 @@ public final class DelayedMarket implements MarketDataProvider {
   }
 
   @Override
+  public Future<Double> openInterestNotional(String symbol) {
+    return inner.openInterestNotional(symbol);
+  }
+
+  @Override
   public Clock clock(Clock wall) {
     return inner.clock(wall);
   }

@@ -31,6 +31,15 @@ public interface MarketDataProvider {
   }
 
   /**
+   * The current open interest of {@code symbol} in the quote currency (contracts × mark price), or
+   * null when the source publishes none (the default: the simulated and replay markets, Binance
+   * spot). It is a snapshot of now, with no history.
+   */
+  default Future<Double> openInterestNotional(String symbol) {
+    return Future.succeededFuture(null);
+  }
+
+  /**
    * The clock whose "now" decides which bars are closed, for callers that ask for "the latest
    * bars": the wall clock, except for a replay, which runs on replay time.
    */

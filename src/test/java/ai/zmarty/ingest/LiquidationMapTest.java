@@ -111,4 +111,25 @@ class LiquidationMapTest {
     assertThat(LiquidationMap.proximity(List.of(bar(0, 99.9, 100.1, 100, 0)), 0)).isEqualTo(LiquidationProximity.NONE);
     assertThat(LiquidationMap.estimate(List.of())).isEmpty();
   }
+
+  @Test
+  void withOpenInterestThePositionsTheMapHoldsAreScaledToIt() {
+    List<Candle> bars = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      double p = 100 + (i % 5);
+      bars.add(bar(i, p - 0.5, p + 0.5, p, 10 + i));
+    }
+    List<Level> proxy = LiquidationMap.estimate(bars);
+    List<Level> scaled = LiquidationMap.estimate(bars, 1_000_000.0);
+    assertThat(scaled).extracting(Level::price).isEqualTo(proxy.stream().map(Level::price).toList());
+    assertThat(scaled).extracting(Level::intensity).isEqualTo(proxy.stream().map(Level::intensity).toList());
+    double ratio = scaled.getFirst().notional() / proxy.getFirst().notional();
+    assertThat(scaled).allSatisfy(l -> assertThat(l.notional()).isCloseTo(ratio * proxy.get(scaled.indexOf(l)).notional(), within(1e-6)));
+    // long and short sides together hold twice the open interest (each contract is one of each), less the weak levels not kept
+    double held = scaled.stream().mapToDouble(Level::notional).sum() / 2;
+    assertThat(held).isLessThanOrEqualTo(1_000_000.0 + 1e-6).isGreaterThan(900_000.0);
+    // unknown or useless open interest: the traded-notional proxy
+    assertThat(LiquidationMap.estimate(bars, null)).isEqualTo(proxy);
+    assertThat(LiquidationMap.estimate(bars, 0.0)).isEqualTo(proxy);
+  }
 }

@@ -201,6 +201,49 @@ class IncrementalIngestWorkerTest {
         .isEqualTo("weaker");
   }
 
+  /** The simulated market with an open interest, or one whose open-interest request fails. */
+  static final class OpenInterestMarket implements MarketDataProvider {
+    private final SimulatedMarket inner;
+    private final Future<Double> openInterest;
+
+    OpenInterestMarket(SimulatedMarket inner, Future<Double> openInterest) {
+      this.inner = inner;
+      this.openInterest = openInterest;
+    }
+
+    @Override
+    public Future<List<Candle>> candles(String symbol, String timeframe, Instant from, Instant to) {
+      return inner.candles(symbol, timeframe, from, to);
+    }
+
+    @Override
+    public Future<Double> openInterestNotional(String symbol) {
+      return openInterest;
+    }
+  }
+
+  @Test
+  void withAnOpenInterestTheClustersNotionalIsScaledToItAndWithoutItTheProxyStays(Vertx vertx) throws Exception {
+    vertx.undeploy(ingestDeployment).await(10, TimeUnit.SECONDS);
+    String oi = vertx.deployVerticle(new IngestVerticle(pool, new OpenInterestMarket(market, Future.succeededFuture(2.5e9)), new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
+
+    JsonObject reply = ingest(vertx, "OI/USDT");
+
+    assertThat(reply.getDouble("open_interest")).isEqualTo(2.5e9);
+    assertThat(Sql.one(dbs.trading(), "select string_agg(distinct basis, ',') from liq_clusters where symbol = 'OI/USDT'")).isEqualTo("open_interest");
+    double held = Double.parseDouble(Sql.one(dbs.trading(), "select sum(notional) / 2 from liq_clusters where symbol = 'OI/USDT'"));
+    assertThat(held).isBetween(2.0e9, 2.5e9 + 1);
+
+    // the open-interest request fails: the job still runs, on the traded-notional proxy
+    vertx.undeploy(oi).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new IngestVerticle(pool, new OpenInterestMarket(market, Future.failedFuture(new IllegalStateException("429"))), new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
+    clock.now = clock.now.plus(Duration.ofHours(1));
+    JsonObject fallback = ingest(vertx, "OI/USDT");
+    assertThat(fallback.getInteger("bars_written")).isEqualTo(1);
+    assertThat(fallback.getValue("open_interest")).isNull();
+    assertThat(Sql.one(dbs.trading(), "select string_agg(distinct basis, ',') from liq_clusters where symbol = 'OI/USDT'")).isEqualTo("volume");
+  }
+
   /**
    * Compares every stored row of {@code symbol} with a cold rebuild that writes it: the last
    * {@value Ingestion#HISTORY_BARS} bars up to the end of each block of {@value

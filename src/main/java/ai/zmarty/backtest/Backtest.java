@@ -1,10 +1,10 @@
 package ai.zmarty.backtest;
 
-import ai.zmarty.ingest.IndicatorBar;
-import ai.zmarty.ingest.IndicatorCalculator;
-import ai.zmarty.ingest.IndicatorSeries;
+import ai.zmarty.ingest.Ingestion;
+import ai.zmarty.ingest.PairSeries;
 import ai.zmarty.market.Candle;
 import ai.zmarty.market.Timeframe;
+import ai.zmarty.signal.BarInputs;
 import ai.zmarty.signal.Decision;
 import ai.zmarty.signal.Direction;
 import ai.zmarty.signal.Strategy;
@@ -21,8 +21,9 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * Replays a candle history through the worker's own code: each bar is appended to an {@link
- * IndicatorSeries} (so bar t's values use bars ≤ t only), decided by the strategy, and every long
+ * Replays a candle history through the worker's own code: each bar is appended to a {@link
+ * PairSeries} (indicators, volatility, liquidation proximity: bar t's inputs use bars ≤ t only, as
+ * ingest stores them), decided by the strategy, and every long
  * or short becomes a trade resolved by {@link Resolution} on the bars after it, with its return
  * from {@link Performance#tradeReturn}. Next to it: a random-direction baseline on the same signal
  * bars with the same holding rule, and buy-and-hold over the period. Pure: no I/O, no Vert.x.
@@ -33,17 +34,20 @@ import java.util.Random;
  * rates count them; {@code onePosition} instead skips signals while a trade is open.
  */
 public final class Backtest {
-  /** Bars before {@code from} fed to the indicators first, so the period's first bar is warm. */
-  public static final int WARMUP_BARS = IndicatorCalculator.WARM_BARS + 50;
+  /**
+   * Bars before {@code from} fed to the indicators first: as many as the ingest worker steps
+   * through when it rebuilds a pair, so a period's bars get the values the worker stores for them.
+   */
+  public static final int WARMUP_BARS = Ingestion.HISTORY_BARS;
 
-  /** What to do with one bar's indicators: the worker's strategy, or a crafted one in tests. */
+  /** What to do with one bar's inputs: the worker's strategy, or a crafted one in tests. */
   @FunctionalInterface
   public interface Decider {
-    Decision decide(IndicatorBar bar);
+    Decision decide(BarInputs bar);
   }
 
   /** The worker's strategy, called exactly as SignalVerticle calls it. */
-  public static final Decider STRATEGY = bar -> Strategy.decide(bar.close(), bar.values(), bar.warm());
+  public static final Decider STRATEGY = Strategy::decide;
 
   /** Told after each bar of the period: bars done so far and the period's bar count. */
   @FunctionalInterface
@@ -104,9 +108,9 @@ public final class Backtest {
       throw new IllegalArgumentException("no bars between " + settings.from() + " and " + settings.to());
     }
     Timeframe tf = settings.timeframe();
-    IndicatorSeries series = new IndicatorSeries(tf);
+    PairSeries series = new PairSeries(tf);
     for (int i = Math.max(0, start - WARMUP_BARS); i < start; i++) {
-      series.append(candles.get(i));
+      series.feed(candles.get(i));
     }
     List<Candle> period = candles.subList(start, end);
     int total = period.size();
@@ -118,7 +122,7 @@ public final class Backtest {
     List<Trade> randomSignals = new ArrayList<>();
     for (int t = 0; t < total; t++) {
       Candle c = period.get(t);
-      Decision d = decider.decide(series.append(c));
+      Decision d = decider.decide(BarInputs.of(series.append(c)));
       switch (d.direction()) {
         case LONG -> longs++;
         case SHORT -> shorts++;

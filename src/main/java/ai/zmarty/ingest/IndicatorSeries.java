@@ -29,6 +29,8 @@ import org.ta4j.core.indicators.donchian.DonchianChannelLowerIndicator;
 import org.ta4j.core.indicators.donchian.DonchianChannelMiddleIndicator;
 import org.ta4j.core.indicators.donchian.DonchianChannelUpperIndicator;
 import org.ta4j.core.indicators.helpers.ClosePriceIndicator;
+import org.ta4j.core.indicators.helpers.CombineIndicator;
+import org.ta4j.core.indicators.helpers.PreviousValueIndicator;
 import org.ta4j.core.indicators.ichimoku.IchimokuKijunSenIndicator;
 import org.ta4j.core.indicators.ichimoku.IchimokuSenkouSpanAIndicator;
 import org.ta4j.core.indicators.ichimoku.IchimokuSenkouSpanBIndicator;
@@ -59,8 +61,11 @@ import org.ta4j.core.num.Num;
  *       (close − lower) ÷ (upper − lower), {@code bb_width} = (upper − lower) ÷ middle × 100;
  *   <li>Stochastic %K 14 and %D = SMA 3 of %K; Williams %R 14; CCI 20; MFI 14; ROC 10 (in %);
  *       CMF 20; Aroon up/down 25;
- *   <li>OBV: a running total from the first bar this series saw, so only its changes carry
- *       meaning (two series that started at different bars differ by a constant);
+ *   <li>OBV, stored as its change over the last {@value #OBV_CHANGE_BARS} bars ({@code
+ *       obv_change_20}: the signed volume of those bars, + when the close rose, − when it fell).
+ *       ta4j's OBV is a running total from the first bar the series saw, so two series that
+ *       started at different bars — a worker that kept its series, another that rebuilt it —
+ *       differ by a constant; its change over a fixed window does not depend on the start;
  *   <li>VWAP: ta4j's rolling VWAP of the typical price over the last 20 bars (crypto has no
  *       session to anchor a daily VWAP to);
  *   <li>Parabolic SAR 0.02/0.02/0.2; SuperTrend 10 × 3 ATR;
@@ -83,6 +88,9 @@ public final class IndicatorSeries {
    */
   public static final int DEFAULT_MAX_BARS = 300;
 
+  /** OBV is stored as its change over this many bars (see the class comment). */
+  public static final int OBV_CHANGE_BARS = 20;
+
   private final Timeframe timeframe;
   private final BarSeries series;
   private long appended;
@@ -103,7 +111,7 @@ public final class IndicatorSeries {
   private final Indicator<Num> stochD;
   private final Indicator<Num> adx14;
   private final Indicator<Num> cci20;
-  private final Indicator<Num> obv;
+  private final Indicator<Num> obvChange20;
   private final Indicator<Num> vwap20;
   private final Indicator<Num> williamsR14;
   private final Indicator<Num> mfi14;
@@ -158,7 +166,8 @@ public final class IndicatorSeries {
     stochD = new StochasticOscillatorDIndicator(k);
     adx14 = new ADXIndicator(series, 14);
     cci20 = new CCIIndicator(series, 20);
-    obv = new OnBalanceVolumeIndicator(series);
+    OnBalanceVolumeIndicator obv = new OnBalanceVolumeIndicator(series);
+    obvChange20 = CombineIndicator.minus(obv, new PreviousValueIndicator(obv, OBV_CHANGE_BARS));
     vwap20 = new VWAPIndicator(series, 20);
     williamsR14 = new WilliamsRIndicator(series, 14);
     mfi14 = new MoneyFlowIndexIndicator(series, 14);
@@ -242,7 +251,7 @@ public final class IndicatorSeries {
             value(stochD, i),
             value(adx14, i),
             value(cci20, i),
-            value(obv, i),
+            value(obvChange20, i),
             value(vwap20, i),
             value(williamsR14, i),
             value(mfi14, i),

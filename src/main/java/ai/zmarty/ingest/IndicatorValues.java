@@ -26,7 +26,7 @@ public record IndicatorValues(
     Double stochD,
     Double adx14,
     Double cci20,
-    Double obv,
+    Double obvChange20,
     Double vwap20,
     Double williamsR14,
     Double mfi14,
@@ -62,7 +62,7 @@ public record IndicatorValues(
           "stoch_d",
           "adx_14",
           "cci_20",
-          "obv",
+          "obv_change_20",
           "vwap_20",
           "williams_r_14",
           "mfi_14",
@@ -102,7 +102,7 @@ public record IndicatorValues(
         .put("stoch_d", stochD)
         .put("adx_14", adx14)
         .put("cci_20", cci20)
-        .put("obv", obv)
+        .put("obv_change_20", obvChange20)
         .put("vwap_20", vwap20)
         .put("williams_r_14", williamsR14)
         .put("mfi_14", mfi14)
@@ -138,7 +138,7 @@ public record IndicatorValues(
         number(json, "stoch_d"),
         number(json, "adx_14"),
         number(json, "cci_20"),
-        number(json, "obv"),
+        number(json, "obv_change_20"),
         number(json, "vwap_20"),
         number(json, "williams_r_14"),
         number(json, "mfi_14"),

@@ -4,36 +4,46 @@ package ai.zmarty.ingest;
 final class IngestSql {
   private IngestSql() {}
 
-  static final String LAST_STORED = "select max(bar_time) as last from public.indicators where symbol = $1 and timeframe = $2";
+  /** The newest stored bar of a pair: the kept series is appended to only when it ends with this bar. */
+  static final String LAST_STORED =
+      "select bar_time, close::float8 as close from public.indicators where symbol = $1 and timeframe = $2 order by bar_time desc limit 1";
 
   static final String UPSERT_INDICATORS =
       """
-      insert into public.indicators (symbol, timeframe, bar_time, close, values, warm, computed_at)
-      select $1, $2, b.bar_time, b.close::numeric, b.vals::jsonb, b.warm, now()
-      from unnest($3::timestamptz[], $4::float8[], $5::text[], $6::boolean[]) as b(bar_time, close, vals, warm)
+      insert into public.indicators (symbol, timeframe, bar_time, close, values, warm, quality, computed_at)
+      select $1, $2, b.bar_time, b.close::numeric, b.vals::jsonb, b.warm, b.quality::jsonb, now()
+      from unnest($3::timestamptz[], $4::float8[], $5::text[], $6::boolean[], $7::text[]) as b(bar_time, close, vals, warm, quality)
       on conflict (symbol, timeframe, bar_time) do update
-        set close = excluded.close, values = excluded.values, warm = excluded.warm, computed_at = excluded.computed_at
+        set close = excluded.close, values = excluded.values, warm = excluded.warm, quality = excluded.quality, computed_at = excluded.computed_at
       """;
 
+  /** A risk_metric row also carries the bar's 180-bar volatility and its nearest estimated liquidation clusters. */
   static final String UPSERT_RISK =
       """
-      insert into public.risk_metric (symbol, timeframe, bar_time, volatility, atr_pct, drawdown, risk_score, computed_at)
-      select $1, $2, r.bar_time, r.volatility::numeric, r.atr_pct::numeric, r.drawdown::numeric, r.risk_score::numeric, now()
-      from unnest($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[]) as r(bar_time, volatility, atr_pct, drawdown, risk_score)
+      insert into public.risk_metric (symbol, timeframe, bar_time, volatility, atr_pct, drawdown, risk_score, volatility_long,
+                                      liq_below_distance, liq_below_intensity, liq_above_distance, liq_above_intensity, computed_at)
+      select $1, $2, r.bar_time, r.volatility::numeric, r.atr_pct::numeric, r.drawdown::numeric, r.risk_score::numeric, r.volatility_long::numeric,
+             r.below_distance::numeric, r.below_intensity::numeric, r.above_distance::numeric, r.above_intensity::numeric, now()
+      from unnest($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[])
+        as r(bar_time, volatility, atr_pct, drawdown, risk_score, volatility_long, below_distance, below_intensity, above_distance, above_intensity)
       on conflict (symbol, timeframe, bar_time) do update
         set volatility = excluded.volatility, atr_pct = excluded.atr_pct, drawdown = excluded.drawdown,
-            risk_score = excluded.risk_score, computed_at = excluded.computed_at
+            risk_score = excluded.risk_score, volatility_long = excluded.volatility_long,
+            liq_below_distance = excluded.liq_below_distance, liq_below_intensity = excluded.liq_below_intensity,
+            liq_above_distance = excluded.liq_above_distance, liq_above_intensity = excluded.liq_above_intensity,
+            computed_at = excluded.computed_at
       """;
 
   /** A symbol's estimated liquidation clusters are replaced as a whole at each ingest. */
   static final String DELETE_LIQ_CLUSTERS = "delete from public.liq_clusters where symbol = $1";
 
+  /** $6: the notional's basis, {@code volume} or {@code open_interest}. */
   static final String INSERT_LIQ_CLUSTERS =
       """
-      insert into public.liq_clusters (symbol, side, price_bin, notional, intensity, updated_at)
-      select $1, l.side, l.price::numeric, l.notional::numeric, l.intensity::numeric, now()
+      insert into public.liq_clusters (symbol, side, price_bin, notional, intensity, basis, updated_at)
+      select $1, l.side, l.price::numeric, l.notional::numeric, l.intensity::numeric, $6, now()
       from unnest($2::text[], $3::float8[], $4::float8[], $5::float8[]) as l(side, price, notional, intensity)
       on conflict (symbol, side, price_bin) do update
-        set notional = excluded.notional, intensity = excluded.intensity, updated_at = excluded.updated_at
+        set notional = excluded.notional, intensity = excluded.intensity, basis = excluded.basis, updated_at = excluded.updated_at
       """;
 }

@@ -29,7 +29,16 @@ public final class CandleQuality {
     /** The newest closed bar is older than the newest bar that should have closed. */
     STALE,
     /** A bar with impossible values; it is dropped. */
-    OUT_OF_RANGE
+    OUT_OF_RANGE;
+
+    /** As stored and sent: {@code missing}, {@code stale}, {@code out_of_range}. */
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Kind fromWire(String wire) {
+      return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+    }
   }
 
   /** A flag: what, where (the open time of the first affected bar) and a sentence. */

@@ -32,6 +32,20 @@ public final class DelayedMarket implements MarketDataProvider {
   }
 
   @Override
+  public Future<CandleQuality.Report> checkedCandles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return inner.checkedCandles(symbol, timeframe, fromInclusive, toExclusive);
+    }
+    return context.owner().timer(latency.toMillis()).compose(v -> inner.checkedCandles(symbol, timeframe, fromInclusive, toExclusive));
+  }
+
+  @Override
+  public Future<Double> openInterestNotional(String symbol) {
+    return inner.openInterestNotional(symbol);
+  }
+
+  @Override
   public Clock clock(Clock wall) {
     return inner.clock(wall);
   }

@@ -38,6 +38,7 @@ abstract class ExchangeMarket implements MarketDataProvider {
    * The closed bars of the window and the quality flags raised on what the exchange sent; {@link
    * #candles} returns the same bars and only logs the flags.
    */
+  @Override
   public final Future<CandleQuality.Report> checkedCandles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive) {
     Timeframe tf;
     try {

@@ -103,6 +103,12 @@ public final class HyperliquidMarket extends ExchangeMarket {
     });
   }
 
+  /** Open interest (coins) × mark price, from the same {@code metaAndAssetCtxs} answer, kept 5 s. */
+  @Override
+  public Future<Double> openInterestNotional(String symbol) {
+    return assetContext(symbol).map(c -> c.openInterest() * c.markPx());
+  }
+
   private synchronized Future<Map<String, AssetContext>> contexts() {
     long now = monotonicMillis.getAsLong();
     boolean fresh = contexts != null && !contexts.failed() && now - contextsAt < contextTtl.toMillis();

@@ -22,6 +22,24 @@ public interface MarketDataProvider {
   Future<List<Candle>> candles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive);
 
   /**
+   * The same bars as {@link #candles}, with the quality flags raised on what the source sent
+   * ({@link CandleQuality}). Only the exchange adapters can see impossible bars (they drop and
+   * flag them); the offline providers produce none, so by default there are no flags.
+   */
+  default Future<CandleQuality.Report> checkedCandles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive) {
+    return candles(symbol, timeframe, fromInclusive, toExclusive).map(bars -> new CandleQuality.Report(bars, List.of()));
+  }
+
+  /**
+   * The current open interest of {@code symbol} in the quote currency (contracts × mark price), or
+   * null when the source publishes none (the default: the simulated and replay markets, Binance
+   * spot). It is a snapshot of now, with no history.
+   */
+  default Future<Double> openInterestNotional(String symbol) {
+    return Future.succeededFuture(null);
+  }
+
+  /**
    * The clock whose "now" decides which bars are closed, for callers that ask for "the latest
    * bars": the wall clock, except for a replay, which runs on replay time.
    */

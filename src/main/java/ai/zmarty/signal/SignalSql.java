@@ -4,11 +4,19 @@ package ai.zmarty.signal;
 final class SignalSql {
   private SignalSql() {}
 
-  /** Stored indicator bars of a pair that have no signal yet, newest first ($3: how many at most). */
+  /**
+   * Stored indicator bars of a pair that have no signal yet, newest first ($3: how many at most),
+   * with their quality flags and the bar's volatility and liquidation proximity from risk_metric
+   * (null when missing).
+   */
   static final String BARS_WITHOUT_SIGNAL =
       """
-      select i.bar_time, i.close::float8 as close, i.values, i.warm
+      select i.bar_time, i.close::float8 as close, i.values, i.warm, i.quality,
+             r.volatility::float8 as volatility, r.volatility_long::float8 as volatility_long,
+             r.liq_below_distance::float8 as liq_below_distance, r.liq_below_intensity::float8 as liq_below_intensity,
+             r.liq_above_distance::float8 as liq_above_distance, r.liq_above_intensity::float8 as liq_above_intensity
       from public.indicators i
+      left join public.risk_metric r on r.symbol = i.symbol and r.timeframe = i.timeframe and r.bar_time = i.bar_time
       where i.symbol = $1 and i.timeframe = $2
         and not exists (
           select 1 from public.signals s

@@ -2,6 +2,9 @@ package ai.zmarty.signal;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IndicatorValues;
+import ai.zmarty.ingest.LiquidationProximity;
+import ai.zmarty.ingest.Quality;
+import io.vertx.core.json.JsonArray;
 import ai.zmarty.market.Pair;
 import ai.zmarty.queue.JobHandler;
 import ai.zmarty.queue.PgmqClient;
@@ -83,7 +86,7 @@ public final class SignalVerticle extends VerticleBase {
     Integer[] horizons = new Integer[n];
     int i = 0;
     for (Row bar : bars) {
-      Decision d = Strategy.decide(bar.getDouble("close"), IndicatorValues.fromJson((JsonObject) bar.getValue("values")), bar.getBoolean("warm"));
+      Decision d = Strategy.decide(inputs(bar));
       times[i] = bar.getOffsetDateTime("bar_time");
       directions[i] = d.direction().wire();
       scores[i] = d.score();
@@ -120,6 +123,16 @@ public final class SignalVerticle extends VerticleBase {
           .compose(decisions -> queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, job, Duration.ZERO))
           .map(created);
     }));
+  }
+
+  /** A row of {@link SignalSql#BARS_WITHOUT_SIGNAL} as the strategy's inputs. */
+  static BarInputs inputs(Row bar) {
+    LiquidationProximity liquidation =
+        new LiquidationProximity(bar.getDouble("liq_below_distance"), bar.getDouble("liq_below_intensity"), bar.getDouble("liq_above_distance"), bar.getDouble("liq_above_intensity"));
+    Object quality = bar.getValue("quality");
+    return new BarInputs(
+        bar.getDouble("close"), IndicatorValues.fromJson((JsonObject) bar.getValue("values")), bar.getBoolean("warm"), bar.getDouble("volatility"), bar.getDouble("volatility_long"), liquidation,
+        Quality.fromJson(quality instanceof JsonArray a ? a : null));
   }
 
   private static JsonObject reply(Pair pair, int considered, List<Signal> created) {

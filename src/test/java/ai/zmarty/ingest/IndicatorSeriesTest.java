@@ -73,4 +73,25 @@ class IndicatorSeriesTest {
     assertThatThrownBy(() -> s.append(BTC.get(0))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new IndicatorSeries(Timeframe.H4, 100)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void obvIsStoredAsItsTwentyBarChangeWhichDoesNotDependOnWhereTheSeriesStarted() {
+    IndicatorSeries early = new IndicatorSeries(Timeframe.H4);
+    IndicatorSeries late = new IndicatorSeries(Timeframe.H4);
+    IndicatorValues a = null;
+    IndicatorValues b = null;
+    for (int i = 0; i < BTC.size(); i++) {
+      a = early.append(BTC.get(i)).values();
+      if (i >= 600) {
+        b = late.append(BTC.get(i)).values();
+      }
+    }
+    // the signed volume of the last 20 bars: + when the close rose, − when it fell
+    double signed = 0;
+    for (int i = BTC.size() - 20; i < BTC.size(); i++) {
+      signed += Math.signum(BTC.get(i).close() - BTC.get(i - 1).close()) * BTC.get(i).volume();
+    }
+    assertThat(a.obvChange20()).isCloseTo(signed, org.assertj.core.api.Assertions.withinPercentage(1e-7));
+    assertThat(b.obvChange20()).isCloseTo(a.obvChange20(), org.assertj.core.api.Assertions.withinPercentage(1e-7));
+  }
 }

@@ -16,9 +16,13 @@ import org.junit.jupiter.api.Test;
 class IngestionTest {
   private static final Instant NOW = Instant.parse("2026-02-10T12:00:00Z");
 
-  private static List<Candle> last300() {
+  private static List<Candle> history(int bars) {
     Instant until = Timeframe.H1.closedUntil(NOW);
-    return new SimulatedMarket(42, Clock.fixed(NOW, ZoneOffset.UTC)).bars("BTC/USDT", Timeframe.H1, until.minus(Duration.ofHours(300)), until);
+    return new SimulatedMarket(42, Clock.fixed(NOW, ZoneOffset.UTC)).bars("BTC/USDT", Timeframe.H1, until.minus(Duration.ofHours(bars)), until);
+  }
+
+  private static List<Candle> last300() {
+    return history(300);
   }
 
   /** A steady climb of 0.5 % a bar, with a small range around each close. */
@@ -34,24 +38,79 @@ class IngestionTest {
   }
 
   @Test
-  void aNewPairIsBackfilledWithItsLast120Bars() {
-    List<Candle> bars = last300();
-    Ingestion.Result r = Ingestion.compute(bars, Timeframe.H1, null);
-    assertThat(r.indicators()).hasSize(120);
-    assertThat(r.risks()).hasSize(120);
-    assertThat(r.indicators().get(0).barTime()).isEqualTo(bars.get(180).openTime());
-    assertThat(r.indicators().get(119).barTime()).isEqualTo(bars.get(299).openTime()).isEqualTo("2026-02-10T11:00:00Z");
-    assertThat(r.warmBars()).isEqualTo(50); // bars 250…299 have ≥ 250 bars before them
+  void aNewPairIsRebuiltFromItsHistoryAndBackfilledWithItsLast120Bars() {
+    List<Candle> bars = history(Ingestion.HISTORY_BARS);
+    Ingestion.Result r = Ingestion.rebuild(bars, Timeframe.H1, null, "cold");
+    assertThat(r.mode()).isEqualTo(Ingestion.Mode.REBUILD);
+    assertThat(r.bars()).hasSize(120);
+    assertThat(r.bars().get(0).barTime()).isEqualTo(bars.get(880).openTime());
+    assertThat(r.bars().get(119).barTime()).isEqualTo(bars.get(999).openTime()).isEqualTo("2026-02-10T11:00:00Z");
+    // 880 bars or more before each: every written bar is warm
+    assertThat(r.warmBars()).isEqualTo(120);
     assertThat(r.risks()).extracting(RiskMetric::barTime).isEqualTo(r.indicators().stream().map(IndicatorBar::barTime).toList());
+    assertThat(r.series().lastOpen()).isEqualTo(bars.get(999).openTime());
+    assertThat(r.series().appended()).isEqualTo(1_000);
   }
 
   @Test
-  void laterJobsComputeOnlyTheBarsNewerThanTheNewestStored() {
-    List<Candle> bars = last300();
-    assertThat(Ingestion.compute(bars, Timeframe.H1, bars.get(296).openTime()).indicators()).extracting(IndicatorBar::barTime).containsExactly(bars.get(297).openTime(), bars.get(298).openTime(), bars.get(299).openTime());
-    assertThat(Ingestion.compute(bars, Timeframe.H1, bars.get(299).openTime()).isEmpty()).isTrue();
+  void aRebuildWritesOnlyTheBarsNewerThanTheNewestStored() {
+    List<Candle> bars = history(Ingestion.HISTORY_BARS);
+    assertThat(Ingestion.rebuild(bars, Timeframe.H1, bars.get(996).openTime(), "x").bars()).extracting(IngestedBar::barTime)
+        .containsExactly(bars.get(997).openTime(), bars.get(998).openTime(), bars.get(999).openTime());
+    assertThat(Ingestion.rebuild(bars, Timeframe.H1, bars.get(999).openTime(), "x").isEmpty()).isTrue();
     // a pair that was idle for longer than the backfill gets the backfill again, not more
-    assertThat(Ingestion.compute(bars, Timeframe.H1, bars.get(10).openTime()).indicators()).hasSize(120);
+    assertThat(Ingestion.rebuild(bars, Timeframe.H1, bars.get(10).openTime(), "x").bars()).hasSize(120);
+  }
+
+  @Test
+  void aKeptSeriesIsAppendedToWhenTheStoreEndsWithItsNewestBar() {
+    List<Candle> bars = history(1_003);
+    Ingestion.Result rebuilt = Ingestion.rebuild(bars.subList(0, 1_000), Timeframe.H1, null, "cold");
+    PairSeries kept = rebuilt.series();
+    Candle newest = bars.get(999);
+    Instant until = bars.get(1_002).openTime().plus(Duration.ofHours(1));
+
+    Ingestion.Plan plan = Ingestion.plan(kept, new Ingestion.Stored(newest.openTime(), newest.close()), until, Timeframe.H1);
+    assertThat(plan.mode()).isEqualTo(Ingestion.Mode.APPEND);
+    assertThat(plan.from()).isEqualTo(bars.get(1_000).openTime());
+
+    Ingestion.Result appended = Ingestion.append(kept, bars.subList(1_000, 1_003));
+    assertThat(appended.mode()).isEqualTo(Ingestion.Mode.APPEND);
+    assertThat(appended.bars()).extracting(IngestedBar::barTime).containsExactly(bars.get(1_000).openTime(), bars.get(1_001).openTime(), bars.get(1_002).openTime());
+    assertThat(kept.lastOpen()).isEqualTo(bars.get(1_002).openTime());
+  }
+
+  @Test
+  void theStoreDecidesWhetherTheKeptSeriesIsCurrent() {
+    List<Candle> bars = history(1_010);
+    PairSeries kept = Ingestion.rebuild(bars.subList(0, 1_000), Timeframe.H1, null, "cold").series();
+    Candle newest = bars.get(999);
+    Instant until = bars.get(1_009).openTime().plus(Duration.ofHours(1));
+    java.util.function.Function<Ingestion.Plan, String> reason = p -> p.mode() + " " + p.reason();
+
+    assertThat(reason.apply(Ingestion.plan(null, new Ingestion.Stored(newest.openTime(), newest.close()), until, Timeframe.H1))).startsWith("REBUILD cold");
+    assertThat(reason.apply(Ingestion.plan(kept, null, until, Timeframe.H1))).startsWith("REBUILD nothing stored");
+    // another node ingested the pair since: the store is ahead of the kept series
+    assertThat(reason.apply(Ingestion.plan(kept, new Ingestion.Stored(bars.get(1_003).openTime(), 1), until, Timeframe.H1))).contains("REBUILD the newest stored bar");
+    // the store is behind (rows removed, or this node's write failed)
+    assertThat(reason.apply(Ingestion.plan(kept, new Ingestion.Stored(bars.get(990).openTime(), bars.get(990).close()), until, Timeframe.H1))).contains("is not the kept newest");
+    // the same bar time with other data
+    assertThat(reason.apply(Ingestion.plan(kept, new Ingestion.Stored(newest.openTime(), newest.close() * 1.01), until, Timeframe.H1))).contains("REBUILD the stored close");
+    // idle for longer than one job writes
+    assertThat(reason.apply(Ingestion.plan(kept, new Ingestion.Stored(newest.openTime(), newest.close()), newest.openTime().plus(Duration.ofHours(122)), Timeframe.H1))).contains("REBUILD 121 bars closed since");
+    // every rebuild loads the last 1,000 bars
+    assertThat(Ingestion.plan(null, null, until, Timeframe.H1).from()).isEqualTo(until.minus(Duration.ofHours(1_000)));
+  }
+
+  @Test
+  void barsThatDoNotFollowTheKeptSeriesAreRefusedAndLeaveItAsItWas() {
+    List<Candle> bars = history(1_005);
+    PairSeries kept = Ingestion.rebuild(bars.subList(0, 1_000), Timeframe.H1, null, "cold").series();
+    assertThat(Ingestion.append(kept, List.of(bars.get(1_001), bars.get(1_002)))).isNull(); // bar 1,000 missing
+    assertThat(Ingestion.append(kept, List.of(bars.get(1_000), bars.get(1_002)))).isNull(); // a hole inside
+    assertThat(kept.lastOpen()).isEqualTo(bars.get(999).openTime());
+    assertThat(kept.appended()).isEqualTo(1_000);
+    assertThat(Ingestion.append(kept, List.of()).isEmpty()).isTrue();
   }
 
   @Test

@@ -75,4 +75,19 @@ class RiskMetricsTest {
     assertThat(first.volatility()).isZero();
     assertThat(first.drawdown()).isZero();
   }
+
+  @Test
+  void theLongVolatilityIsTheSameMeasureOverTheLast180Returns() {
+    double[] c = new double[400];
+    for (int i = 0; i < 400; i++) {
+      c[i] = i < 150 ? 100 + (i % 2) * 30 : 100 + (i % 2); // violent bars long ago, then quiet ones
+    }
+    RiskMetric now = RiskMetrics.at(closes(c), 399, null, Timeframe.D1);
+    // the violent bars are outside both windows: the norm is the short figure (up to the sample's mean)
+    assertThat(now.volatilityLong()).isCloseTo(now.volatility(), org.assertj.core.api.Assertions.withinPercentage(2));
+    RiskMetric afterCalm = RiskMetrics.at(closes(c), 200, null, Timeframe.D1);
+    // 30 quiet returns, but the 180-bar norm still holds the violent ones
+    assertThat(afterCalm.volatilityLong()).isGreaterThan(afterCalm.volatility() * 5);
+    assertThat(RiskMetrics.at(closes(c), 200, null, Timeframe.D1)).isEqualTo(RiskMetrics.at(closes(java.util.Arrays.copyOf(c, 201)), 200, null, Timeframe.D1));
+  }
 }

@@ -180,6 +180,19 @@ class HyperliquidMarketTest {
   }
 
   @Test
+  void openInterestInQuoteCurrencyIsCoinsTimesTheMarkPriceFromTheAssetContexts() throws Exception {
+    fake.thenReplay("hyperliquid/meta_and_asset_ctxs.json");
+    HyperliquidMarket m = market();
+    // BTC: 29,345.61234 coins open at a mark of 93,462
+    assertThat(await(m.openInterestNotional("BTC/USDT"))).isCloseTo(29345.61234 * 93462.0, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(await(m.openInterestNotional("ETH/USDC"))).isPositive(); // the same answer, kept 5 s
+    assertThat(fake.seen).hasSize(1);
+    assertThatThrownBy(() -> await(m.openInterestNotional("DOGE/USDT"))).hasMessage("Hyperliquid lists no coin 'DOGE'");
+    // the offline markets publish none
+    assertThat(await(new SimulatedMarket(42, NOW).openInterestNotional("BTC/USDT"))).isNull();
+  }
+
+  @Test
   void midsAndTheOrderBookAreReadAtTheirLighterWeight() throws Exception {
     fake.thenReplay("hyperliquid/all_mids.json").thenReplay("hyperliquid/l2_book_btc.json");
     HyperliquidMarket m = market();

@@ -87,14 +87,19 @@ class WorkerPipelineTest {
     JsonObject reply = request(vertx, Addresses.QUEUE_INGEST_INDICATORS, pair("btc/usdt"));
 
     assertThat(reply.getString("symbol")).isEqualTo("BTC/USDT");
-    assertThat(reply.getInteger("bars_loaded")).isEqualTo(300);
+    assertThat(reply.getString("mode")).isEqualTo("rebuild");
+    assertThat(reply.getString("rebuild_reason")).startsWith("cold");
+    assertThat(reply.getInteger("bars_loaded")).isEqualTo(1_000);
     assertThat(reply.getInteger("bars_written")).isEqualTo(120);
-    assertThat(reply.getInteger("warm_bars")).isEqualTo(50);
+    assertThat(reply.getInteger("warm_bars")).isEqualTo(120); // each had ≥ 880 bars before it
     assertThat(reply.getString("last_bar")).isEqualTo("2026-02-10T11:00:00Z"); // the 12:00 bar is still open at 12:34
     assertThat(count("select count(*) from indicators where symbol = 'BTC/USDT' and timeframe = '1h'")).isEqualTo(120);
-    assertThat(count("select count(*) from indicators where symbol = 'BTC/USDT' and warm")).isEqualTo(50);
+    assertThat(count("select count(*) from indicators where symbol = 'BTC/USDT' and warm")).isEqualTo(120);
     assertThat(count("select count(*) from indicators where symbol = 'BTC/USDT' and (values->>'ema_50') is not null and (values->>'atr_14') is not null")).isEqualTo(120);
     assertThat(count("select count(*) from risk_metric where symbol = 'BTC/USDT' and risk_score between 0 and 1 and volatility > 0")).isEqualTo(120);
+    // the strategy's volatility norm and liquidation proximity, per bar
+    assertThat(count("select count(*) from risk_metric where symbol = 'BTC/USDT' and volatility_long > 0")).isEqualTo(120);
+    assertThat(count("select count(*) from risk_metric where symbol = 'BTC/USDT' and liq_below_distance > 0 and liq_below_intensity between 0.25 and 1 and liq_above_distance > 0")).isPositive();
     String enqueued = "select count(*) from pgmq.q_compute_signals where message = '{\"symbol\":\"BTC/USDT\",\"timeframe\":\"1h\"}'::jsonb";
     assertThat(count(enqueued)).isEqualTo(1);
     assertThat(reply.getLong("compute_signals_msg_id")).isNotNull();
@@ -103,6 +108,7 @@ class WorkerPipelineTest {
     String before = Sql.one(dbs.trading(), fingerprint);
     JsonObject again = request(vertx, Addresses.QUEUE_INGEST_INDICATORS, pair("BTC/USDT"));
 
+    assertThat(again.getString("mode")).as("the kept series ends with the stored newest bar").isEqualTo("append");
     assertThat(again.getInteger("bars_written")).isZero();
     assertThat(again.getValue("compute_signals_msg_id")).isNull();
     assertThat(count("select count(*) from indicators where symbol = 'BTC/USDT'")).isEqualTo(120);
@@ -142,6 +148,8 @@ class WorkerPipelineTest {
     assertThat(aLong.getDouble("stop")).isLessThan(aLong.getDouble("entry"));
     assertThat(aLong.getJsonArray("targets")).hasSize(3);
     assertThat(aLong.getJsonArray("reasons").getJsonObject(0).fieldNames()).contains("input", "push", "weight");
+    assertThat(aLong.getJsonArray("reasons").stream().map(r -> ((JsonObject) r).getString("input")).toList()).contains("ema_stack", "macd", "liquidation", "volatility");
+    assertThat(count("select count(*) from signals where symbol = 'ETH/USDT' and reasons @> '[{\"input\": \"volatility\"}]' and reasons @> '[{\"input\": \"liquidation\"}]'")).isEqualTo(120);
     assertThat(aLong.getInteger("horizon_bars")).isEqualTo(12);
 
     // at-least-once delivery: the same job again, and ingest again, add nothing

@@ -13,6 +13,7 @@ import ai.zmarty.db.Pools;
 import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.ops.HealthChecks;
@@ -109,7 +110,8 @@ public final class Wiring {
               winRates,
               new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
               audio,
-              new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()));
+              new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
+              new LiquidationQueries(w.trading));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))

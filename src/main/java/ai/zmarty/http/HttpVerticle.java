@@ -5,6 +5,7 @@ import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.session.ChatSessions;
+import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.voice.AudioStore;
@@ -28,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks health;
   private final Authenticator auth;
   private final Watchlist watchlist;
+  private final LiquidationQueries liquidations;
   private final SignalQueries signals;
   private final WinRateQueries winRates;
   private final WatchersUpsertHook watchersHook;
@@ -45,12 +47,14 @@ public final class HttpVerticle extends VerticleBase {
       WinRateQueries winRates,
       WatchersUpsertHook watchersHook,
       AudioStore audio,
-      ChatSessions sessions) {
+      ChatSessions sessions,
+      LiquidationQueries liquidations) {
     this.config = config;
     this.chat = chat;
     this.health = health;
     this.auth = auth;
     this.watchlist = watchlist;
+    this.liquidations = liquidations;
     this.signals = signals;
     this.winRates = winRates;
     this.watchersHook = watchersHook;
@@ -69,12 +73,12 @@ public final class HttpVerticle extends VerticleBase {
     new AudioRoutes(vertx, audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/credits", "/chat", "/chat/*", "/admin/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()));
     router.post("/chat").handler(limits::chat);
-    new UserRoutes(vertx, watchlist, signals, winRates).mount(router);
+    new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     new AdminRoutes(vertx).mount(router);
     new ChatRoutes(vertx, chat.maxMessageChars(), sessions).mount(router);
 

@@ -2,6 +2,8 @@ package ai.zmarty.http;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.market.Symbols;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.watchlist.Pair;
 import ai.zmarty.watchlist.Watchlist;
@@ -20,9 +22,11 @@ final class UserRoutes {
   private final Watchlist watchlist;
   private final SignalQueries signals;
   private final WinRateQueries winRates;
+  private final LiquidationQueries liquidations;
 
-  UserRoutes(Vertx vertx, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates) {
+  UserRoutes(Vertx vertx, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, LiquidationQueries liquidations) {
     this.vertx = vertx;
+    this.liquidations = liquidations;
     this.watchlist = watchlist;
     this.signals = signals;
     this.winRates = winRates;
@@ -35,6 +39,32 @@ final class UserRoutes {
     router.get("/signals").handler(this::signals);
     router.get("/win-rates").handler(this::winRates);
     router.get("/credits").handler(this::credits);
+    router.get("/liquidations").handler(this::liquidations);
+  }
+
+  /**
+   * {@code GET /liquidations?symbol=BTC/USDT[&source=estimate]}: the estimated liquidation clusters
+   * (docs/liquidations.md). {@code source=cryptometer|kingfisher} answers 501: slots kept for
+   * those services, which publish no API documentation to build an adapter from.
+   */
+  private void liquidations(RoutingContext rc) {
+    String source = rc.queryParams().get("source");
+    if (source != null && LiquidationQueries.UNCONFIGURED_SOURCES.contains(source)) {
+      Errors.send(rc, ErrorCode.NOT_IMPLEMENTED, "liquidation source '" + source + "' is not configured: it publishes no API documentation, so there is no adapter; source=estimate (the default) is this service's own model");
+      return;
+    }
+    if (source != null && !source.equals("estimate")) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, "source must be estimate (the default), cryptometer or kingfisher, got '" + source + "'");
+      return;
+    }
+    String symbol;
+    try {
+      symbol = Symbols.canonical(rc.queryParams().get("symbol"));
+    } catch (RuntimeException e) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    respond(rc, 200, liquidations.clusters(symbol));
   }
 
   private void listSymbols(RoutingContext rc) {

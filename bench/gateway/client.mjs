@@ -6,6 +6,7 @@
 //   PORTKEY_URL  Portkey base (…/v1), upstream = DIRECT_URL via x-portkey-custom-host
 // LEVELS (default "1,100,500"), ROUNDS_<N> override rounds per level; WARMUP_STREAMS × WARMUP_ROUNDS
 // (default 50 × 4) unmeasured streams go to each target first.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -100,18 +101,44 @@ async function measure(make, n, r) {
   return { ok, errors };
 }
 
+// CPU seconds (user + system) processes have used so far, from /proc (Linux); a process gone
+// meanwhile (a closed database connection) counts 0.
+const cpuOf = (pids) => {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    } catch { /* gone */ }
+  }
+  return ticks / 100; // USER_HZ
+};
+// The server's processes, found when its measurement starts (after the warm-up opened its pools):
+// ZMARTY_PGREP / PORTKEY_PGREP are pgrep -f patterns separated by '|'.
+const pidsOf = (patterns) => (patterns || '').split('|').filter(Boolean).flatMap((p) => {
+  try { return execFileSync('pgrep', ['-f', p], { encoding: 'utf8' }).split('\n').filter(Boolean); } catch { return []; }
+});
+const serverPatterns = { zmarty: process.env.ZMARTY_PGREP, portkey: process.env.PORTKEY_PGREP };
+const cpu = {}; // cpu[target] = {seconds, streams}
+
 const results = {}; // results[target][n] = {ttft50, ttft99, tot50, tot99, count, errors}
 for (const [name, make] of targets) {
   results[name] = {};
   // the same warm-up for every target (JIT, connection pools): steady state is what is compared
   await measure(make, Number(process.env.WARMUP_STREAMS || 50), Number(process.env.WARMUP_ROUNDS || 4));
+  const pids = [...new Set(pidsOf(serverPatterns[name]))];
+  const cpuStart = pids.length ? cpuOf(pids) : null;
+  let streams = 0;
   for (const n of levels) {
     const { ok, errors } = await measure(make, n, rounds(n));
+    streams += ok.length + errors.length;
     const t = ok.map((x) => x.ttft), tot = ok.map((x) => x.total);
     results[name][n] = { ttft50: pct(t, 50), ttft99: pct(t, 99), tot50: pct(tot, 50), tot99: pct(tot, 99), count: ok.length, errors: errors.length };
     if (errors.length) console.error(`${name} n=${n}: ${errors.length} errors, first: ${errors[0].err}`);
     console.error(`${name} n=${n}: ${ok.length} streams ok`);
   }
+  const cpuEnd = cpuStart === null ? null : cpuOf(pids);
+  if (cpuEnd !== null) cpu[name] = { seconds: cpuEnd - cpuStart, streams };
 }
 
 const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—').padStart(7);
@@ -135,5 +162,12 @@ if (d) {
       const ratio = ours > 0.5 && pk > 0.5 ? (ours / pk).toFixed(2) + '×' : '—';
       console.log(`| ${String(n).padStart(7)} | ${label.padEnd(9)} | ${f(ours)} | ${f(pk)} | ${ratio.padStart(8)} |`);
     }
+}
+if (Object.keys(cpu).length) {
+  console.log('\nServer CPU per measured stream (user + system, from /proc; all levels together, warm-up excluded).');
+  console.log('zmarty counts its JVM (with the demo\'s background pipeline) plus its PostgreSQL processes; Portkey its Node process.\n');
+  console.log('| target  | CPU s | streams | CPU ms per stream |');
+  console.log('|---------|------:|--------:|------------------:|');
+  for (const [name, c] of Object.entries(cpu)) console.log(`| ${name.padEnd(7)} | ${c.seconds.toFixed(1).padStart(5)} | ${String(c.streams).padStart(7)} | ${(1000 * c.seconds / c.streams).toFixed(2).padStart(17)} |`);
 }
 agent.destroy();

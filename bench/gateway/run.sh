@@ -75,4 +75,5 @@ fi
 
 # 4. measure
 DIRECT_URL="http://127.0.0.1:$fake_port/v1" ZMARTY_URL="http://127.0.0.1:$zm_port" \
+  ZMARTY_PGREP="${ZMARTY_PGREP:-zmarty.jar|$work/zmarty-data/postgres|postgres: }" PORTKEY_PGREP="${pk_port:+start-server.js --port=$pk_port}" \
   PORTKEY_URL="$portkey_url" ZMARTY_TOKENS_FILE="$work/tokens.txt" node "$here/client.mjs"

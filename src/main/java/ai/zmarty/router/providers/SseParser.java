@@ -23,15 +23,29 @@ final class SseParser {
     this.events = events;
   }
 
+  /**
+   * Splits the chunk at its newlines: a line wholly inside the chunk is decoded straight from it;
+   * only the start of a line the chunk cuts off is kept for the next one (never byte by byte, as
+   * this runs for every chunk of every answer).
+   */
   void feed(Buffer chunk) {
     byte[] bytes = chunk.getBytes();
-    for (byte b : bytes) {
-      if (b == '\n') {
+    int start = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] != '\n') {
+        continue;
+      }
+      if (line.size() == 0) {
+        line(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+      } else {
+        line.write(bytes, start, i - start);
         line(line.toString(StandardCharsets.UTF_8));
         line.reset();
-      } else {
-        line.write(b);
       }
+      start = i + 1;
+    }
+    if (start < bytes.length) {
+      line.write(bytes, start, bytes.length - start);
     }
   }
 

@@ -267,9 +267,9 @@ final class ChatRoutes {
       }
       JsonObject last = stored.copy();
       String text = (String) last.remove("answer");
-      rc.response().setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+      sseHeaders(rc.response());
       if (text != null && !text.isEmpty()) {
-        rc.response().write(frame("token", new JsonObject().put("text", text)));
+        rc.response().write(tokenFrame(text));
       }
       rc.response().end(frame(cut ? "error" : "done", last));
     }
@@ -289,7 +289,7 @@ final class ChatRoutes {
       }
       started = true;
       if (sse) {
-        rc.response().setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache").putHeader("x-request-id", requestId);
+        sseHeaders(rc.response()).putHeader("x-request-id", requestId);
         rc.response().write(": zmarty " + requestId + "\n\n");
         heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> rc.response().write(": keep-alive\n\n"));
       }
@@ -420,6 +420,10 @@ final class ChatRoutes {
       }
       stream.unregister();
     }
+  }
+
+  static HttpServerResponse sseHeaders(HttpServerResponse response) {
+    return response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
   }
 
   /** {@code event: token} with {@code {"text": …}}, written without building a JsonObject per token. */

@@ -6,6 +6,7 @@ import ai.zmarty.market.Pair;
 import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 
-/** What an ingest job writes to database B, as batches of parallel arrays ({@link IngestSql}). */
+/** What an ingest job reads from and writes to database B; writes as batches of parallel arrays ({@link IngestSql}). */
 final class IngestStore {
   private final Pool pool;
   private final PgmqClient queues;
@@ -23,6 +24,16 @@ final class IngestStore {
   IngestStore(Pool pool, PgmqClient queues) {
     this.pool = pool;
     this.queues = queues;
+  }
+
+  /** The pair's newest stored bar (time and close), or null when none is stored yet. */
+  Future<Ingestion.Stored> lastStored(Pair pair) {
+    return pool.preparedQuery(IngestSql.LAST_STORED).execute(Tuple.of(pair.symbol(), pair.timeframe().label())).map(rows -> {
+      for (Row r : rows) {
+        return new Ingestion.Stored(r.getOffsetDateTime("bar_time").toInstant(), r.getDouble("close"));
+      }
+      return null;
+    });
   }
 
   /**

@@ -4,7 +4,6 @@ import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.Ingestion.Mode;
 import ai.zmarty.ingest.Ingestion.Plan;
 import ai.zmarty.ingest.Ingestion.Result;
-import ai.zmarty.ingest.Ingestion.Stored;
 import ai.zmarty.market.CandleQuality;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.Pair;
@@ -16,8 +15,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -50,7 +47,6 @@ public final class IngestVerticle extends VerticleBase {
    */
   static final int MAX_KEPT_PAIRS = 200;
 
-  private final Pool pool;
   private final MarketDataProvider market;
   private final IngestStore store;
   private final Clock clock;
@@ -66,7 +62,6 @@ public final class IngestVerticle extends VerticleBase {
   private MessageConsumer<Object> consumer;
 
   public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock) {
-    this.pool = pool;
     this.market = market;
     this.store = new IngestStore(pool, queues);
     this.clock = clock;
@@ -106,7 +101,7 @@ public final class IngestVerticle extends VerticleBase {
     Instant now = clock.instant();
     Instant until = tf.closedUntil(now);
     PairSeries series = kept.remove(pair); // back in only once this job has stored its bars
-    return lastStored(pair)
+    return store.lastStored(pair)
         .compose(stored -> {
           Plan plan = Ingestion.plan(series, stored, until, tf);
           Instant last = stored == null ? null : stored.barTime();
@@ -156,15 +151,6 @@ public final class IngestVerticle extends VerticleBase {
     return market.checkedCandles(pair.symbol(), pair.timeframe().label(), from, until)
         .compose(history -> vertx.executeBlocking(
             () -> new Loaded(history.candles().size(), Ingestion.rebuild(history.candles(), pair.timeframe(), lastStored, reason), history.flags()), false));
-  }
-
-  private Future<Stored> lastStored(Pair pair) {
-    return pool.preparedQuery(IngestSql.LAST_STORED).execute(Tuple.of(pair.symbol(), pair.timeframe().label())).map(rows -> {
-      for (Row r : rows) {
-        return new Stored(r.getOffsetDateTime("bar_time").toInstant(), r.getDouble("close"));
-      }
-      return null;
-    });
   }
 
   /**

@@ -165,12 +165,11 @@ public final class ModelRouterVerticle extends VerticleBase {
     }
     EventBus bus = vertx.eventBus();
     long started = System.nanoTime();
-    long[] prepared = new long[1];
     prepare(body)
         .compose(p -> candidates(p.message()).compose(candidates -> {
-          prepared[0] = System.nanoTime();
+          long preparedAt = System.nanoTime();
           return bus.<JsonObject>request(Addresses.CREDIT_RESERVE, new JsonObject().put("request_id", requestId).put("user_id", p.user().toString()).put("providers", new JsonArray(candidates)).put("input_tokens", p.inputTokens()))
-            .map(reply -> new Streaming(msg, p, candidates, reply.body(), requestId, streamAddress, started, prepared[0]));
+            .map(reply -> new Streaming(msg, p, candidates, reply.body(), requestId, streamAddress, started, preparedAt));
         }))
         .onSuccess(Streaming::run)
         .onFailure(err -> Replies.fail(msg, err));

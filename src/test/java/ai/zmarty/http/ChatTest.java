@@ -2,7 +2,6 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.ChatApi;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
@@ -15,11 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,13 +39,10 @@ class ChatTest {
 
   @BeforeEach
   void api(Vertx vertx) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "20ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    api = new ChatApi(vertx, port);
+    api = ChatApi.deploy(vertx, dbs, "20ms");
+    port = api.port();
     client = api.client();
   }
-
-
 
   @Test
   void aStreamedAnswerEndsWithDoneAndIsChargedOnce() throws Exception {

@@ -2,7 +2,6 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.ChatApi;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
@@ -14,12 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +33,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConcurrentChatsTest {
   private static TestDatabases.Pair dbs;
   private ChatApi api;
-  private WebClient client;
-  private int port;
 
   @BeforeAll
   static void database() {
@@ -47,13 +41,8 @@ class ConcurrentChatsTest {
 
   @BeforeEach
   void api(Vertx vertx) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "150ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    api = new ChatApi(vertx, port);
-    client = api.client();
+    api = ChatApi.deploy(vertx, dbs, "150ms");
   }
-
-
 
   @Test
   void fiftyConcurrentChatsNeverOverdraw() throws Exception {

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.zmarty.config.MarketConfig;
 import ai.zmarty.config.MarketConfig.Provider;
 import ai.zmarty.config.MarketConfig.ReplaySpeed;
+import ai.zmarty.testing.MovableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,30 +17,6 @@ import org.junit.jupiter.api.Test;
 class ReplayMarketTest {
   private static final Instant WALL = Instant.parse("2026-02-10T12:00:00Z");
   private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
-
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void servesOnlyBarsClosedInReplayTime() {

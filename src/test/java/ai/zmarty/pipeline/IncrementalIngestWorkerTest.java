@@ -17,6 +17,7 @@ import ai.zmarty.queue.Job;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalVerticle;
+import ai.zmarty.testing.MovableClock;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import io.vertx.core.Future;
@@ -26,11 +27,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,30 +55,6 @@ class IncrementalIngestWorkerTest {
   private MovableClock clock;
   private SimulatedMarket market;
   private String ingestDeployment;
-
-  /** The market's and the worker's "now", moved by the test. */
-  static final class MovableClock extends Clock {
-    volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeAll
   static void database() {

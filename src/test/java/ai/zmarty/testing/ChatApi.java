@@ -1,5 +1,6 @@
 package ai.zmarty.testing;
 
+import ai.zmarty.Wiring;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -21,8 +23,22 @@ public final class ChatApi {
     this.port = port;
   }
 
+  /**
+   * Deploys an API node on {@code dbs} with the offline analyst at {@code offlinePace} per piece and
+   * limits wide enough for tests that send many chats, and a client of it.
+   */
+  public static ChatApi deploy(Vertx vertx, TestDatabases.Pair dbs, String offlinePace) throws Exception {
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", offlinePace, "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading())
+        .await(30, TimeUnit.SECONDS);
+    return new ChatApi(vertx, w.httpPort().orElseThrow());
+  }
+
   public WebClient client() {
     return client;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** POST /chat as {@code user}; SSE when {@code sse}, else one JSON body. */

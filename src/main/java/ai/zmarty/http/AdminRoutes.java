@@ -34,7 +34,7 @@ final class AdminRoutes {
   }
 
   private void topUp(RoutingContext rc) {
-    JsonObject body = UserRoutes.jsonBody(rc);
+    JsonObject body = Responses.jsonBody(rc);
     if (body == null) {
       return;
     }
@@ -51,6 +51,6 @@ final class AdminRoutes {
     String key = rc.request().getHeader("Idempotency-Key");
     String requestId = "topup-" + (key == null || key.isBlank() ? UUID.randomUUID() : key);
     JsonObject request = new JsonObject().put("request_id", requestId).put("user_id", body.getString("user_id")).put("amount", body.getLong("amount")).put("reason", reason);
-    UserRoutes.respond(rc, 201, vertx.eventBus().<JsonObject>request(Addresses.CREDIT_GRANT, request).map(m -> m.body()));
+    Responses.respond(rc, 201, vertx.eventBus().<JsonObject>request(Addresses.CREDIT_GRANT, request).map(m -> m.body()));
   }
 }

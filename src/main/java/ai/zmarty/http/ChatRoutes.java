@@ -68,7 +68,7 @@ final class ChatRoutes {
   }
 
   private String message(RoutingContext rc) {
-    JsonObject body = UserRoutes.jsonBody(rc);
+    JsonObject body = Responses.jsonBody(rc);
     if (body == null) {
       return null;
     }
@@ -90,7 +90,7 @@ final class ChatRoutes {
       return;
     }
     JsonObject request = new JsonObject().put("user_id", Authenticator.user(rc).id().toString()).put("message", message);
-    UserRoutes.respond(rc, 200, vertx.eventBus().<JsonObject>request(Addresses.MODEL_ESTIMATE, request).map(m -> m.body()));
+    Responses.respond(rc, 200, vertx.eventBus().<JsonObject>request(Addresses.MODEL_ESTIMATE, request).map(m -> m.body()));
   }
 
   private void chat(RoutingContext rc) {
@@ -133,7 +133,7 @@ final class ChatRoutes {
       Errors.send(rc, ErrorCode.NOT_FOUND, "no chat session " + rc.pathParam("id"));
       return;
     }
-    UserRoutes.respond(rc, 200, sessions.messages(Authenticator.user(rc).id(), id));
+    Responses.respond(rc, 200, sessions.messages(Authenticator.user(rc).id(), id));
   }
 
   /**
@@ -262,7 +262,7 @@ final class ChatRoutes {
     private void replay(JsonObject stored) {
       boolean cut = stored.containsKey("error");
       if (!sse) {
-        UserRoutes.json(rc, cut ? 502 : 200, stored);
+        Responses.json(rc, cut ? 502 : 200, stored);
         return;
       }
       JsonObject last = stored.copy();
@@ -340,7 +340,7 @@ final class ChatRoutes {
       if (sse) {
         response.end(frame(type, event));
       } else {
-        UserRoutes.json(rc, answer.isEmpty() ? 503 : 502, event.put("answer", answer.toString()));
+        Responses.json(rc, answer.isEmpty() ? 503 : 502, event.put("answer", answer.toString()));
       }
     }
 
@@ -362,7 +362,7 @@ final class ChatRoutes {
             if (sse) {
               rc.response().end(frame(type, event));
             } else {
-              UserRoutes.json(rc, status, response);
+              Responses.json(rc, status, response);
             }
           });
     }

@@ -8,9 +8,7 @@ import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.watchlist.Pair;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -64,15 +62,15 @@ final class UserRoutes {
       Errors.send(rc, ErrorCode.BAD_REQUEST, e.getMessage());
       return;
     }
-    respond(rc, 200, liquidations.clusters(symbol));
+    Responses.respond(rc, 200, liquidations.clusters(symbol));
   }
 
   private void listSymbols(RoutingContext rc) {
-    respond(rc, 200, watchlist.list(Authenticator.user(rc).id()).map(list -> new JsonObject().put("symbols", new JsonArray(list))));
+    Responses.respond(rc, 200, watchlist.list(Authenticator.user(rc).id()).map(list -> new JsonObject().put("symbols", new JsonArray(list))));
   }
 
   private void addSymbol(RoutingContext rc) {
-    JsonObject body = jsonBody(rc);
+    JsonObject body = Responses.jsonBody(rc);
     if (body == null) {
       return;
     }
@@ -84,7 +82,7 @@ final class UserRoutes {
       return;
     }
     watchlist.add(Authenticator.user(rc).id(), pair)
-        .onSuccess(added -> json(rc, added ? 201 : 200, pair.toJson().put("status", added ? "added" : "already watched")))
+        .onSuccess(added -> Responses.json(rc, added ? 201 : 200, pair.toJson().put("status", added ? "added" : "already watched")))
         .onFailure(rc::fail);
   }
 
@@ -98,7 +96,7 @@ final class UserRoutes {
     }
     watchlist.remove(Authenticator.user(rc).id(), pair).onSuccess(removed -> {
       if (removed) {
-        json(rc, 200, pair.toJson().put("status", "removed"));
+        Responses.json(rc, 200, pair.toJson().put("status", "removed"));
       } else {
         Errors.send(rc, ErrorCode.NOT_FOUND, "you do not watch " + pair.symbol() + " " + pair.timeframe());
       }
@@ -106,63 +104,23 @@ final class UserRoutes {
   }
 
   private void signals(RoutingContext rc) {
-    int limit = intParam(rc, "limit", 1, 1, 100);
+    int limit = Responses.intParam(rc, "limit", 1, 1, 100);
     if (limit < 0) {
       return;
     }
-    respond(rc, 200, watchlist.pairs(Authenticator.user(rc).id()).compose(pairs -> signals.latest(pairs, limit)).map(list -> new JsonObject().put("signals", new JsonArray(list))));
+    Responses.respond(rc, 200, watchlist.pairs(Authenticator.user(rc).id()).compose(pairs -> signals.latest(pairs, limit)).map(list -> new JsonObject().put("signals", new JsonArray(list))));
   }
 
   private void winRates(RoutingContext rc) {
-    respond(rc, 200, watchlist.pairs(Authenticator.user(rc).id()).compose(winRates::forPairs).map(list -> new JsonObject().put("win_rates", new JsonArray(list))));
+    Responses.respond(rc, 200, watchlist.pairs(Authenticator.user(rc).id()).compose(winRates::forPairs).map(list -> new JsonObject().put("win_rates", new JsonArray(list))));
   }
 
   private void credits(RoutingContext rc) {
-    int limit = intParam(rc, "limit", 20, 1, 100);
+    int limit = Responses.intParam(rc, "limit", 20, 1, 100);
     if (limit < 0) {
       return;
     }
     JsonObject request = new JsonObject().put("user_id", Authenticator.user(rc).id().toString()).put("limit", limit);
-    respond(rc, 200, vertx.eventBus().<JsonObject>request(Addresses.CREDIT_STATEMENT, request).map(m -> m.body()));
-  }
-
-  /** The JSON object body, or null after answering 400. */
-  static JsonObject jsonBody(RoutingContext rc) {
-    try {
-      JsonObject body = rc.body().asJsonObject();
-      if (body == null) {
-        Errors.send(rc, ErrorCode.BAD_REQUEST, "a JSON object body is required");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      Errors.send(rc, ErrorCode.BAD_REQUEST, "the body is not a JSON object");
-      return null;
-    }
-  }
-
-  /** A whole-number query parameter within bounds; -1 after answering 400. */
-  static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
-    String v = rc.queryParams().get(name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    Errors.send(rc, ErrorCode.BAD_REQUEST, name + " must be a whole number from " + min + " to " + max);
-    return -1;
-  }
-
-  static void json(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-  }
-
-  static void respond(RoutingContext rc, int status, Future<JsonObject> body) {
-    body.onSuccess(b -> json(rc, status, b)).onFailure(rc::fail);
+    Responses.respond(rc, 200, vertx.eventBus().<JsonObject>request(Addresses.CREDIT_STATEMENT, request).map(m -> m.body()));
   }
 }

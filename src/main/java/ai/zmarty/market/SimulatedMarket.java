@@ -28,6 +28,10 @@ import java.util.Map;
  * the doubles are the same on every JVM, and {@link StrictMath} turns them into prices.
  *
  * <p>There are no bars before {@link #ANCHOR}; a window that starts earlier starts there.
+ *
+ * <p>The walk can price any symbol, but the market <em>lists</em> ({@link #lists}) only the
+ * {@link #ASSETS} quoted in {@link #QUOTES}, as an exchange lists its own: a watchlist cannot fill
+ * up with pairs that exist nowhere.
  */
 public final class SimulatedMarket implements MarketDataProvider {
   /** The first bar of every simulated series opens here, at the symbol's base price. */
@@ -37,6 +41,15 @@ public final class SimulatedMarket implements MarketDataProvider {
   static final int CHECKPOINT_BARS = REGIME_BARS * 16;
   /** Longest window one call may ask for, as exchanges cap a candle request. */
   public static final int MAX_BARS = 5_000;
+
+  /** The base assets the simulated market lists: the large caps of the real markets. */
+  public static final java.util.Set<String> ASSETS =
+      java.util.Set.of(
+          "BTC", "ETH", "SOL", "BNB", "XRP", "ADA", "DOGE", "AVAX", "DOT", "LINK", "LTC", "TRX", "ATOM", "UNI", "BCH", "NEAR", "APT", "ARB", "OP", "SUI",
+          "TON", "SHIB", "PEPE", "FIL", "ETC", "XLM", "INJ", "TIA", "SEI", "AAVE", "MKR", "HBAR", "ICP", "WIF", "POL", "HYPE");
+
+  /** The quote assets of the listed pairs. */
+  public static final java.util.Set<String> QUOTES = java.util.Set.of("USDT", "USDC", "USD");
 
   private static final int MAX_SERIES = 512;
   private static final double TREND_DRIFT = 0.3; // in per-bar σ
@@ -92,6 +105,18 @@ public final class SimulatedMarket implements MarketDataProvider {
       return Future.succeededFuture(bars(symbol, tf, fromInclusive, toExclusive));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
+    }
+  }
+
+  /** Listed: a base asset of {@link #ASSETS} quoted in {@link #QUOTES}, at any {@link Timeframe}. */
+  @Override
+  public Future<Boolean> lists(String symbol, String timeframe) {
+    try {
+      Timeframe.parse(timeframe);
+      Symbols.Parsed p = Symbols.parse(symbol);
+      return Future.succeededFuture(ASSETS.contains(p.base()) && QUOTES.contains(p.quote()));
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(false);
     }
   }
 

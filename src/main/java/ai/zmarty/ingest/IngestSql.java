@@ -60,7 +60,7 @@ final class IngestSql {
           pause_reason = case when paused_at is null and dead_letters + 1 >= $3 then left($4, 1000) else pause_reason end,
           updated_at = now()
       where symbol = $1 and timeframe = $2 and active
-      returning user_id, dead_letters, paused_at = now() as paused_now
+      returning user_id, dead_letters, coalesce(paused_at = now(), false) as paused_now
       """;
 
   /** A successful ingest ends the pair's run of dead letters. */

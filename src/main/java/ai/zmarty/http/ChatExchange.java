@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import net.logstash.logback.argument.StructuredArgument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,25 +39,6 @@ final class ChatExchange {
   static final String REPLAYED = "Idempotent-Replayed";
   static final String ENDPOINT = "/chat";
 
-  enum State {
-    NEW, CLAIMING, TAKING_TURN, ASKING, STREAMING, SPEAKING, STORING, DONE;
-
-    boolean canMoveTo(State next) {
-      return next == DONE ? this != DONE : switch (this) {
-        case NEW -> next == CLAIMING;
-        case CLAIMING -> next == TAKING_TURN;
-        case TAKING_TURN -> next == ASKING;
-        case ASKING -> next == STREAMING;
-        case STREAMING -> next == SPEAKING || next == STORING;
-        case SPEAKING -> next == STORING;
-        case STORING, DONE -> false;
-      };
-    }
-  }
-
-  /** Why an answer was stopped before its end. */
-  enum Interruption { CLIENT_GONE, SHUTTING_DOWN }
-
   private final Vertx vertx;
   private final ChatSessions sessions;
   private final RoutingContext rc;
@@ -64,17 +46,16 @@ final class ChatExchange {
   private final UUID user;
   private final String requestId = UUID.randomUUID().toString();
   private final long startedAt = System.nanoTime();
+  private final ChatReply reply;
   private final SseWriter sse;
   private final List<Object> early = new ArrayList<>();
   private final StringBuilder answer = new StringBuilder();
   private final Promise<Void> over = Promise.promise();
-  private State state = State.NEW;
-  private Interruption interrupted;
+  private ChatState state = ChatState.NEW;
+  private ChatState.Interruption interrupted;
   private MessageConsumer<Object> stream;
-  private ChatSessions.Turn turn;
-  private boolean claimed;
-  private long idle = -1;
-  private long lastEventAt;
+  private final ChatTurnStore store;
+  private final IdleDeadline idle;
 
   ChatExchange(Vertx vertx, ChatSessions sessions, RoutingContext rc, ChatRequest request) {
     this.vertx = vertx;
@@ -82,7 +63,11 @@ final class ChatExchange {
     this.rc = rc;
     this.request = request;
     this.user = Authenticator.user(rc).id();
-    this.sse = request.sse() ? new SseWriter(vertx, rc.response()) : null;
+    this.reply = new ChatReply(vertx, rc, request.sse());
+    this.sse = reply.sse();
+    this.idle = new IdleDeadline(vertx, IDLE_TIMEOUT_MS, () -> onEvent(new JsonObject().put("type", "error").put("error", ErrorCode.TIMEOUT.wire()).put("message", "the model router stopped answering")));
+    this.store = new ChatTurnStore(vertx, sessions, user, requestId, request.idempotencyKey(),
+        (what, e) -> log.error(what + " " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), e.toString())));
   }
 
   /** Completes when the exchange is over: answered or failed, and its turn and key kept or given back. */
@@ -90,12 +75,12 @@ final class ChatExchange {
     return over.future();
   }
 
-  private boolean moveTo(State next) {
+  private boolean moveTo(ChatState next) {
     if (!state.canMoveTo(next)) {
       return false;
     }
     state = next;
-    if (next == State.DONE) {
+    if (next == ChatState.DONE) {
       cleanUp();
     }
     return true;
@@ -103,29 +88,26 @@ final class ChatExchange {
 
   /** Claims the idempotency key (before any reservation), takes the session's turn, then asks the router. */
   void run() {
-    moveTo(State.CLAIMING);
-    rc.response().closeHandler(v -> interrupt(Interruption.CLIENT_GONE));
+    moveTo(ChatState.CLAIMING);
+    rc.response().closeHandler(v -> interrupt(ChatState.Interruption.CLIENT_GONE));
     String key = request.idempotencyKey();
     Future<ChatSessions.Claim> claim = key == null ? Future.succeededFuture(new ChatSessions.Claimed())
         : sessions.claim(user, key, requestId, ChatSessions.fingerprint(request.message(), request.sessionId(), request.mode()));
     claim.onFailure(this::fail).onSuccess(c -> {
       switch (c) {
-        case ChatSessions.Done done -> end(() -> {
-          rc.response().putHeader(REPLAYED, "true");
-          replay(done.response());
-        });
+        case ChatSessions.Done done -> end(() -> reply.replay(done.response()));
         case ChatSessions.Mismatch mismatch -> end(() -> Errors.send(rc, ErrorCode.UNPROCESSABLE, "this " + ChatRequest.IDEMPOTENCY_KEY + " was used for a different request (message, session_id or mode); use a new key for a new request"));
         case ChatSessions.Running running -> end(() -> Errors.send(rc, ErrorCode.CONFLICT, "a request with this " + ChatRequest.IDEMPOTENCY_KEY + " is still in progress; retry when it has finished"));
         case ChatSessions.Claimed fresh -> {
-          claimed = key != null;
-          if (interrupted != null || !moveTo(State.TAKING_TURN)) {
-            fail(interruptedFailure());
+          store.claimed();
+          if (interrupted != null || !moveTo(ChatState.TAKING_TURN)) {
+            fail(ErrorCode.UNAVAILABLE.exception("the client went away"));
             return;
           }
           sessions.takeTurn(user, request.sessionId()).onFailure(this::fail).onSuccess(t -> {
-            turn = t;
+            store.turn(t);
             if (interrupted != null) {
-              fail(interruptedFailure());
+              fail(ErrorCode.UNAVAILABLE.exception("the client went away"));
             } else {
               ask();
             }
@@ -139,29 +121,29 @@ final class ChatExchange {
    * The client left, or the node is stopping. Before the router has the request, the exchange ends
    * here; after, the router is told to stop and its last event still settles the turn.
    */
-  void interrupt(Interruption why) {
-    if (interrupted != null || state == State.DONE || state == State.STORING || state == State.SPEAKING) {
+  void interrupt(ChatState.Interruption why) {
+    if (interrupted != null || state == ChatState.DONE || state == ChatState.STORING || state == ChatState.SPEAKING) {
       return;
     }
     interrupted = why;
     log.info("chat interrupted " + ChatLog.PATTERN + " {}", ChatLog.with(fields(null, 0, 0, 0), kv("interruption", why.name().toLowerCase(java.util.Locale.ROOT))));
-    if (state == State.ASKING || state == State.STREAMING) {
+    if (state == ChatState.ASKING || state == ChatState.STREAMING) {
       vertx.eventBus().send(Addresses.chatCancel(requestId), new JsonObject());
     }
   }
 
   private void end(Runnable answer) {
-    moveTo(State.DONE);
+    moveTo(ChatState.DONE);
     answer.run();
     over.tryComplete();
   }
 
   private void ask() {
-    if (!moveTo(State.ASKING)) {
+    if (!moveTo(ChatState.ASKING)) {
       return;
     }
     stream = vertx.eventBus().consumer(Addresses.chatStream(requestId), m -> onEvent(m.body()));
-    JsonObject ask = new JsonObject().put("request_id", requestId).put("user_id", user.toString()).put("message", request.message()).put("history", turn.history())
+    JsonObject ask = new JsonObject().put("request_id", requestId).put("user_id", user.toString()).put("message", request.message()).put("history", store.turn().history())
         .put("stream_address", Addresses.chatStream(requestId)).put("endpoint", ENDPOINT);
     // The consumer must be known cluster-wide before the router, maybe on another node, sends to it.
     stream.completion()
@@ -170,13 +152,9 @@ final class ChatExchange {
         .onFailure(this::fail);
   }
 
-  private RuntimeException interruptedFailure() {
-    return ErrorCode.UNAVAILABLE.exception("the client went away");
-  }
-
   /** Ends the request with a JSON error before any answer; the claim and the turn go back first. */
   private void fail(Throwable err) {
-    if (!moveTo(State.DONE)) {
+    if (!moveTo(ChatState.DONE)) {
       return;
     }
     ErrorCode code = ErrorCode.of(err);
@@ -187,10 +165,9 @@ final class ChatExchange {
       log.info("chat refused " + ChatLog.PATTERN + " {} {}", ChatLog.with(fields(null, 0, 0, 0), kv("status", code.httpStatus()), kv("reason", message)));
     }
     // The key and turn are given back before the client hears of the failure, so an immediate retry is not "in progress".
-    giveBack().onComplete(v -> {
-      if (interrupted == Interruption.SHUTTING_DOWN) {
-        rc.response().putHeader("Retry-After", "1");
-        Responses.json(rc, 503, shuttingDown());
+    store.giveBack().onComplete(v -> {
+      if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {
+        reply.stoppedBeforeAnswer();
       } else if (interrupted == null) {
         if (err instanceof RouterFailure f && !rc.response().headWritten()) {
           rc.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
@@ -201,38 +178,14 @@ final class ChatExchange {
     });
   }
 
-  private static JsonObject shuttingDown() {
-    return new JsonObject().put("error", "shutting_down").put("message", "the server is stopping; the answer was cut here and only what was delivered is charged; retry");
-  }
-
-  /** The stored outcome of the key's first request: JSON (502 when it was cut), or SSE as its whole answer and then its last event. */
-  private void replay(JsonObject stored) {
-    boolean cut = stored.containsKey("error");
-    if (sse == null) {
-      Responses.json(rc, cut ? 502 : 200, stored);
-      return;
-    }
-    JsonObject last = stored.copy();
-    sse.replay((String) last.remove("answer"), cut ? "error" : "done", last);
-  }
-
-  /** Nothing to keep: a retry with the same key runs again, and the session's turn is not used up. */
-  private Future<Void> giveBack() {
-    Future<Void> keyBack = !claimed ? Future.succeededFuture()
-        : sessions.abandon(user, request.idempotencyKey(), requestId).<Void>mapEmpty().onFailure(e -> log.error("giving back the idempotency key failed " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), e.toString())));
-    Future<Void> turnBack = turn == null ? Future.succeededFuture()
-        : sessions.giveBack(user, turn).<Void>mapEmpty().onFailure(e -> log.error("giving back the session turn failed " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), e.toString())));
-    return Future.join(keyBack, turnBack).mapEmpty();
-  }
-
   private void begin() {
-    if (!moveTo(State.STREAMING)) {
+    if (!moveTo(ChatState.STREAMING)) {
       return;
     }
     if (sse != null && interrupted == null) {
       sse.open(requestId);
     }
-    resetIdle();
+    idle.touch();
     List<Object> queued = List.copyOf(early);
     early.clear();
     queued.forEach(this::onEvent);
@@ -240,14 +193,14 @@ final class ChatExchange {
 
   /** One stream message from the router: a String is answer text, a JsonObject its last event. */
   private void onEvent(Object body) {
-    if (state == State.ASKING) {
+    if (state == ChatState.ASKING) {
       early.add(body);
       return;
     }
-    if (state != State.STREAMING) {
+    if (state != ChatState.STREAMING) {
       return;
     }
-    resetIdle();
+    idle.touch();
     if (body instanceof String text) {
       answer.append(text);
       if (sse != null && interrupted == null) {
@@ -268,32 +221,15 @@ final class ChatExchange {
       keep(type.equals("done") && interrupted == null ? "done" : "error", event);
       return;
     }
-    moveTo(State.DONE);
-    giveBack().onComplete(v -> {
-      if (interrupted == Interruption.SHUTTING_DOWN) {
-        finishStopped(event);
+    moveTo(ChatState.DONE);
+    store.giveBack().onComplete(v -> {
+      if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {
+        reply.stopped(event, answer.toString(), store.turn() == null ? null : store.turn().sessionId().toString());
       } else if (interrupted == null) {
-        if (sse != null) {
-          sse.end(type, event);
-        } else {
-          Responses.json(rc, answer.isEmpty() ? 503 : 502, event.put("answer", answer.toString()));
-        }
+        reply.end(type, event, answer.isEmpty() ? 503 : 502, event.copy().put("answer", answer.toString()));
       }
       over.tryComplete();
     });
-  }
-
-  /** The node is stopping: the stream ends with {@code error: shutting_down} and what was charged. */
-  private void finishStopped(JsonObject event) {
-    JsonObject stopped = shuttingDown().put("credits_charged", event.getLong("credits_charged", 0L)).put("balance", event.getLong("balance")).put("usage", event.getJsonObject("usage"));
-    if (turn != null) {
-      stopped.put("session_id", turn.sessionId().toString());
-    }
-    if (sse != null && rc.response().headWritten()) {
-      sse.end("error", stopped);
-    } else {
-      Responses.json(rc, 503, stopped.put("answer", answer.toString()));
-    }
   }
 
   /**
@@ -301,25 +237,18 @@ final class ChatExchange {
    * stopping), then ends the answer. When the turn cannot be stored, the charge is refunded.
    */
   private void keep(String type, JsonObject event) {
-    moveTo(State.STORING);
-    event.put("session_id", turn.sessionId().toString());
+    moveTo(ChatState.STORING);
+    event.put("session_id", store.turn().sessionId().toString());
     JsonObject response = event.copy().put("answer", answer.toString());
     long charged = event.getLong("credits_charged", 0L);
-    sessions.record(user, turn, request.message(), answer.toString(), requestId)
-        .compose(v -> !claimed ? Future.<Void>succeededFuture()
-            : interrupted == Interruption.SHUTTING_DOWN ? sessions.abandon(user, request.idempotencyKey(), requestId)
-            : sessions.complete(user, request.idempotencyKey(), requestId, response))
+    store.keep(request.message(), answer.toString(), response, interrupted == ChatState.Interruption.SHUTTING_DOWN)
         .onSuccess(v -> {
           log.info("chat kept " + ChatLog.PATTERN, (Object[]) fields(event.getString("provider"), tokens(event, "input_tokens"), tokens(event, "output_tokens"), charged));
-          moveTo(State.DONE);
-          if (interrupted == Interruption.SHUTTING_DOWN) {
-            finishStopped(event);
+          moveTo(ChatState.DONE);
+          if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {
+            reply.stopped(event, answer.toString(), store.turn() == null ? null : store.turn().sessionId().toString());
           } else if (interrupted == null) {
-            if (sse != null) {
-              sse.end(type, event);
-            } else {
-              Responses.json(rc, type.equals("done") ? 200 : 502, response);
-            }
+            reply.end(type, event, type.equals("done") ? 200 : 502, response);
           }
           over.tryComplete();
         })
@@ -329,35 +258,25 @@ final class ChatExchange {
   /** The turn could not be stored: the charge is refunded and the turn and key go back, so nothing stands without the turn. */
   private void unstored(Throwable err) {
     log.error("storing the chat turn failed, refunding " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), err.toString()));
-    moveTo(State.DONE);
-    JsonObject refund = new JsonObject().put("request_id", requestId).put("user_id", user.toString());
-    vertx.eventBus().<JsonObject>request(Addresses.CREDIT_REFUND, refund)
-        .onFailure(e -> log.error("refunding an unstored chat turn failed " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), e.toString())))
-        .transform(ar -> giveBack())
-        .onComplete(v -> {
-          JsonObject failed = new JsonObject().put("error", ErrorCode.INTERNAL.wire()).put("message", "the answer could not be stored; it was not charged").put("credits_charged", 0);
-          if (sse != null && rc.response().headWritten()) {
-            sse.end("error", failed);
-          } else {
-            Responses.json(rc, 500, failed);
-          }
-          over.tryComplete();
-        });
+    moveTo(ChatState.DONE);
+    store.refund().onComplete(v -> {
+      reply.unstored();
+      over.tryComplete();
+    });
   }
 
   private static long tokens(JsonObject event, String field) {
-    JsonObject usage = event.getJsonObject("usage");
-    return usage == null ? 0 : usage.getLong(field, 0L);
+    return event.getJsonObject("usage") == null ? 0 : event.getJsonObject("usage").getLong(field, 0L);
   }
 
-  private net.logstash.logback.argument.StructuredArgument[] fields(String provider, long in, long out, long charged) {
+  private StructuredArgument[] fields(String provider, long in, long out, long charged) {
     return ChatLog.fields(ENDPOINT, user, requestId, provider, ChatLog.ms(System.nanoTime() - startedAt), in, out, charged);
   }
 
   /** Asks the voice service to speak the answer, then finishes with {@code audio_url} (null and {@code audio_error} when it could not be spoken). */
   private void speak(JsonObject done) {
-    moveTo(State.SPEAKING);
-    cancelIdle();
+    moveTo(ChatState.SPEAKING);
+    idle.stop();
     JsonObject ask = new JsonObject().put("request_id", requestId).put("user_id", user.toString()).put("text", answer.toString()).put("balance", done.getLong("balance"));
     vertx.eventBus().<JsonObject>request(Addresses.VOICE_SPEAK, ask, new DeliveryOptions().setSendTimeout(VOICE_TIMEOUT_MS)).onComplete(ar -> {
       JsonObject audio = ar.succeeded() ? ar.result().body()
@@ -367,35 +286,8 @@ final class ChatExchange {
     });
   }
 
-  /** An event arrived: the idle deadline moves; the one timer re-arms itself for what is left. */
-  private void resetIdle() {
-    lastEventAt = System.nanoTime();
-    if (idle < 0) {
-      armIdle(IDLE_TIMEOUT_MS);
-    }
-  }
-
-  private void armIdle(long ms) {
-    idle = vertx.setTimer(ms, id -> {
-      idle = -1;
-      long quietMs = (System.nanoTime() - lastEventAt) / 1_000_000;
-      if (quietMs >= IDLE_TIMEOUT_MS) {
-        onEvent(new JsonObject().put("type", "error").put("error", ErrorCode.TIMEOUT.wire()).put("message", "the model router stopped answering"));
-      } else if (state == State.STREAMING) {
-        armIdle(IDLE_TIMEOUT_MS - quietMs);
-      }
-    });
-  }
-
-  private void cancelIdle() {
-    if (idle >= 0) {
-      vertx.cancelTimer(idle);
-      idle = -1;
-    }
-  }
-
   private void cleanUp() {
-    cancelIdle();
+    idle.stop();
     if (sse != null) {
       sse.stop();
     }

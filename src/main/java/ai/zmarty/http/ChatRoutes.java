@@ -104,7 +104,7 @@ final class ChatRoutes {
   Future<Void> shutdown(long waitMs) {
     stopping = true;
     List<Future<Void>> ends = live.stream().map(e -> {
-      e.interrupt(ChatExchange.Interruption.SHUTTING_DOWN);
+      e.interrupt(ChatState.Interruption.SHUTTING_DOWN);
       return e.over();
     }).toList();
     return Future.join(ends).timeout(waitMs, TimeUnit.MILLISECONDS).<Void>mapEmpty().recover(e -> Future.succeededFuture());

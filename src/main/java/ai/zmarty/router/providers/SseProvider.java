@@ -289,9 +289,6 @@ abstract class SseProvider implements ModelProvider {
       if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
         return true;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return false;
   }

@@ -240,10 +240,8 @@ final class ChatExchange {
     moveTo(ChatState.STORING);
     event.put("session_id", store.turn().sessionId().toString());
     JsonObject response = event.copy().put("answer", answer.toString());
-    long charged = event.getLong("credits_charged", 0L);
     store.keep(request.message(), answer.toString(), response, interrupted == ChatState.Interruption.SHUTTING_DOWN)
         .onSuccess(v -> {
-          log.info("chat kept " + ChatLog.PATTERN, (Object[]) fields(event.getString("provider"), tokens(event, "input_tokens"), tokens(event, "output_tokens"), charged));
           moveTo(ChatState.DONE);
           if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {
             reply.stopped(event, answer.toString(), store.turn() == null ? null : store.turn().sessionId().toString());
@@ -252,12 +250,13 @@ final class ChatExchange {
           }
           over.tryComplete();
         })
-        .onFailure(this::unstored);
+        .onFailure(err -> unstored(err, event));
   }
 
   /** The turn could not be stored: the charge is refunded and the turn and key go back, so nothing stands without the turn. */
-  private void unstored(Throwable err) {
-    log.error("storing the chat turn failed, refunding " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), err.toString()));
+  private void unstored(Throwable err, JsonObject event) {
+    log.error("storing the chat turn failed, refunding " + ChatLog.PATTERN + ": {}",
+        ChatLog.with(fields(event.getString("provider"), tokens(event, "input_tokens"), tokens(event, "output_tokens"), event.getLong("credits_charged", 0L)), err.toString()));
     moveTo(ChatState.DONE);
     store.refund().onComplete(v -> {
       reply.unstored();

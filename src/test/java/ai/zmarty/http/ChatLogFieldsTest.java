@@ -35,6 +35,7 @@ class ChatLogFieldsTest {
   private static TestDatabases.Pair dbs;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private OutputStreamAppender<ILoggingEvent> appender;
+  private final ch.qos.logback.core.read.ListAppender<ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
   private Logger router;
 
   @BeforeAll
@@ -55,11 +56,15 @@ class ChatLogFieldsTest {
     appender.start();
     router = context.getLogger("ai.zmarty.router.AnswerStream");
     router.addAppender(appender);
+    events.setContext(context);
+    events.start();
+    router.addAppender(events);
   }
 
   @AfterEach
   void release() {
     router.detachAppender(appender);
+    router.detachAppender(events);
     appender.stop();
   }
 
@@ -93,5 +98,10 @@ class ChatLogFieldsTest {
     assertThat(tokens.getLong("output")).isEqualTo(done.data().getJsonObject("usage").getLong("output_tokens"));
     assertThat(line.getValue("credits_charged")).isInstanceOf(Number.class);
     assertThat(line.getLong("credits_charged")).isEqualTo(done.data().getLong("credits_charged"));
+
+    // LOG_FORMAT=text prints the formatted message: the same facts as key=value
+    String text = events.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("request_id=" + requestId)).findFirst().orElseThrow();
+    assertThat(text).startsWith("chat answered").contains("service=api", "endpoint=/chat", "user_id=" + user, "provider=offline", "latency_ms=",
+        "tokens={input=" + tokens.getLong("input") + ", output=" + tokens.getLong("output") + "}", "credits_charged=" + done.data().getLong("credits_charged"));
   }
 }

@@ -126,6 +126,9 @@ final class ChatExchange {
       return;
     }
     interrupted = why;
+    if (sse != null && why == ChatState.Interruption.CLIENT_GONE) {
+      sse.stop(); // no heartbeat to a closed connection while the router settles
+    }
     log.info("chat interrupted " + ChatLog.PATTERN + " {}", ChatLog.with(fields(null, 0, 0, 0), kv("interruption", why.name().toLowerCase(java.util.Locale.ROOT))));
     if (state == ChatState.ASKING || state == ChatState.STREAMING) {
       vertx.eventBus().send(Addresses.chatCancel(requestId), new JsonObject());

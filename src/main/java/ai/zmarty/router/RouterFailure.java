@@ -80,7 +80,7 @@ public final class RouterFailure extends ReplyException {
     }
   }
 
-  private static final class Codec implements MessageCodec<RouterFailure, RouterFailure> {
+  static final class Codec implements MessageCodec<RouterFailure, RouterFailure> {
     @Override
     public void encodeToWire(Buffer buffer, RouterFailure f) {
       Buffer json = f.toJson().toBuffer();

@@ -104,11 +104,11 @@ final class AnswerStream {
     breakers.<ModelProvider.Usage>execute(name, () -> providers.get(name).stream(call, sink)).onComplete(ar -> {
       if (ar.succeeded()) {
         accept(name);
-        finish(ar.result(), null);
+        finish(ar.result(), null, null);
       } else if (replied) {
         // output reached the client: no fallback, charge what was produced
         if (ar.cause() instanceof ModelProvider.PartialFailure pf && pf.usage().outputTokens() > 0) {
-          finish(pf.usage(), pf.getMessage());
+          finish(pf.usage(), pf.getMessage(), kind(pf));
         } else {
           finishUnbilled(ar.cause());
         }
@@ -121,7 +121,7 @@ final class AnswerStream {
 
   private void failedBeforeOutput(String name, Throwable cause) {
     ProviderFailure pf = cause instanceof ProviderFailure f ? f : cause.getCause() instanceof ProviderFailure f ? f : null;
-    attempts.add(new RouterFailure.Attempt(name, pf == null ? "other" : pf.kind().name().toLowerCase(java.util.Locale.ROOT)));
+    attempts.add(new RouterFailure.Attempt(name, kind(cause)));
     failures.add(name + " (" + cause.getMessage() + ")");
     if (pf != null) {
       pf.retryAfter().ifPresent(hints::add);
@@ -162,7 +162,13 @@ final class AnswerStream {
     return vertx.eventBus().request(Addresses.CREDIT_RELEASE, new JsonObject().put("request_id", request.requestId()).put("user_id", prepared.user().toString()));
   }
 
-  private void finish(ModelProvider.Usage usage, String error) {
+  /** The kind of a provider failure in lower case ({@code idle_timeout}, …), {@code other} when it is not one. */
+  static String kind(Throwable cause) {
+    ProviderFailure pf = cause instanceof ProviderFailure f ? f : cause.getCause() instanceof ProviderFailure f ? f : null;
+    return pf == null ? "other" : pf.kind().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void finish(ModelProvider.Usage usage, String error, String kind) {
     cancel.unregister();
     long settling = System.nanoTime();
     JsonObject settle = new JsonObject().put("request_id", request.requestId()).put("user_id", prepared.user().toString()).put("provider", answering)
@@ -170,7 +176,7 @@ final class AnswerStream {
     vertx.eventBus().<JsonObject>request(Addresses.CREDIT_SETTLE, settle).onComplete(ar -> {
       if (ar.failed()) {
         log.error("settling failed " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(answering, usage.inputTokens(), usage.outputTokens(), 0), ar.cause().getMessage()));
-        send(new StreamEvent.Failed(ErrorCode.of(ar.cause()).wire(), null, "the answer could not be billed; it was not charged", null, 0, null));
+        send(new StreamEvent.Failed(ErrorCode.of(ar.cause()).wire(), null, null, "the answer could not be billed; it was not charged", null, 0, null));
         return;
       }
       JsonObject s = ar.result().body();
@@ -183,7 +189,7 @@ final class AnswerStream {
           kv("cancelled", cancelled)));
       StreamEvent.Usage billed = StreamEvent.Usage.of(usage);
       send(error != null
-          ? new StreamEvent.Failed("provider_failed", answering, error, billed, charged, s.getLong("balance"))
+          ? new StreamEvent.Failed("provider_failed", kind, answering, error, billed, charged, s.getLong("balance"))
           : new StreamEvent.Done(request.requestId(), answering, billed, charged, s.getLong("balance"), cancelled, hold.getLong("amount"), hold.getInteger("max_tokens")));
     });
   }
@@ -192,7 +198,7 @@ final class AnswerStream {
   private void finishUnbilled(Throwable cause) {
     cancel.unregister();
     log.warn("chat failed after output " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(answering, prepared.inputTokens(), 0, 0), cause.getMessage()));
-    release().onComplete(ar -> send(new StreamEvent.Failed("provider_failed", answering, String.valueOf(cause.getMessage()), null, 0, null)));
+    release().onComplete(ar -> send(new StreamEvent.Failed("provider_failed", kind(cause), answering, String.valueOf(cause.getMessage()), null, 0, null)));
   }
 
   /** The text that arrived since the last flush, as one token event. */

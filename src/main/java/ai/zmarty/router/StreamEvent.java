@@ -30,13 +30,17 @@ public sealed interface StreamEvent {
   }
 
   /**
-   * The answer broke after it started: {@code error} is the code ({@code provider_failed},
-   * {@code shutting_down}, …); {@code usage} and {@code balance} are null when nothing was billed.
+   * The answer broke after it started: {@code error} is the code ({@code provider_failed}, …),
+   * {@code kind} the provider failure's kind ({@code idle_timeout}, {@code overloaded}, …; null when
+   * unknown); {@code usage} and {@code balance} are null when nothing was billed.
    */
-  record Failed(String error, String provider, String message, Usage usage, long creditsCharged, Long balance) implements StreamEvent {
+  record Failed(String error, String kind, String provider, String message, Usage usage, long creditsCharged, Long balance) implements StreamEvent {
     @Override
     public JsonObject toJson() {
       JsonObject json = new JsonObject().put("type", "error").put("error", error);
+      if (kind != null) {
+        json.put("kind", kind);
+      }
       if (provider != null) {
         json.put("provider", provider);
       }

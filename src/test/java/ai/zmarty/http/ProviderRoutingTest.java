@@ -168,6 +168,15 @@ class ProviderRoutingTest {
   }
 
   @Test
+  void theErrorEventOfACutStreamNamesTheFailureKindAsAField() throws Exception {
+    grok.then(FakeProvider.cut("xai/cut.sse"));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    Sse.Event error = Sse.parse(chat(user, "What's the signal for BTC?").bodyAsString()).getLast();
+    assertThat(error.data().getString("error")).isEqualTo("provider_failed");
+    assertThat(error.data().getString("kind")).as("a connection closed mid-answer").isEqualTo("connection_failed");
+  }
+
+  @Test
   void aCutAnswerChargedForIsKeptAndItsKeyReplaysItInsteadOfChargingAgain() throws Exception {
     grok.then(FakeProvider.cut("xai/cut.sse"));
     grok.then(FakeProvider.sse("xai/stream.sse"));

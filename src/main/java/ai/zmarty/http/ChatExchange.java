@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code POST /chat}: claims its idempotency key, takes the session's turn, asks the router and
  * relays the answer, then keeps the turn's two messages (and the key's response) or gives both back.
- * Its {@link State} moves only through {@link #moveTo}. Interrupted (the client left, or the node is
+ * Its {@link ChatState} moves only through {@link #moveTo}. Interrupted (the client left, or the node is
  * stopping) it asks the router to stop and still waits for the answer's last event: what was
  * produced is charged, and a charged answer's turn is stored, so a turn is stored whole or not charged.
  */
@@ -35,8 +35,6 @@ final class ChatExchange {
   private static final long ACCEPT_TIMEOUT_MS = 150_000;
   /** Two ElevenLabs calls (one retry when busy) and the backoff between them. */
   private static final long VOICE_TIMEOUT_MS = 50_000;
-  /** Set on the stored first response returned to a retry with the same key. */
-  static final String REPLAYED = "Idempotent-Replayed";
   static final String ENDPOINT = "/chat";
 
   private final Vertx vertx;

@@ -7,6 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /** How a chat's answer ends, as SSE (its last event) or as one JSON body, whichever the client asked for. */
 final class ChatReply {
+  /** Set on the stored first response returned to a retry with the same key. */
+  static final String REPLAYED = "Idempotent-Replayed";
   private final RoutingContext rc;
   private final SseWriter sse;
 
@@ -31,7 +33,7 @@ final class ChatReply {
 
   /** The stored outcome of the key's first request: JSON (502 when it was cut), or SSE as its whole answer and then its last event. */
   void replay(JsonObject stored) {
-    rc.response().putHeader(ChatExchange.REPLAYED, "true");
+    rc.response().putHeader(REPLAYED, "true");
     boolean cut = stored.containsKey("error");
     if (sse == null) {
       Responses.json(rc, cut ? 502 : 200, stored);

@@ -2,9 +2,9 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,30 +30,30 @@ class ChatLimitsTest {
   @Test
   void theFourthRequestInAMinuteIs429WithRetryAfter(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "RATE_LIMIT_PER_MINUTE", "3", "OFFLINE_PACE", "1ms")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    WebClient client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, Map.of("RATE_LIMIT_PER_MINUTE", "3", "OFFLINE_PACE", "1ms"));
+    WebClient client = node.client();
     UUID user = Users.create(dbs.chat(), "pro", 1000);
     for (int i = 0; i < 3; i++) {
-      assertThat(chat(client, w.httpPort().orElseThrow(), user).await(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(chat(client, node.port(), user).await(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
-    HttpResponse<Buffer> r = chat(client, w.httpPort().orElseThrow(), user).await(20, TimeUnit.SECONDS);
+    HttpResponse<Buffer> r = chat(client, node.port(), user).await(20, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("rate_limited");
     assertThat(Integer.parseInt(r.getHeader("Retry-After"))).isBetween(1, 60);
-    assertThat(chat(client, w.httpPort().orElseThrow(), Users.create(dbs.chat(), "pro", 1000)).await(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(chat(client, node.port(), Users.create(dbs.chat(), "pro", 1000)).await(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
 
   @Test
   void aSecondConcurrentStreamIs429(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "MAX_CONCURRENT_STREAMS", "1", "OFFLINE_PACE", "30ms")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    WebClient client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, Map.of("MAX_CONCURRENT_STREAMS", "1", "OFFLINE_PACE", "30ms"));
+    WebClient client = node.client();
     UUID user = Users.create(dbs.chat(), "pro", 1000);
-    Future<HttpResponse<Buffer>> first = chat(client, w.httpPort().orElseThrow(), user);
+    Future<HttpResponse<Buffer>> first = chat(client, node.port(), user);
     Thread.sleep(300);
-    HttpResponse<Buffer> second = chat(client, w.httpPort().orElseThrow(), user).await(20, TimeUnit.SECONDS);
+    HttpResponse<Buffer> second = chat(client, node.port(), user).await(20, TimeUnit.SECONDS);
     assertThat(second.statusCode()).isEqualTo(429);
     assertThat(first.await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    assertThat(chat(client, w.httpPort().orElseThrow(), user).await(30, TimeUnit.SECONDS).statusCode()).as("released after the first ended").isEqualTo(200);
+    assertThat(chat(client, node.port(), user).await(30, TimeUnit.SECONDS).statusCode()).as("released after the first ended").isEqualTo(200);
   }
 }

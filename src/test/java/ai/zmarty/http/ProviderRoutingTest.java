@@ -2,7 +2,6 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.router.TokenCounter;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeProvider;
@@ -10,6 +9,7 @@ import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,7 +50,6 @@ class ProviderRoutingTest {
     gpt = FakeProvider.start(vertx);
     claude = FakeProvider.start(vertx);
     Map<String, String> env = Map.ofEntries(
-        Map.entry("ROLES", "api"),
         Map.entry("MODEL_PROVIDER", "auto"),
         Map.entry("XAI_API_KEY", "xai-test-key"),
         Map.entry("XAI_BASE_URL", grok.baseUrl("/v1")),
@@ -62,9 +61,9 @@ class ProviderRoutingTest {
         Map.entry("PROVIDER_IDLE_TIMEOUT", "2s"),
         Map.entry("PROVIDER_BREAKER_FAILURES", "2"),
         Map.entry("PROVIDER_BREAKER_RESET", "1500ms"));
-    Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, env);
+    port = node.port();
+    client = node.client();
   }
 
   private HttpResponse<Buffer> chat(UUID user, String message) throws Exception {

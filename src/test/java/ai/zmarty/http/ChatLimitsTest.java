@@ -2,6 +2,8 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.zmarty.testing.Eventually;
+import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.TestNode;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +53,8 @@ class ChatLimitsTest {
     WebClient client = node.client();
     UUID user = Users.create(dbs.chat(), "pro", 1000);
     Future<HttpResponse<Buffer>> first = chat(client, node.port(), user);
-    Thread.sleep(300);
+    // its credits are held once it passed the limits and reached the router: it is answering now
+    Eventually.await(Duration.ofSeconds(10), "the first chat holds its credits", () -> Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + user + "'") == 1);
     HttpResponse<Buffer> second = chat(client, node.port(), user).await(20, TimeUnit.SECONDS);
     assertThat(second.statusCode()).isEqualTo(429);
     assertThat(first.await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

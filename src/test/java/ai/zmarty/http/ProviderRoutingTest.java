@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.zmarty.router.TokenCounter;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeProvider;
+import ai.zmarty.testing.LogLines;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
@@ -17,10 +18,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,8 @@ class ProviderRoutingTest {
   private FakeProvider claude;
   private WebClient client;
   private int port;
+  /** The router logs each breaker turning half-open: the tests wait for that, not for the clock. */
+  private final LogLines logs = LogLines.capture();
 
   @BeforeAll
   static void database() {
@@ -64,6 +69,11 @@ class ProviderRoutingTest {
     TestNode node = TestNode.api(vertx, dbs, env);
     port = node.port();
     client = node.client();
+  }
+
+  @AfterEach
+  void stopCapturing() {
+    logs.close();
   }
 
   private HttpResponse<Buffer> chat(UUID user, String message) throws Exception {
@@ -216,7 +226,7 @@ class ProviderRoutingTest {
 
     // after the reset time one probe goes to Grok (half-open); it answers, the breaker closes
     grok.always(FakeProvider.sse("xai/stream.sse"));
-    Thread.sleep(1700);
+    logs.await(Duration.ofSeconds(10), 1, "half-open", "grok");
     for (int i = 0; i < 2; i++) {
       Sse.Event done = Sse.parse(chat(user, "What's the signal for BTC?").bodyAsString()).getLast();
       assertThat(done.data().getString("provider")).isEqualTo("grok");
@@ -284,7 +294,7 @@ class ProviderRoutingTest {
     chat(user, "hi");
     chat(user, "hi");
     assertThat(grok.requests).hasSize(2);
-    Thread.sleep(1700);
+    logs.await(Duration.ofSeconds(10), 1, "half-open", "grok");
     chat(user, "hi"); // the probe, failing
     chat(user, "hi"); // open again: skipped
     assertThat(grok.requests).hasSize(3);

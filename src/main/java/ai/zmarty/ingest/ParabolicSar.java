@@ -21,9 +21,10 @@ package ai.zmarty.ingest;
  *       bar the "last two bars" are that bar alone, as in TA-Lib.
  * </ul>
  *
- * Two instances started at different bars agree exactly once both have reversed on the same two
- * bars (from then on their extreme point, factor and SAR come from the same bars); on the
- * shipped histories that takes a few dozen bars at most (ParabolicSarTest). Not thread-safe.
+ * Two instances started at different bars differ at first (the first trend depends on the start)
+ * and become identical once both have made the same two reversals in a row: from then on their
+ * extreme point, factor and SAR come from the same bars. From any start of the shipped BTC and ETH
+ * 4h histories that happened within 227 bars, 32 on average (ParabolicSarTest). Not thread-safe.
  */
 public final class ParabolicSar {
   public static final double START = 0.02;

@@ -84,7 +84,7 @@ public final class ReplayMarket implements MarketDataProvider {
   public Future<Boolean> lists(String symbol, String timeframe) {
     try {
       Symbols.Parsed p = Symbols.parse(symbol);
-      return Future.succeededFuture(Timeframe.parse(timeframe) == Timeframe.H4 && FILES.containsKey(p.base()) && SimulatedMarket.QUOTES.contains(p.quote()));
+      return Future.succeededFuture(Timeframe.parse(timeframe) == Timeframe.H4 && FILES.containsKey(p.base()) && SimulatedAssets.QUOTES.contains(p.quote()));
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(false);
     }

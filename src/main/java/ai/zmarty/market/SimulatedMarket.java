@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>There are no bars before {@link #ANCHOR}; a window that starts earlier starts there.
  *
  * <p>The walk can price any symbol, but the market <em>lists</em> ({@link #lists}) only the
- * {@link #ASSETS} quoted in {@link #QUOTES}, as an exchange lists its own: a watchlist cannot fill
+ * {@link SimulatedAssets}, as an exchange lists its own: a watchlist cannot fill
  * up with pairs that exist nowhere.
  */
 public final class SimulatedMarket implements MarketDataProvider {
@@ -41,15 +41,6 @@ public final class SimulatedMarket implements MarketDataProvider {
   static final int CHECKPOINT_BARS = REGIME_BARS * 16;
   /** Longest window one call may ask for, as exchanges cap a candle request. */
   public static final int MAX_BARS = 5_000;
-
-  /** The base assets the simulated market lists: the large caps of the real markets. */
-  public static final java.util.Set<String> ASSETS =
-      java.util.Set.of(
-          "BTC", "ETH", "SOL", "BNB", "XRP", "ADA", "DOGE", "AVAX", "DOT", "LINK", "LTC", "TRX", "ATOM", "UNI", "BCH", "NEAR", "APT", "ARB", "OP", "SUI",
-          "TON", "SHIB", "PEPE", "FIL", "ETC", "XLM", "INJ", "TIA", "SEI", "AAVE", "MKR", "HBAR", "ICP", "WIF", "POL", "HYPE");
-
-  /** The quote assets of the listed pairs. */
-  public static final java.util.Set<String> QUOTES = java.util.Set.of("USDT", "USDC", "USD");
 
   private static final int MAX_SERIES = 512;
   private static final double TREND_DRIFT = 0.3; // in per-bar σ
@@ -108,16 +99,10 @@ public final class SimulatedMarket implements MarketDataProvider {
     }
   }
 
-  /** Listed: a base asset of {@link #ASSETS} quoted in {@link #QUOTES}, at any {@link Timeframe}. */
+  /** Listed: {@link SimulatedAssets}. */
   @Override
   public Future<Boolean> lists(String symbol, String timeframe) {
-    try {
-      Timeframe.parse(timeframe);
-      Symbols.Parsed p = Symbols.parse(symbol);
-      return Future.succeededFuture(ASSETS.contains(p.base()) && QUOTES.contains(p.quote()));
-    } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(false);
-    }
+    return Future.succeededFuture(SimulatedAssets.lists(symbol, timeframe));
   }
 
   /** The synchronous form of {@link #candles}: closed bars opening in {@code [from, to)}, oldest first. */

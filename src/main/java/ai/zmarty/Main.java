@@ -2,19 +2,21 @@ package ai.zmarty;
 
 import ai.zmarty.cli.BacktestCommand;
 import ai.zmarty.cli.DemoCommand;
+import ai.zmarty.cli.HealthCommand;
+import ai.zmarty.cli.NightlyCommand;
 import ai.zmarty.cli.MigrateCommand;
 import ai.zmarty.cli.RunCommand;
 import ai.zmarty.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The program's entry: one jar, five commands. */
+/** The program's entry: one jar, seven commands. */
 @Command(
     name = "zmarty",
     mixinStandardHelpOptions = true,
     version = "zmarty 0.1.0",
     description = "Zmarty Control Plane: the back end of a crypto trading assistant.",
-    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class, HealthCommand.class, NightlyCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -20,7 +20,10 @@ import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.market.SymbolCatalog;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.ops.NightlyPipeline;
+import ai.zmarty.ops.NightlyVerticle;
 import ai.zmarty.ops.SchedulerVerticle;
+import ai.zmarty.ops.SystemChecks;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.router.ModelProvider;
@@ -80,8 +83,8 @@ public final class Wiring {
     PgmqClient queues = new PgmqClient(w.trading);
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
-    // the workers' candles, and the api's check that a pair to watch is listed
-    MarketDataProvider market = config.roles().contains(Role.WORKER) || config.roles().contains(Role.API) ? MarketProviders.create(vertx, config.market(), Clock.systemUTC()) : null;
+    // the workers' candles, the api's check that a pair to watch is listed, the ops health check's probe
+    MarketDataProvider market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());
     if (config.roles().contains(Role.WORKER)) {
       // what "now" is for the market: wall time, or replay time when history is played back
       Clock clock = market.clock(Clock.systemUTC());
@@ -127,13 +130,20 @@ public final class Wiring {
     }
     if (config.roles().contains(Role.OPS)) {
       all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
-          .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler())));
+          .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler())))
+          .compose(v -> w.deploy(nightly(vertx, config, w, market)));
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());
           return w;
         })
         .recover(err -> w.close().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  /** The ops role's nightly pipeline and health report, sending its jobs to whichever worker consumes them. */
+  private static NightlyVerticle nightly(Vertx vertx, ZmartyConfig config, Wiring w, MarketDataProvider market) {
+    SystemChecks checks = new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC());
+    return new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks::run, config.ops(), NightlyPipeline.nodeName(config)), checks);
   }
 
   static Pricing pricing(ChatConfig chat) {

@@ -59,6 +59,15 @@ public final class Addresses {
   /** Published once per new signal; body: the signal as JSON. */
   public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
 
+  /**
+   * Runs the nightly pipeline on an ops node (the scheduler sends here at NIGHTLY time); body
+   * {@code {"trigger": "…"}} or empty; reply: the run summary; {@code CONFLICT} while a run goes.
+   */
+  public static final String OPS_NIGHTLY_RUN = "ops.nightly.run";
+
+  /** The operator's seven health checks on an ops node; reply: the report ({@code GET /admin/health}). */
+  public static final String OPS_HEALTH = "ops.health";
+
   public static String job(String queue) {
     return JOBS_PREFIX + queue;
   }

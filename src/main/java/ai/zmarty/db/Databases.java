@@ -35,6 +35,22 @@ public final class Databases implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #open}, except that with no URLs set it first looks for the embedded PostgreSQL a
+   * running {@code zmarty demo} (or {@code run}) started under the same {@code ZMARTY_DATA_DIR}
+   * and uses it without owning it; only when none runs does it start one (and stop it on close).
+   * For the commands that work beside a running node: {@code health}, {@code nightly}.
+   */
+  public static Databases openShared(DatabaseConfig config) {
+    if (config.embedded()) {
+      Optional<Integer> port = RunningPostgres.port(config.dataDir().toAbsolutePath().resolve("postgres"));
+      if (port.isPresent()) {
+        return new Databases(PgUrl.local(port.get(), EMBEDDED_CHAT_DB), PgUrl.local(port.get(), EMBEDDED_TRADING_DB), Optional.empty());
+      }
+    }
+    return open(config);
+  }
+
   public PgUrl chat() {
     return chat;
   }

@@ -11,7 +11,9 @@ import java.util.UUID;
 /**
  * Operator routes, for tokens with role {@code service_role} only (403 otherwise).
  * {@code POST /admin/credits {user_id, amount, reason}} writes one positive ledger row; an
- * {@code Idempotency-Key} header makes a retried top-up grant once.
+ * {@code Idempotency-Key} header makes a retried top-up grant once. {@code GET /admin/health}: the
+ * seven checks of {@code zmarty health}, run by an ops node ({@code ops.health}); 200 healthy or
+ * warning, 503 critical, the report as the body either way.
  */
 final class AdminRoutes {
   private final Vertx vertx;
@@ -23,6 +25,7 @@ final class AdminRoutes {
   void mount(Router router) {
     router.route("/admin/*").handler(this::serviceRoleOnly);
     router.post("/admin/credits").handler(this::topUp);
+    router.get("/admin/health").handler(this::health);
   }
 
   private void serviceRoleOnly(RoutingContext rc) {
@@ -31,6 +34,12 @@ final class AdminRoutes {
       return;
     }
     rc.next();
+  }
+
+  private void health(RoutingContext rc) {
+    vertx.eventBus().<JsonObject>request(Addresses.OPS_HEALTH, new JsonObject(), new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000))
+        .onSuccess(m -> Responses.json(rc, "critical".equals(m.body().getString("status")) ? 503 : 200, m.body()))
+        .onFailure(rc::fail);
   }
 
   private void topUp(RoutingContext rc) {

@@ -142,7 +142,9 @@ public final class Wiring {
 
   /** The ops role's nightly pipeline and health report, sending its jobs to whichever worker consumes them. */
   private static NightlyVerticle nightly(Vertx vertx, ZmartyConfig config, Wiring w, MarketDataProvider market) {
-    SystemChecks checks = new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC());
+    // with no HEALTH_API_URL, a node that serves the API checks its own bound port
+    SystemChecks checks = new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC(),
+        () -> config.ops().apiUrl().isEmpty() && w.httpPort().isPresent() ? "http://127.0.0.1:" + w.httpPort().get() + "/healthz" : SystemChecks.apiUrl(config));
     return new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks::run, config.ops(), NightlyPipeline.nodeName(config)), checks);
   }
 

@@ -47,8 +47,15 @@ public final class SystemChecks {
   private final Clock clock;
   private final WebClient web;
   private final long limitMs;
+  private final Supplier<String> apiUrl;
 
   public SystemChecks(Vertx vertx, Pool chat, Pool trading, MarketDataProvider market, ZmartyConfig config, Clock clock) {
+    this(vertx, chat, trading, market, config, clock, () -> apiUrl(config));
+  }
+
+  /** @param apiUrl the /healthz the API check calls (a node's own, once its port is bound) */
+  public SystemChecks(Vertx vertx, Pool chat, Pool trading, MarketDataProvider market, ZmartyConfig config, Clock clock, Supplier<String> apiUrl) {
+    this.apiUrl = apiUrl;
     this.chat = chat;
     this.trading = trading;
     this.market = market;
@@ -179,7 +186,7 @@ public final class SystemChecks {
   }
 
   private Future<Check> api() {
-    String url = apiUrl(config);
+    String url = apiUrl.get();
     long t0 = System.nanoTime();
     return web.getAbs(url).timeout(limitMs).send().map(r -> {
       long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -196,7 +203,7 @@ public final class SystemChecks {
   }
 
   /** {@code HEALTH_API_URL} (its /healthz), else this config's own port on the loopback. */
-  static String apiUrl(ZmartyConfig config) {
+  public static String apiUrl(ZmartyConfig config) {
     String base = config.ops().apiUrl().orElse("http://127.0.0.1:" + config.http().port());
     while (base.endsWith("/")) {
       base = base.substring(0, base.length() - 1);

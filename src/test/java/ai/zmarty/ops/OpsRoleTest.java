@@ -1,0 +1,75 @@
+package ai.zmarty.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.zmarty.bus.Addresses;
+import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.testing.Sql;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A node with every role: GET /admin/health (service role) and the scheduler's bus address {@code ops.nightly.run}. */
+class OpsRoleTest {
+  static Vertx vertx;
+  static TestDatabases.Pair dbs;
+  static TestNode node;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    dbs = TestDatabases.migrated();
+    node = TestNode.all(vertx, dbs, Map.of("SCHEDULER_INGEST_EVERY", "1d", "SCHEDULER_WINRATE_EVERY", "7d"));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void adminHealthIsTheSevenChecksForTheServiceRoleOnly() throws Exception {
+    String admin = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(UUID.randomUUID()).put("role", "service_role"));
+    HttpResponse<Buffer> r = node.client().get(node.port(), "127.0.0.1", "/admin/health").putHeader("Authorization", "Bearer " + admin).send().await(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    SystemHealth health = SystemHealth.fromJson(r.bodyAsJsonObject());
+    assertThat(health.checks()).extracting(SystemHealth.Check::name).containsExactly("database_a", "database_b", "schema", "market_data", "freshness", "integrity", "api");
+    assertThat(health.status()).isEqualTo(Status.HEALTHY);
+    assertThat(health.checks().get(6).details().getString("url")).isEqualTo("http://127.0.0.1:" + node.port() + "/healthz");
+
+    HttpResponse<Buffer> asUser = node.client().get(node.port(), "127.0.0.1", "/admin/health").putHeader("Authorization", "Bearer " + TestJwt.valid(UUID.randomUUID())).send().await(30, TimeUnit.SECONDS);
+    assertThat(asUser.statusCode()).isEqualTo(403);
+    assertThat(asUser.bodyAsJsonObject().getString("error")).isEqualTo("forbidden");
+  }
+
+  @Test
+  void theSchedulersAddressRunsTheNightlyAndRefusesASecondRunWithConflict() throws Exception {
+    DeliveryOptions slow = new DeliveryOptions().setSendTimeout(180_000);
+    Future<Message<JsonObject>> first = vertx.eventBus().<JsonObject>request(Addresses.OPS_NIGHTLY_RUN, new JsonObject().put("trigger", "cron"), slow);
+    Future<Message<JsonObject>> second = vertx.eventBus().<JsonObject>request(Addresses.OPS_NIGHTLY_RUN, new JsonObject().put("trigger", "cron"), slow);
+    Future.join(first, second).otherwiseEmpty().await(3, TimeUnit.MINUTES);
+    assertThat(List.of(first.succeeded(), second.succeeded())).containsExactlyInAnyOrder(true, false);
+    JsonObject summary = (first.succeeded() ? first : second).result().body();
+    ReplyException refused = (ReplyException) (first.failed() ? first : second).cause();
+    assertThat(summary.getString("status")).isEqualTo("success");
+    assertThat(summary.getString("trigger")).isEqualTo("cron");
+    assertThat(refused.failureCode()).isEqualTo(ErrorCode.CONFLICT.failureCode());
+    assertThat(refused.getMessage()).contains("run " + summary.getString("run_id") + " on node ");
+    assertThat(Sql.column(dbs.trading(), "select status || ' ' || trigger from public.pipeline_runs")).containsExactly("success cron");
+  }
+}

@@ -36,7 +36,7 @@ public final class HealthCommand implements Callable<Integer> {
       overrides.put("HEALTH_API_URL", url);
     }
     if (System.getenv("LOG_LEVEL") == null) {
-      overrides.put("LOG_LEVEL", json ? "OFF" : "WARN"); // the report is the output, not the log
+      overrides.put("LOG_LEVEL", json ? "error" : "warn"); // the report is the output, not the log
     }
     ZmartyConfig config;
     try {

@@ -42,7 +42,7 @@ public final class NightlyCommand implements Callable<Integer> {
       overrides.put("HEALTH_API_URL", url);
     }
     if (System.getenv("LOG_LEVEL") == null) {
-      overrides.put("LOG_LEVEL", json ? "OFF" : "WARN");
+      overrides.put("LOG_LEVEL", json ? "error" : "warn");
     }
     ZmartyConfig config;
     try {

@@ -23,10 +23,17 @@ import java.util.stream.Stream;
 public final class MigrationFiles {
   private static final Pattern FILE = Pattern.compile("(\\d{14})_[^/]+\\.sql");
 
+  /** Listed once per process: the classpath does not change, and listing a fat jar is not free. */
+  private static final java.util.Map<Migrations.Target, List<String>> LISTED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private MigrationFiles() {}
 
   /** The versions (14 digits) of {@code target}'s migrations, oldest first. */
   public static List<String> versions(Migrations.Target target) {
+    return LISTED.computeIfAbsent(target, MigrationFiles::list);
+  }
+
+  private static List<String> list(Migrations.Target target) {
     String folder = "supabase/" + target.label() + "/migrations";
     URL url = MigrationFiles.class.getClassLoader().getResource(folder);
     if (url == null) {
@@ -58,7 +65,7 @@ public final class MigrationFiles {
       }
     }
     versions.sort(Comparator.naturalOrder());
-    return versions;
+    return List.copyOf(versions);
   }
 
   /** The newest version, or empty text when the build has none. */

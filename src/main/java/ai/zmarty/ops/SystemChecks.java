@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * integrity and the API.
  */
 public final class SystemChecks {
-  static final long MAX_LIMIT_S = 20;
+  static final long MAX_LIMIT_S = 15;
   static final List<String> CHAT_TABLES = List.of("profiles", "user_symbols", "credits_ledger", "credit_holds", "sync_outbox", "chat_sessions", "chat_messages", "chat_requests");
   static final List<String> TRADING_TABLES =
       List.of("watchers", "indicators", "risk_metric", "liq_clusters", "signals", "win_rate", "performance", "scheduler_runs", "pipeline_runs", "pipeline_steps", "pipeline_lease");
@@ -56,6 +56,9 @@ public final class SystemChecks {
   /** @param apiUrl the /healthz the API check calls (a node's own, once its port is bound) */
   public SystemChecks(Vertx vertx, Pool chat, Pool trading, MarketDataProvider market, ZmartyConfig config, Clock clock, Supplier<String> apiUrl) {
     this.apiUrl = apiUrl;
+    // listed once per process, here (wiring, a command's main thread) rather than on an event loop
+    MigrationFiles.versions(Migrations.Target.CHAT);
+    MigrationFiles.versions(Migrations.Target.TRADING);
     this.chat = chat;
     this.trading = trading;
     this.market = market;

@@ -40,6 +40,8 @@ class OpsCommandsProcessIT {
   private static Map<String, String> env(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(dbs.env());
     env.put("HEALTH_API_URL", "http://127.0.0.1:" + api.port());
+    // a cold JVM on a loaded CI machine: these tests pin output and exit codes, not latency
+    env.put("HEALTH_CHECK_TIMEOUT", "15s");
     env.putAll(extra);
     return env;
   }
@@ -90,7 +92,7 @@ class OpsCommandsProcessIT {
       Ran r = run(env(Map.of("CHAT_DATABASE_URL", "postgres://postgres@127.0.0.1:" + silent.actualPort() + "/zmarty_chat", "HEALTH_CHECK_TIMEOUT", "1m")), Duration.ofSeconds(60), "health");
       assertThat(r.code()).as(r.output()).isEqualTo(1);
       assertThat(r.ms()).as("wall time of the whole command, JVM start included").isLessThan(30_000);
-      assertThat(r.output()).containsPattern("(?m)^✗  database_a +critical .*no answer within 20000 ms").containsPattern("(?m)^✓  database_b +healthy ");
+      assertThat(r.output()).containsPattern("(?m)^✗  database_a +critical .*no answer within 15000 ms").containsPattern("(?m)^✓  database_b +healthy ");
     } finally {
       silent.close();
     }
@@ -117,7 +119,7 @@ class OpsCommandsProcessIT {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Map<String, String> env = Map.of("ZMARTY_DATA_DIR", data.toString(), "HTTP_PORT", String.valueOf(port), "LOG_FORMAT", "text");
+    Map<String, String> env = Map.of("ZMARTY_DATA_DIR", data.toString(), "HTTP_PORT", String.valueOf(port), "LOG_FORMAT", "text", "HEALTH_CHECK_TIMEOUT", "15s");
     try (NodeProcess demo = new NodeProcess("demo", env, "demo").start()) {
       demo.awaitOutput("Zmarty demo is running", Duration.ofMinutes(3));
       Ran health = run(env, Duration.ofSeconds(60), "health");

@@ -4,8 +4,6 @@ import ai.zmarty.config.ConfigException;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.ops.HealthTable;
 import ai.zmarty.ops.SystemHealth;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -31,16 +29,9 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, String> overrides = new HashMap<>();
-    if (url != null) {
-      overrides.put("HEALTH_API_URL", url);
-    }
-    if (System.getenv("LOG_LEVEL") == null) {
-      overrides.put("LOG_LEVEL", json ? "error" : "warn"); // the report is the output, not the log
-    }
     ZmartyConfig config;
     try {
-      config = Cli.config(overrides);
+      config = OpsSession.config(url, json);
     } catch (ConfigException e) {
       return Cli.configError(e);
     }

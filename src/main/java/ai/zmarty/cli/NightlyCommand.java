@@ -12,8 +12,6 @@ import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.winrate.WinRateVerticle;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -37,16 +35,9 @@ public final class NightlyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> overrides = new HashMap<>();
-    if (url != null) {
-      overrides.put("HEALTH_API_URL", url);
-    }
-    if (System.getenv("LOG_LEVEL") == null) {
-      overrides.put("LOG_LEVEL", json ? "error" : "warn");
-    }
     ZmartyConfig config;
     try {
-      config = Cli.config(overrides);
+      config = OpsSession.config(url, json);
     } catch (ConfigException e) {
       return Cli.configError(e);
     }

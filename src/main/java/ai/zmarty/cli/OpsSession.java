@@ -33,6 +33,22 @@ final class OpsSession implements AutoCloseable {
     this.market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());
   }
 
+  /**
+   * The configuration of {@code health} and {@code nightly}: {@code --url} as HEALTH_API_URL, and
+   * unless LOG_LEVEL is set, only warnings logged (errors only with {@code --json}), since the
+   * report is the output.
+   */
+  static ZmartyConfig config(String url, boolean json) {
+    java.util.Map<String, String> overrides = new java.util.HashMap<>();
+    if (url != null) {
+      overrides.put("HEALTH_API_URL", url);
+    }
+    if (System.getenv("LOG_LEVEL") == null) {
+      overrides.put("LOG_LEVEL", json ? "error" : "warn");
+    }
+    return Cli.config(overrides);
+  }
+
   SystemChecks checks() {
     return new SystemChecks(vertx, chat, trading, market, config, Clock.systemUTC());
   }

@@ -3,6 +3,7 @@ package ai.zmarty.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.testing.NodeProcess;
+import ai.zmarty.testing.ApiFixture;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestNode;
@@ -15,31 +16,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code zmarty health} and {@code zmarty nightly} as an operator runs them: the jar, its exit codes and output, piped. */
 class OpsCommandsProcessIT {
-  static Vertx vertx;
-  static TestDatabases.Pair dbs;
-  static TestNode api;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    dbs = TestDatabases.migrated();
-    api = TestNode.api(vertx, dbs, Map.of());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close().await();
-  }
+  @RegisterExtension static final ApiFixture fixture = new ApiFixture();
 
   private static Map<String, String> env(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(dbs.env());
-    env.put("HEALTH_API_URL", "http://127.0.0.1:" + api.port());
+    Map<String, String> env = new HashMap<>(fixture.dbs().env());
+    env.put("HEALTH_API_URL", "http://127.0.0.1:" + fixture.api().port());
     // a cold JVM on a loaded CI machine: these tests pin output and exit codes, not latency
     env.put("HEALTH_CHECK_TIMEOUT", "15s");
     env.putAll(extra);
@@ -86,7 +72,7 @@ class OpsCommandsProcessIT {
 
   @Test
   void healthEndsUnderThirtySecondsWhenADatabaseAcceptsAndNeverAnswers() throws Exception {
-    NetServer silent = vertx.createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
+    NetServer silent = fixture.vertx().createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
     try {
       // even with the longest time limit a setting allows (1m), the command's bound holds
       Ran r = run(env(Map.of("CHAT_DATABASE_URL", "postgres://postgres@127.0.0.1:" + silent.actualPort() + "/zmarty_chat", "HEALTH_CHECK_TIMEOUT", "1m")), Duration.ofSeconds(60), "health");
@@ -100,16 +86,16 @@ class OpsCommandsProcessIT {
 
   @Test
   void nightlyExitsZeroOnSuccessAndOneOnPartial() throws Exception {
-    Sql.exec(dbs.trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('00000000-0000-0000-0000-00000000cccc', 'ETH/USDT', '1h')");
+    Sql.exec(fixture.dbs().trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('00000000-0000-0000-0000-00000000cccc', 'ETH/USDT', '1h')");
     Ran ok = run(env(Map.of()), Duration.ofMinutes(3), "nightly");
     assertThat(ok.code()).as(ok.output()).isZero();
     assertThat(ok.output()).contains("(cli): success in ").containsPattern("(?m)^  ✓ ingest +success .*1 pair\\(s\\)");
 
-    Sql.exec(dbs.trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('00000000-0000-0000-0000-00000000cccc', 'ETH/USDT', '7m')");
+    Sql.exec(fixture.dbs().trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('00000000-0000-0000-0000-00000000cccc', 'ETH/USDT', '7m')");
     Ran partial = run(env(Map.of()), Duration.ofMinutes(3), "nightly");
     assertThat(partial.code()).as(partial.output()).isEqualTo(1);
     assertThat(partial.output()).contains("(cli): partial in ").containsPattern("(?m)^  ✗ ingest +failed ");
-    assertThat(Sql.column(dbs.trading(), "select status from public.pipeline_runs order by started_at")).containsExactly("success", "partial");
+    assertThat(Sql.column(fixture.dbs().trading(), "select status from public.pipeline_runs order by started_at")).containsExactly("success", "partial");
   }
 
   @Test

@@ -7,6 +7,7 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.db.Pools;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.ops.SystemHealth.Check;
+import ai.zmarty.testing.ApiFixture;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestNode;
@@ -17,47 +18,32 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seven checks against a real PostgreSQL, a real API node and real sockets. */
 class SystemChecksTest {
   static final String USER = "00000000-0000-0000-0000-00000000aaaa";
-  static Vertx vertx;
-  static TestDatabases.Pair dbs;
-  static TestNode api;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    dbs = TestDatabases.migrated();
-    api = TestNode.api(vertx, dbs, Map.of());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close().await();
-  }
+  @RegisterExtension static final ApiFixture fixture = new ApiFixture();
 
   @BeforeEach
   void clean() {
-    Sql.exec(dbs.trading(), "truncate public.watchers, public.indicators, public.signals, public.win_rate cascade");
+    Sql.exec(fixture.dbs().trading(), "truncate public.watchers, public.indicators, public.signals, public.win_rate cascade");
   }
 
   private SystemHealth run(Map<String, String> env) throws Exception {
-    return run(env, dbs.chat(), dbs.trading());
+    return run(env, fixture.dbs().chat(), fixture.dbs().trading());
   }
 
   private SystemHealth run(Map<String, String> env, PgUrl chat, PgUrl trading) throws Exception {
-    Map<String, String> all = new HashMap<>(Map.of("HEALTH_API_URL", "http://127.0.0.1:" + api.port(), "HEALTH_CHECK_TIMEOUT", "2s"));
+    Map<String, String> all = new HashMap<>(Map.of("HEALTH_API_URL", "http://127.0.0.1:" + fixture.api().port(), "HEALTH_CHECK_TIMEOUT", "2s"));
     all.putAll(env);
-    ZmartyConfig config = dbs.config(all);
-    Pool a = Pools.create(vertx, chat, 2, "t-chat");
-    Pool b = Pools.create(vertx, trading, 2, "t-trading");
+    ZmartyConfig config = fixture.dbs().config(all);
+    Pool a = Pools.create(fixture.vertx(), chat, 2, "t-chat");
+    Pool b = Pools.create(fixture.vertx(), trading, 2, "t-trading");
     try {
-      return new SystemChecks(vertx, a, b, MarketProviders.create(vertx, config.market(), Clock.systemUTC()), config, Clock.systemUTC()).run().await(30, TimeUnit.SECONDS);
+      return new SystemChecks(fixture.vertx(), a, b, MarketProviders.create(fixture.vertx(), config.market(), Clock.systemUTC()), config, Clock.systemUTC()).run().await(30, TimeUnit.SECONDS);
     } finally {
       a.close();
       b.close();
@@ -69,11 +55,11 @@ class SystemChecksTest {
   }
 
   private static void watch(String symbol, String timeframe) {
-    Sql.exec(dbs.trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('" + USER + "', '" + symbol + "', '" + timeframe + "')");
+    Sql.exec(fixture.dbs().trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('" + USER + "', '" + symbol + "', '" + timeframe + "')");
   }
 
   private static void bar(String symbol, String timeframe, String ago) {
-    Sql.exec(dbs.trading(), "insert into public.indicators (symbol, timeframe, bar_time, close, values) values ('" + symbol + "', '" + timeframe + "', date_trunc('hour', now()) - interval '" + ago + "', 100, '{}')");
+    Sql.exec(fixture.dbs().trading(), "insert into public.indicators (symbol, timeframe, bar_time, close, values) values ('" + symbol + "', '" + timeframe + "', date_trunc('hour', now()) - interval '" + ago + "', 100, '{}')");
   }
 
   @Test
@@ -114,20 +100,20 @@ class SystemChecksTest {
 
   @Test
   void integrityIsCriticalWhenASampleSizeDisagreesAndWarningWhenAPairPastItsHorizonHasNoWinRate() throws Exception {
-    Sql.exec(dbs.trading(), "insert into public.signals (symbol, timeframe, bar_time, direction, score, entry, horizon_bars, outcome, resolved_at, exit_price, exit_reason)"
+    Sql.exec(fixture.dbs().trading(), "insert into public.signals (symbol, timeframe, bar_time, direction, score, entry, horizon_bars, outcome, resolved_at, exit_price, exit_reason)"
         + " values ('BTC/USDT', '1h', now() - interval '3 days', 'long', 0.8, 100, 12, 'win', now() - interval '2 days', 110, 'target'),"
         + " ('BTC/USDT', '1h', now() - interval '2 days', 'short', 0.8, 100, 12, 'loss', now() - interval '1 day', 105, 'stop')");
-    Sql.exec(dbs.trading(), "insert into public.win_rate (symbol, timeframe, window_name, wins, losses, sample_size) values ('BTC/USDT', '1h', 'all', 1, 1, 2)");
+    Sql.exec(fixture.dbs().trading(), "insert into public.win_rate (symbol, timeframe, window_name, wins, losses, sample_size) values ('BTC/USDT', '1h', 'all', 1, 1, 2)");
     assertThat(check(run(Map.of()), "integrity").status()).isEqualTo(Status.HEALTHY);
 
-    Sql.exec(dbs.trading(), "insert into public.signals (symbol, timeframe, bar_time, direction, score, entry, horizon_bars) values ('ETH/USDT', '1h', now() - interval '2 days', 'long', 0.7, 50, 12)");
+    Sql.exec(fixture.dbs().trading(), "insert into public.signals (symbol, timeframe, bar_time, direction, score, entry, horizon_bars) values ('ETH/USDT', '1h', now() - interval '2 days', 'long', 0.7, 50, 12)");
     Check missing = check(run(Map.of()), "integrity");
     assertThat(missing.status()).isEqualTo(Status.WARNING);
     assertThat(missing.message()).contains("ETH/USDT 1h");
     // fewer signals than the configured minimum: not expected to have a win rate yet
     assertThat(check(run(Map.of("HEALTH_INTEGRITY_MIN_SIGNALS", "2")), "integrity").status()).isEqualTo(Status.HEALTHY);
 
-    Sql.exec(dbs.trading(), "update public.win_rate set sample_size = 3 where symbol = 'BTC/USDT'");
+    Sql.exec(fixture.dbs().trading(), "update public.win_rate set sample_size = 3 where symbol = 'BTC/USDT'");
     Check mismatch = check(run(Map.of()), "integrity");
     assertThat(mismatch.status()).isEqualTo(Status.CRITICAL);
     assertThat(mismatch.message()).contains("BTC/USDT 1h (win_rate 3, resolved 2)");
@@ -160,11 +146,11 @@ class SystemChecksTest {
 
   @Test
   void aDatabaseThatAcceptsAndNeverAnswersIsCriticalWithinItsTimeLimit() throws Exception {
-    NetServer silent = vertx.createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
+    NetServer silent = fixture.vertx().createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
     try {
       PgUrl hung = PgUrl.local(silent.actualPort(), "zmarty_chat");
       long t0 = System.nanoTime();
-      SystemHealth h = run(Map.of("HEALTH_CHECK_TIMEOUT", "2s"), hung, dbs.trading());
+      SystemHealth h = run(Map.of("HEALTH_CHECK_TIMEOUT", "2s"), hung, fixture.dbs().trading());
       long ms = (System.nanoTime() - t0) / 1_000_000;
       Check a = check(h, "database_a");
       assertThat(a.status()).isEqualTo(Status.CRITICAL);

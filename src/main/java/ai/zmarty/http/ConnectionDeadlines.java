@@ -76,11 +76,14 @@ final class ConnectionDeadlines {
     });
   }
 
-  /** The request's answer ended (or failed): the clock for the next request starts once it is read. */
-  void answered(HttpServerRequest req) {
-    HttpConnection conn = req.connection();
+  /**
+   * The answer to the connection's current request ended (or failed): the clock for the next
+   * request starts once this one is read. (HTTP/1.1 answers in order: the next request begins only
+   * after this answer ended.)
+   */
+  void answered(HttpConnection conn) {
     State s = open.get(conn);
-    if (s == null || s.request != req) {
+    if (s == null || s.request == null) {
       return;
     }
     s.answered = true;

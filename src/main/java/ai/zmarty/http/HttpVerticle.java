@@ -74,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, config.requestTimeout());
     router.route().handler(rc -> {
-      rc.addEndHandler(ar -> deadlines.answered(rc.request()));
+      rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
     // Nothing here takes uploads: a multipart body is never written to disk.

@@ -142,6 +142,9 @@ public final class CreditLedger {
     return pool.preparedQuery(CreditSql.DELETE_HOLD).execute(Tuple.of(requestId, user)).mapEmpty();
   }
 
+  /** The most one grant (an operator's top-up) may add. */
+  public static final long MAX_GRANT = 10_000_000;
+
   /** A positive ledger row (grants, top-ups); idempotent per request id. */
   public Future<Long> grant(UUID user, long amount, String reason, String requestId) {
     if (amount <= 0) {

@@ -51,22 +51,67 @@ class HealthzTest {
   }
 
   @Test
-  void downWithTheFailingQueueNamedWhenAQueueIsTooDeep(Vertx vertx) throws Exception {
+  void aThousandFreshMessagesAreHealthyAndTheirDepthIsReported(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    for (int i = 0; i < 4; i++) {
-      Sql.exec(dbs.trading(), "select pgmq.send('compute_signals', '{}'::jsonb)");
-    }
-    ZmartyConfig config = dbs.config(Map.of("ROLES", "api", "HEALTH_QUEUE_DEPTH_THRESHOLD", "3"));
-    Wiring w = Wiring.deploy(vertx, config, dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', jsonb_build_object('symbol', 'Z' || g || '/USDT', 'timeframe', '1h')) from generate_series(1, 1000) g");
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+
+    HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    JsonObject queue = check(r.bodyAsJsonObject(), "queue:ingest_indicators");
+    assertThat(queue.getString("status")).isEqualTo("UP");
+    assertThat(queue.getLong("depth")).isEqualTo(1000);
+    assertThat(queue.getLong("waiting")).isEqualTo(1000);
+    assertThat(queue.getLong("max_age_s")).isEqualTo(120);
+  }
+
+  @Test
+  void downWhenAQueuesOldestReadyMessageWaitedLongerThanTheMaxAge(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    Sql.exec(dbs.trading(), "select pgmq.send('compute_signals', '{}'::jsonb)");
+    Sql.exec(dbs.trading(), "select pgmq.send('compute_signals', '{}'::jsonb)");
+    // one became ready 200 s ago and no worker took it; the other is fresh
+    Sql.exec(dbs.trading(), "update pgmq.q_compute_signals set vt = now() - interval '200 seconds', enqueued_at = now() - interval '200 seconds' where msg_id = (select min(msg_id) from pgmq.q_compute_signals)");
+    // dead letters wait for an operator, not a worker: never judged by age
+    Sql.exec(dbs.trading(), "select pgmq.send('dead_letter', '{}'::jsonb)");
+    Sql.exec(dbs.trading(), "update pgmq.q_dead_letter set vt = now() - interval '1 day'");
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
 
     HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
     assertThat(r.statusCode()).isEqualTo(503);
     JsonObject body = r.bodyAsJsonObject();
-    assertThat(body.getString("status")).isEqualTo("DOWN");
-    JsonObject deep = check(body, "queue:compute_signals");
-    assertThat(deep.getString("status")).isEqualTo("DOWN");
-    assertThat(deep.getLong("depth")).isEqualTo(4);
+    JsonObject stale = check(body, "queue:compute_signals");
+    assertThat(stale.getString("status")).isEqualTo("DOWN");
+    assertThat(stale.getLong("depth")).isEqualTo(2);
+    assertThat(stale.getLong("oldest_wait_s")).isBetween(200L, 260L);
+    assertThat(stale.getString("error")).contains("waited");
+    assertThat(check(body, "queue:dead_letter").getString("status")).isEqualTo("UP");
+    assertThat(check(body, "queue:dead_letter").getLong("depth")).isEqualTo(1);
     assertThat(check(body, "queue:ingest_indicators").getString("status")).isEqualTo("UP");
+  }
+
+  @Test
+  void concurrentCallsShareOneRoundAndARoundServesForOneSecond(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    int port = w.httpPort().orElseThrow();
+    WebClient client = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
+    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(client.get(port, "127.0.0.1", "/healthz").send());
+    }
+    io.vertx.core.Future.all(calls).await(30, TimeUnit.SECONDS);
+    java.util.Set<String> rounds = new java.util.HashSet<>();
+    calls.forEach(c -> rounds.add(c.result().bodyAsJsonObject().getString("checked_at")));
+    assertThat(rounds).as("50 concurrent calls, one round of checks").hasSize(1);
+    String first = rounds.iterator().next();
+    ai.zmarty.testing.Eventually.await(java.time.Duration.ofSeconds(15), "a new round after a second", () -> {
+      try {
+        return !get(vertx, port, "/healthz").bodyAsJsonObject().getString("checked_at").equals(first);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   @Test

@@ -103,10 +103,10 @@ public final class HttpVerticle extends VerticleBase {
         .connectionHandler(deadlines::opened)
         .invalidRequestHandler(Failures::invalidRequest)
         .requestHandler(req -> {
-          Optional<String> refused = Framing.refusal(req.headers());
+          Optional<Framing.Refusal> refused = Framing.refusal(req);
           if (refused.isPresent()) {
-            log.info("refused request from {}: {}", req.remoteAddress(), refused.get());
-            Errors.send(req.response(), 400, refused.get());
+            log.info("refused request from {} status={}: {}", req.remoteAddress(), refused.get().status(), refused.get().message());
+            Errors.send(req.response(), refused.get().status(), refused.get().message());
             req.connection().close();
             return;
           }

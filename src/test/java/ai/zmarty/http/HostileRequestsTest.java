@@ -101,6 +101,22 @@ class HostileRequestsTest {
   }
 
   @Test
+  void aBadQueryEscapeWithABodyIs400NotAHang() throws Exception {
+    // found by HttpFuzzTest: the body handler decoded the query at the end of the body, threw, and the request never ended
+    Answer a = RawHttp.exchange(port, "POST /symbols?limit=%zz HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b", 10_000);
+    assertThat(a.closed()).isTrue();
+    assertJsonError(a.only(), 400, "bad_request");
+  }
+
+  @Test
+  void aFormBodyOnAGetIs415Not500() throws Exception {
+    // found by HttpFuzzTest: the body handler refuses to decode a multipart GET with an IllegalStateException (500)
+    String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n\r\nzz\r\n--B--\r\n";
+    Answer a = RawHttp.exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=B\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, 10_000);
+    assertJsonError(a.only(), 415, "unsupported_media_type");
+  }
+
+  @Test
   void anHttp2PrefaceIsRefusedAtOnce() throws Exception {
     Answer a = RawHttp.exchange(port, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 5_000);
     assertThat(a.closed()).as("closed, not hanging").isTrue();

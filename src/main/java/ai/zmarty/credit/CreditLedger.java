@@ -145,6 +145,11 @@ public final class CreditLedger {
   /** The most one grant (an operator's top-up) may add. */
   public static final long MAX_GRANT = 10_000_000;
 
+  /** Reverses the charge of {@code requestId} (its answer could not be kept); the credits refunded, 0 when there was none or it was already refunded. */
+  public Future<Long> refund(String requestId, UUID user) {
+    return pool.preparedQuery(CreditSql.REFUND).execute(Tuple.of(requestId, user)).map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delta"));
+  }
+
   /** A positive ledger row (grants, top-ups); idempotent per request id. */
   public Future<Long> grant(UUID user, long amount, String reason, String requestId) {
     if (amount <= 0) {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 /** The HTTP API. Every answer, errors included, is JSON; no stack trace ever reaches a client. */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+  /** How long stopping waits for answers in flight to be charged and closed. */
+  private static final long DRAIN_MS = 10_000;
 
   private final HttpConfig config;
   private final ChatConfig chat;
@@ -43,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 64 * 1024;
   private HttpServer server;
   private Router router;
+  private ChatRoutes chatRoutes;
 
   public HttpVerticle(
       HttpConfig config,
@@ -91,9 +94,11 @@ public final class HttpVerticle extends VerticleBase {
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()));
     router.post("/chat").handler(limits::chat);
+    router.post("/chat/estimate").handler(limits::rate);
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     new AdminRoutes(vertx).mount(router);
-    new ChatRoutes(vertx, chat.maxMessageChars(), sessions).mount(router);
+    chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
+    chatRoutes.mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     Failures.install(router, BODY_LIMIT);
@@ -138,6 +143,15 @@ public final class HttpVerticle extends VerticleBase {
   /** The routes this node serves (the fuzz test walks them all). */
   public List<Route> routes() {
     return router.getRoutes();
+  }
+
+  /**
+   * Answers in flight end with {@code error: shutting_down} (charged for what was delivered, holds
+   * settled or released, keys released) before the server closes; at most {@link #DRAIN_MS}.
+   */
+  @Override
+  public Future<?> stop() {
+    return chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enqueues the periodic jobs, once per period cluster-wide: {@code ingest_indicators} for every
- * active watched pair every {@code SCHEDULER_INGEST_EVERY}, {@code compute_winrate} every
+ * active watched pair that is not paused every {@code SCHEDULER_INGEST_EVERY} (spread over
+ * {@code SCHEDULER_INGEST_SPREAD} of the period), {@code compute_winrate} every
  * {@code SCHEDULER_WINRATE_EVERY}. Where database B has pg_cron the jobs are handed to it and this
  * verticle does nothing more; otherwise every ops node ticks, and the node whose insert of
  * (job, slot) into {@code scheduler_runs} succeeds enqueues, in that same transaction.
@@ -44,12 +45,13 @@ public final class SchedulerVerticle extends VerticleBase {
   private long timer = -1;
   private boolean stopping;
   private volatile long fired;
+  private volatile long claims;
 
   public SchedulerVerticle(Pool trading, SchedulerConfig config) {
     this.trading = trading;
     this.jobs =
         List.of(
-            new Job("ingest_indicators", config.ingestEvery(), SchedulerSql.ENQUEUE_INGEST),
+            new Job("ingest_indicators", config.ingestEvery(), SchedulerSql.enqueueIngest(Schedule.spreadSeconds(config.ingestEvery(), config.ingestSpread()))),
             new Job("compute_winrate", config.winrateEvery(), SchedulerSql.ENQUEUE_WINRATE));
   }
 
@@ -69,6 +71,11 @@ public final class SchedulerVerticle extends VerticleBase {
   /** Slots this node took (and so enqueued for). */
   public long fired() {
     return fired;
+  }
+
+  /** Slot claims this node settled, taken or found taken by another node: it ticked. */
+  public long claims() {
+    return claims;
   }
 
   /** Decides pg_cron or in-app; until B answers, nothing is scheduled either way, then it retries. */
@@ -174,6 +181,7 @@ public final class SchedulerVerticle extends VerticleBase {
                         }))
         .onSuccess(
             messages -> {
+              claims++;
               if (messages >= 0) {
                 fired++;
                 log.info("scheduler fired job={} slot={} messages={}", job.name(), slot, messages);

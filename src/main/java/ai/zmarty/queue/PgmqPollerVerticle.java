@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +26,19 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final PgmqClient client;
   private final QueueConfig config;
   private final RetryPolicy retry;
+  private final Map<String, DeadLetterHook> hooks;
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
   private int inFlight;
   private volatile long reads;
   private volatile boolean stopping;
 
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
+    this(client, config, Map.of());
+  }
+
+  /** @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered */
+  public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks) {
+    this.hooks = Map.copyOf(hooks);
     this.client = client;
     this.config = config;
     this.retry = new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax());
@@ -94,33 +102,34 @@ public final class PgmqPollerVerticle extends VerticleBase {
         .eventBus()
         .request(Addresses.job(queue), job.toJson(), options)
         .compose(reply -> client.archive(queue, message.msgId()).map("archived"))
-        .recover(failure -> onFailure(queue, message, failure))
+        .recover(failure -> onFailure(job, message, failure, started))
         .onComplete(
             outcome -> {
               inFlight--;
               long jobMs = (System.nanoTime() - started) / 1_000_000;
               if (outcome.succeeded()) {
-                log.info("job {} queue={} msg_id={} read_ct={} job_ms={}", outcome.result(), queue, message.msgId(), message.readCount(), jobMs);
+                log.info("job " + outcome.result() + " " + JobLog.PATTERN, (Object[]) JobLog.fields(job, jobMs));
               } else {
                 // The message keeps the visibility timeout it got at read time and comes back then.
-                log.warn("job outcome not recorded queue={} msg_id={} read_ct={}: {}", queue, message.msgId(), message.readCount(), outcome.cause().getMessage());
+                log.warn("job outcome not recorded " + JobLog.PATTERN + ": {}", JobLog.with(JobLog.fields(job, jobMs), outcome.cause().getMessage()));
               }
               resumeWaiting();
             });
   }
 
-  private Future<String> onFailure(String queue, QueueMessage message, Throwable failure) {
+  private Future<String> onFailure(Job job, QueueMessage message, Throwable failure, long started) {
+    String queue = job.queue();
     boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
     String error = describe(failure);
     return switch (retry.decide(message.readCount(), handlerMissing)) {
       case RetryPolicy.DeadLetter d ->
-          client.deadLetter(queue, message, config.deadLetterQueue(), error).map(id -> {
-            log.error("job dead-lettered queue={} msg_id={} read_ct={} dead_letter_id={} error={}", queue, message.msgId(), message.readCount(), id, error);
+          client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {
+            log.error("job dead-lettered " + JobLog.PATTERN + " dead_letter_id={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, error));
             return "dead-lettered";
           });
       case RetryPolicy.Retry r ->
           client.setVisibleAfter(queue, message.msgId(), r.delay()).map(found -> {
-            log.warn("job failed queue={} msg_id={} read_ct={} retry_in_s={} error={}", queue, message.msgId(), message.readCount(), r.delay().toSeconds(), error);
+            log.warn("job failed " + JobLog.PATTERN + " retry_in_s={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), r.delay().toSeconds(), error));
             return "retry scheduled";
           });
     };

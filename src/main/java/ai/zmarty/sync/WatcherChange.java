@@ -1,5 +1,6 @@
 package ai.zmarty.sync;
 
+import ai.zmarty.watchlist.Pair;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,7 +57,29 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
     if (!(value instanceof JsonObject row)) {
       throw new InvalidPayload(field + " must be an object");
     }
-    return new Watch(uuid(row, "user_id"), text(row, "symbol", 32), text(row, "timeframe", 8));
+    UUID user = uuid(row, "user_id");
+    String symbol = text(row, "symbol", 32);
+    String timeframe = text(row, "timeframe", 8);
+    try {
+      // the same rules as POST /symbols: B never holds a pair the API would refuse
+      Pair pair = Pair.parse(symbol, timeframe);
+      return new Watch(user, pair.symbol(), pair.timeframe());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPayload(field + ": " + printable(e.getMessage()));
+    }
+  }
+
+  /** The message with control characters (a NUL, say) shown as a backslash-u escape, so it can be logged and stored. */
+  static String printable(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
   }
 
   private static UUID uuid(JsonObject json, String field) {

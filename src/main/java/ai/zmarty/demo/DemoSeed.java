@@ -1,6 +1,7 @@
 package ai.zmarty.demo;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.market.Pair;
+import ai.zmarty.market.Timeframe;
 import ai.zmarty.watchlist.Watchlist;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,7 @@ import java.util.UUID;
 public final class DemoSeed {
   public static final UUID DEMO_USER = UUID.fromString("00000000-0000-4000-8000-00000000d3e0");
   public static final long DEMO_CREDITS = 1000;
-  public static final List<Pair> DEMO_PAIRS = List.of(new Pair("BTC/USDT", "1h"), new Pair("ETH/USDT", "1h"));
+  public static final List<Pair> DEMO_PAIRS = List.of(new Pair("BTC/USDT", Timeframe.H1), new Pair("ETH/USDT", Timeframe.H1));
 
   private DemoSeed() {}
 

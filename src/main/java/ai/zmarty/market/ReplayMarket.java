@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -94,20 +93,12 @@ public final class ReplayMarket implements MarketDataProvider {
   }
 
   private synchronized List<Candle> history(String symbol) {
-    String base = baseAsset(symbol);
+    String base = Symbols.base(symbol);
     String file = FILES.get(base);
     if (file == null) {
       throw new IllegalArgumentException("the replay market has BTC and ETH only (e.g. BTC/USD, ETH/USDT), not '" + symbol + "'");
     }
     return loaded.computeIfAbsent(base, b -> Collections.unmodifiableList(new ArrayList<>(CandleCsv.resource(file))));
-  }
-
-  /** BTC of BTC/USD, BTC/USDT, BTCUSDT, BTC-PERP or BTC. */
-  static String baseAsset(String symbol) {
-    if (symbol == null || symbol.isBlank()) {
-      throw new IllegalArgumentException("symbol must not be empty");
-    }
-    return SimulatedMarket.baseAsset(symbol.trim().toUpperCase(Locale.ROOT));
   }
 
   private static int firstAtOrAfter(List<Candle> bars, Instant t) {

@@ -119,7 +119,7 @@ public final class SimulatedMarket implements MarketDataProvider {
 
   /** BTC ≈ 60,000, ETH ≈ 3,000, SOL ≈ 150; any other base asset gets a price from 0.1 to 1,000 by its hash. */
   public static double basePrice(String symbol) {
-    String base = baseAsset(normalise(symbol));
+    String base = Symbols.base(symbol);
     return switch (base) {
       case "BTC" -> 60_000;
       case "ETH" -> 3_000;
@@ -130,7 +130,7 @@ public final class SimulatedMarket implements MarketDataProvider {
 
   /** Annualised volatility of the walk's shocks: majors calmer than the rest. */
   static double annualVolatility(String symbol) {
-    String base = baseAsset(normalise(symbol));
+    String base = Symbols.base(symbol);
     return switch (base) {
       case "BTC" -> 0.55;
       case "ETH" -> 0.70;
@@ -144,29 +144,6 @@ public final class SimulatedMarket implements MarketDataProvider {
       throw new IllegalArgumentException("symbol must not be empty");
     }
     return symbol.trim().toUpperCase(Locale.ROOT);
-  }
-
-  /** {@code BTC} of {@code BTC/USDT}, {@code BTC-PERP} or {@code BTCUSDT}. */
-  static String baseAsset(String symbol) {
-    int sep = indexOfAny(symbol, "/-:_");
-    if (sep > 0) {
-      return symbol.substring(0, sep);
-    }
-    for (String quote : List.of("USDT", "USDC", "USD", "PERP")) {
-      if (symbol.endsWith(quote) && symbol.length() > quote.length()) {
-        return symbol.substring(0, symbol.length() - quote.length());
-      }
-    }
-    return symbol;
-  }
-
-  private static int indexOfAny(String s, String chars) {
-    for (int i = 0; i < s.length(); i++) {
-      if (chars.indexOf(s.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static long index(Timeframe tf, Instant open) {

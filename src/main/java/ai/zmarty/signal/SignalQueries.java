@@ -1,6 +1,6 @@
 package ai.zmarty.signal;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.market.Pair;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -34,7 +34,7 @@ public final class SignalQueries {
       return Future.succeededFuture(List.of());
     }
     String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
-    String[] timeframes = pairs.stream().map(Pair::timeframe).toArray(String[]::new);
+    String[] timeframes = pairs.stream().map(Pair::timeframeLabel).toArray(String[]::new);
     return trading.preparedQuery(LATEST).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addInteger(perPair)).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {

@@ -1,5 +1,6 @@
 package ai.zmarty.sync;
 
+import ai.zmarty.market.Pair;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,10 +16,19 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
   public static final String TABLE = "user_symbols";
   public static final String SCHEMA = "public";
 
-  /** One user's watcher of one (symbol, timeframe) pair. */
-  public record Watch(UUID userId, String symbol, String timeframe) {
-    public JsonObject pair() {
-      return new JsonObject().put("symbol", symbol).put("timeframe", timeframe);
+  /** One user's watcher of one pair. */
+  public record Watch(UUID userId, Pair pair) {
+    /** Checks the pair as A's {@code user_symbols} does ({@link Pair#watched}). */
+    public Watch(UUID userId, String symbol, String timeframe) {
+      this(userId, Pair.watched(symbol, timeframe));
+    }
+
+    public String symbol() {
+      return pair.symbol();
+    }
+
+    public String timeframe() {
+      return pair.timeframeLabel();
     }
   }
 
@@ -56,7 +66,14 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
     if (!(value instanceof JsonObject row)) {
       throw new InvalidPayload(field + " must be an object");
     }
-    return new Watch(uuid(row, "user_id"), text(row, "symbol", 32), text(row, "timeframe", 8));
+    UUID user = uuid(row, "user_id");
+    String symbol = text(row, "symbol", 32);
+    String timeframe = text(row, "timeframe", 8);
+    try {
+      return new Watch(user, symbol, timeframe);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPayload(field + "." + e.getMessage());
+    }
   }
 
   private static UUID uuid(JsonObject json, String field) {

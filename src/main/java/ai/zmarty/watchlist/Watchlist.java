@@ -2,6 +2,7 @@ package ai.zmarty.watchlist;
 
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.db.UserScope;
+import ai.zmarty.market.Pair;
 import io.vertx.pgclient.PgException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +44,7 @@ public final class Watchlist {
   private static List<Pair> toPairs(Iterable<Row> rows) {
     List<Pair> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(new Pair(r.getString("symbol"), r.getString("timeframe")));
+      out.add(Pair.of(r.getString("symbol"), r.getString("timeframe")));
     }
     return out;
   }
@@ -52,7 +53,7 @@ public final class Watchlist {
     return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
-        out.add(new Pair(r.getString("symbol"), r.getString("timeframe")).toJson().put("created_at", r.getOffsetDateTime("created_at").toString()));
+        out.add(Pair.of(r.getString("symbol"), r.getString("timeframe")).toJson().put("created_at", r.getOffsetDateTime("created_at").toString()));
       }
       return out;
     });
@@ -60,7 +61,7 @@ public final class Watchlist {
 
   /** True when the pair was added, false when the user already watched it. */
   public Future<Boolean> add(UUID user, Pair pair) {
-    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(ADD).execute(Tuple.of(user, pair.symbol(), pair.timeframe())))
+    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(ADD).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel())))
         .map(rows -> rows.size() > 0)
         .recover(err -> err instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("user " + user + " has no profile yet"))
@@ -69,6 +70,6 @@ public final class Watchlist {
 
   /** True when the pair was removed, false when the user did not watch it. */
   public Future<Boolean> remove(UUID user, Pair pair) {
-    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(REMOVE).execute(Tuple.of(user, pair.symbol(), pair.timeframe()))).map(rows -> rows.rowCount() > 0);
+    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(REMOVE).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel()))).map(rows -> rows.rowCount() > 0);
   }
 }

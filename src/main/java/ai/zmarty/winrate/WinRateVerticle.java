@@ -70,8 +70,6 @@ public final class WinRateVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  private record PairKey(String symbol, String timeframe) {}
-
   private record Outcomes(List<Long> ids, List<Resolved> resolved) {}
 
   /** {@code {}} means every pair; otherwise the one pair named. */
@@ -82,12 +80,19 @@ public final class WinRateVerticle extends VerticleBase {
   private Future<JsonObject> run(Optional<Pair> only) {
     Tuple filter = Tuple.of(only.map(Pair::symbol).orElse(null), only.map(p -> p.timeframe().label()).orElse(null), MAX_SIGNALS);
     return pool.preparedQuery(WinRateSql.OPEN_SIGNALS).execute(filter).compose(rows -> {
-      Map<PairKey, List<Row>> byPair = new LinkedHashMap<>();
+      Map<Pair, List<Row>> byPair = new LinkedHashMap<>();
       for (Row r : rows) {
-        byPair.computeIfAbsent(new PairKey(r.getString("symbol"), r.getString("timeframe")), k -> new ArrayList<>()).add(r);
+        Pair pair;
+        try {
+          pair = Pair.of(r.getString("symbol"), r.getString("timeframe"));
+        } catch (IllegalArgumentException e) {
+          log.warn("skipping signal {} of {} {}: {}", r.getLong("id"), r.getString("symbol"), r.getString("timeframe"), e.getMessage());
+          continue;
+        }
+        byPair.computeIfAbsent(pair, k -> new ArrayList<>()).add(r);
       }
-      Set<PairKey> affected = new LinkedHashSet<>(byPair.keySet());
-      only.ifPresent(p -> affected.add(new PairKey(p.symbol(), p.timeframe().label())));
+      Set<Pair> affected = new LinkedHashSet<>(byPair.keySet());
+      only.ifPresent(affected::add);
       List<Future<Outcomes>> perPair = new ArrayList<>();
       byPair.forEach((pair, signals) -> perPair.add(resolvePair(pair, signals)));
       int open = rows.size();
@@ -107,20 +112,14 @@ public final class WinRateVerticle extends VerticleBase {
   }
 
   /** Fetches the bars after a pair's due signals and resolves them; signals the bars do not settle stay open. */
-  private Future<Outcomes> resolvePair(PairKey key, List<Row> rows) {
-    Timeframe tf;
-    try {
-      tf = Timeframe.parse(key.timeframe());
-    } catch (IllegalArgumentException e) {
-      log.warn("skipping signals of {} {}: {}", key.symbol(), key.timeframe(), e.getMessage());
-      return Future.succeededFuture(new Outcomes(List.of(), List.of()));
-    }
+  private Future<Outcomes> resolvePair(Pair pair, List<Row> rows) {
+    Timeframe tf = pair.timeframe();
     Optional<Batch> batch = Resolution.plan(rows.stream().map(WinRateVerticle::openSignal).toList(), tf.duration(), clock.instant(), MAX_BARS);
     if (batch.isEmpty()) {
       return Future.succeededFuture(new Outcomes(List.of(), List.of()));
     }
     Batch b = batch.get();
-    return market.candles(key.symbol(), tf.label(), b.from(), b.to()).map(candles -> {
+    return market.candles(pair.symbol(), tf.label(), b.from(), b.to()).map(candles -> {
       List<Long> ids = new ArrayList<>();
       List<Resolved> resolved = new ArrayList<>();
       for (OpenSignal s : b.due()) {
@@ -139,7 +138,7 @@ public final class WinRateVerticle extends VerticleBase {
     return new OpenSignal(r.getLong("id"), r.getOffsetDateTime("bar_time").toInstant(), side, r.getDouble("entry"), r.getDouble("stop"), target == null ? Double.NaN : target, r.getInteger("horizon_bars"));
   }
 
-  private Future<JsonArray> store(List<Long> ids, List<Resolved> resolved, Set<PairKey> pairs) {
+  private Future<JsonArray> store(List<Long> ids, List<Resolved> resolved, Set<Pair> pairs) {
     int n = ids.size();
     Long[] idArray = ids.toArray(Long[]::new);
     String[] outcomes = new String[n];
@@ -153,8 +152,8 @@ public final class WinRateVerticle extends VerticleBase {
       prices[i] = r.exitPrice();
       reasons[i] = r.reason().name().toLowerCase(Locale.ROOT);
     }
-    String[] symbols = pairs.stream().map(PairKey::symbol).toArray(String[]::new);
-    String[] timeframes = pairs.stream().map(PairKey::timeframe).toArray(String[]::new);
+    String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
+    String[] timeframes = pairs.stream().map(Pair::timeframeLabel).toArray(String[]::new);
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(WinRateSql.RECORD_OUTCOMES)

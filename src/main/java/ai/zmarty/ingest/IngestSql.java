@@ -46,4 +46,12 @@ final class IngestSql {
       on conflict (symbol, side, price_bin) do update
         set notional = excluded.notional, intensity = excluded.intensity, basis = excluded.basis, updated_at = excluded.updated_at
       """;
+
+  /** A symbol's estimated liquidation clusters, strongest first. */
+  static final String LIQ_CLUSTERS =
+      """
+      select side, price_bin::float8 as price, notional::float8 as notional, intensity::float8 as intensity, basis, updated_at
+      from public.liq_clusters where symbol = $1
+      order by intensity desc, price_bin
+      """;
 }

@@ -20,12 +20,6 @@ import java.util.UUID;
  * chat's path to the first token. The sync package's trigger carries every change on to B.
  */
 public final class Watchlist {
-  static final String LIST = "select symbol, timeframe, created_at from user_symbols order by created_at, id";
-  static final String LIST_OF = "select symbol, timeframe from user_symbols where user_id = $1 order by created_at, id";
-  static final String ADD =
-      "insert into user_symbols (user_id, symbol, timeframe) values ($1, $2, $3) on conflict (user_id, symbol, timeframe) do nothing returning created_at";
-  static final String REMOVE = "delete from user_symbols where user_id = $1 and symbol = $2 and timeframe = $3";
-
   private final Pool chat;
 
   public Watchlist(Pool chat) {
@@ -33,12 +27,12 @@ public final class Watchlist {
   }
 
   public Future<List<Pair>> pairs(UUID user) {
-    return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(Watchlist::toPairs);
+    return UserScope.asUser(chat, user, conn -> conn.query(WatchlistSql.LIST).execute()).map(Watchlist::toPairs);
   }
 
   /** The same list read by user id as the service, for a caller that authenticated the user itself. */
   public Future<List<Pair>> pairsOf(UUID user) {
-    return chat.preparedQuery(LIST_OF).execute(Tuple.of(user)).map(Watchlist::toPairs);
+    return chat.preparedQuery(WatchlistSql.LIST_OF).execute(Tuple.of(user)).map(Watchlist::toPairs);
   }
 
   private static List<Pair> toPairs(Iterable<Row> rows) {
@@ -50,7 +44,7 @@ public final class Watchlist {
   }
 
   public Future<List<JsonObject>> list(UUID user) {
-    return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(rows -> {
+    return UserScope.asUser(chat, user, conn -> conn.query(WatchlistSql.LIST).execute()).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(Pair.of(r.getString("symbol"), r.getString("timeframe")).toJson().put("created_at", r.getOffsetDateTime("created_at").toString()));
@@ -61,7 +55,7 @@ public final class Watchlist {
 
   /** True when the pair was added, false when the user already watched it. */
   public Future<Boolean> add(UUID user, Pair pair) {
-    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(ADD).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel())))
+    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(WatchlistSql.ADD).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel())))
         .map(rows -> rows.size() > 0)
         .recover(err -> err instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("user " + user + " has no profile yet"))
@@ -70,6 +64,6 @@ public final class Watchlist {
 
   /** True when the pair was removed, false when the user did not watch it. */
   public Future<Boolean> remove(UUID user, Pair pair) {
-    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(REMOVE).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel()))).map(rows -> rows.rowCount() > 0);
+    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(WatchlistSql.REMOVE).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel()))).map(rows -> rows.rowCount() > 0);
   }
 }

@@ -87,8 +87,8 @@ public final class ReplayMarket implements MarketDataProvider {
     List<Candle> all = history(symbol);
     Instant closedUntil = tf.closedUntil(now()); // bars opening before this have closed
     Instant end = toExclusive.isBefore(closedUntil) ? toExclusive : closedUntil;
-    int from = firstAtOrAfter(all, fromInclusive);
-    int to = firstAtOrAfter(all, end);
+    int from = Candle.firstAtOrAfter(all, fromInclusive);
+    int to = Candle.firstAtOrAfter(all, end);
     return from >= to ? List.of() : List.copyOf(all.subList(from, to));
   }
 
@@ -99,20 +99,6 @@ public final class ReplayMarket implements MarketDataProvider {
       throw new IllegalArgumentException("the replay market has BTC and ETH only (e.g. BTC/USD, ETH/USDT), not '" + symbol + "'");
     }
     return loaded.computeIfAbsent(base, b -> Collections.unmodifiableList(new ArrayList<>(CandleCsv.resource(file))));
-  }
-
-  private static int firstAtOrAfter(List<Candle> bars, Instant t) {
-    int lo = 0;
-    int hi = bars.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (bars.get(mid).openTime().isBefore(t)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** Replay time as a {@link Clock}. */

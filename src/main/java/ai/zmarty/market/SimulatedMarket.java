@@ -3,7 +3,6 @@ package ai.zmarty.market;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,7 +123,7 @@ public final class SimulatedMarket implements MarketDataProvider {
       case "BTC" -> 60_000;
       case "ETH" -> 3_000;
       case "SOL" -> 150;
-      default -> StrictMath.pow(10, -1 + 4 * unit(mix(fnv(base))));
+      default -> StrictMath.pow(10, -1 + 4 * SeededHash.unit(SeededHash.mix(SeededHash.fnv(base))));
     };
   }
 
@@ -135,7 +134,7 @@ public final class SimulatedMarket implements MarketDataProvider {
       case "BTC" -> 0.55;
       case "ETH" -> 0.70;
       case "SOL" -> 0.90;
-      default -> 0.6 + 0.6 * unit(mix(fnv(base) ^ 0x766FL));
+      default -> 0.6 + 0.6 * SeededHash.unit(SeededHash.mix(SeededHash.fnv(base) ^ 0x766FL));
     };
   }
 
@@ -155,15 +154,15 @@ public final class SimulatedMarket implements MarketDataProvider {
   }
 
   private Regime regimeOf(long symbolHash, Timeframe tf, long block) {
-    double u = unit(hash(symbolHash, tf, block, SALT_REGIME));
+    double u = SeededHash.unit(hash(symbolHash, tf, block, SALT_REGIME));
     return u < 0.3 ? Regime.TREND_UP : u < 0.6 ? Regime.TREND_DOWN : Regime.RANGE;
   }
 
   private long hash(long symbolHash, Timeframe tf, long index, long salt) {
-    long h = mix(seed ^ symbolHash);
-    h = mix(h ^ fnv(tf.label()));
-    h = mix(h + index * 0x9E3779B97F4A7C15L);
-    return mix(h ^ salt);
+    long h = SeededHash.mix(seed ^ symbolHash);
+    h = SeededHash.mix(h ^ SeededHash.fnv(tf.label()));
+    h = SeededHash.mix(h + index * 0x9E3779B97F4A7C15L);
+    return SeededHash.mix(h ^ salt);
   }
 
   /** One series' walk and its checkpoints; walks under its own lock. */
@@ -224,7 +223,7 @@ public final class SimulatedMarket implements MarketDataProvider {
               case TREND_DOWN -> -TREND_DRIFT * sigma;
               case RANGE -> -RANGE_PULL * (log - rangeLevel);
             };
-        double shock = sigma * gaussian(hash(symbolHash, tf, i, SALT_SHOCK));
+        double shock = sigma * SeededHash.gaussian(hash(symbolHash, tf, i, SALT_SHOCK));
         double next = log + drift - BASE_PULL * sigma * (log - logBase) + shock;
         if (out != null && i >= emitFrom && i < emitTo) {
           out.add(candle(i, log, next));
@@ -237,11 +236,11 @@ public final class SimulatedMarket implements MarketDataProvider {
     private Candle candle(long i, double logOpen, double logClose) {
       double open = round(StrictMath.exp(logOpen));
       double close = round(StrictMath.exp(logClose));
-      double upper = StrictMath.exp(Math.max(logOpen, logClose) + WICK * sigma * Math.abs(gaussian(hash(symbolHash, tf, i, SALT_HIGH))));
-      double lower = StrictMath.exp(Math.min(logOpen, logClose) - WICK * sigma * Math.abs(gaussian(hash(symbolHash, tf, i, SALT_LOW))));
+      double upper = StrictMath.exp(Math.max(logOpen, logClose) + WICK * sigma * Math.abs(SeededHash.gaussian(hash(symbolHash, tf, i, SALT_HIGH))));
+      double lower = StrictMath.exp(Math.min(logOpen, logClose) - WICK * sigma * Math.abs(SeededHash.gaussian(hash(symbolHash, tf, i, SALT_LOW))));
       double high = Math.max(round(upper), Math.max(open, close));
       double low = Math.min(round(lower), Math.min(open, close));
-      double activity = 0.6 + 0.8 * unit(hash(symbolHash, tf, i, SALT_VOLUME)) + Math.abs(logClose - logOpen) / sigma * 0.3;
+      double activity = 0.6 + 0.8 * SeededHash.unit(hash(symbolHash, tf, i, SALT_VOLUME)) + Math.abs(logClose - logOpen) / sigma * 0.3;
       double volume = Math.round(volumeNotional / close * activity * 10_000) / 10_000.0;
       return new Candle(Instant.ofEpochMilli(ANCHOR.toEpochMilli() + i * tf.millis()), open, high, low, close, volume);
     }
@@ -271,37 +270,6 @@ public final class SimulatedMarket implements MarketDataProvider {
   }
 
   private static long symbolHash(String symbol) {
-    return fnv(symbol);
-  }
-
-  /** FNV-1a over UTF-8: a string hash fixed by its definition, not by the JVM. */
-  private static long fnv(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return h;
-  }
-
-  /** SplitMix64's finaliser. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
-  }
-
-  /** A uniform number in [0, 1) from the top 53 bits. */
-  private static double unit(long h) {
-    return (h >>> 11) * 0x1.0p-53;
-  }
-
-  /** A standard normal variate, near enough: the sum of four 16-bit uniforms (Irwin–Hall), rescaled. */
-  private static double gaussian(long h) {
-    double sum = 0;
-    for (int i = 0; i < 4; i++) {
-      sum += ((h >>> (16 * i)) & 0xffff) / 65536.0;
-    }
-    return (sum - 2.0) * 1.7320508075688772;
+    return SeededHash.fnv(symbol);
   }
 }

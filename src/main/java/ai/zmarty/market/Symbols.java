@@ -68,24 +68,21 @@ public final class Symbols {
    * user_symbols} stores); the message says what is wrong.
    */
   public static String watchable(String symbol) {
-    if (symbol == null || symbol.isBlank()) {
-      throw new IllegalArgumentException("symbol is required, like \"BTC/USDT\"");
-    }
-    String s = upper(symbol);
-    if (!WATCHABLE.matcher(s).matches()) {
-      throw new IllegalArgumentException("symbol must look like BASE/QUOTE, e.g. \"BTC/USDT\", got \"" + symbol + "\"");
-    }
-    return s;
+    return matching(symbol, WATCHABLE, "symbol is required, like \"BTC/USDT\"", "symbol must look like BASE/QUOTE, e.g. \"BTC/USDT\", got \"" + symbol + "\"");
   }
 
   /** A job payload's symbol, upper-cased: one asset or two joined by {@code / : _ -}. */
   public static String jobSymbol(String symbol) {
+    return matching(symbol, JOB, "symbol is missing", "'" + symbol + "' is not a symbol like BTC/USDT");
+  }
+
+  private static String matching(String symbol, Pattern form, String missing, String wrong) {
     if (symbol == null || symbol.isBlank()) {
-      throw new IllegalArgumentException("symbol is missing");
+      throw new IllegalArgumentException(missing);
     }
     String s = upper(symbol);
-    if (!JOB.matcher(s).matches()) {
-      throw new IllegalArgumentException("'" + symbol + "' is not a symbol like BTC/USDT");
+    if (!form.matcher(s).matches()) {
+      throw new IllegalArgumentException(wrong);
     }
     return s;
   }

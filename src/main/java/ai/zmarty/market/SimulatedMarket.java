@@ -1,5 +1,10 @@
 package ai.zmarty.market;
 
+import static ai.zmarty.market.SeededHash.fnv;
+import static ai.zmarty.market.SeededHash.gaussian;
+import static ai.zmarty.market.SeededHash.mix;
+import static ai.zmarty.market.SeededHash.unit;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -123,7 +128,7 @@ public final class SimulatedMarket implements MarketDataProvider {
       case "BTC" -> 60_000;
       case "ETH" -> 3_000;
       case "SOL" -> 150;
-      default -> StrictMath.pow(10, -1 + 4 * SeededHash.unit(SeededHash.mix(SeededHash.fnv(base))));
+      default -> StrictMath.pow(10, -1 + 4 * unit(mix(fnv(base))));
     };
   }
 
@@ -134,7 +139,7 @@ public final class SimulatedMarket implements MarketDataProvider {
       case "BTC" -> 0.55;
       case "ETH" -> 0.70;
       case "SOL" -> 0.90;
-      default -> 0.6 + 0.6 * SeededHash.unit(SeededHash.mix(SeededHash.fnv(base) ^ 0x766FL));
+      default -> 0.6 + 0.6 * unit(mix(fnv(base) ^ 0x766FL));
     };
   }
 
@@ -154,15 +159,15 @@ public final class SimulatedMarket implements MarketDataProvider {
   }
 
   private Regime regimeOf(long symbolHash, Timeframe tf, long block) {
-    double u = SeededHash.unit(hash(symbolHash, tf, block, SALT_REGIME));
+    double u = unit(hash(symbolHash, tf, block, SALT_REGIME));
     return u < 0.3 ? Regime.TREND_UP : u < 0.6 ? Regime.TREND_DOWN : Regime.RANGE;
   }
 
   private long hash(long symbolHash, Timeframe tf, long index, long salt) {
-    long h = SeededHash.mix(seed ^ symbolHash);
-    h = SeededHash.mix(h ^ SeededHash.fnv(tf.label()));
-    h = SeededHash.mix(h + index * 0x9E3779B97F4A7C15L);
-    return SeededHash.mix(h ^ salt);
+    long h = mix(seed ^ symbolHash);
+    h = mix(h ^ fnv(tf.label()));
+    h = mix(h + index * 0x9E3779B97F4A7C15L);
+    return mix(h ^ salt);
   }
 
   /** One series' walk and its checkpoints; walks under its own lock. */
@@ -223,7 +228,7 @@ public final class SimulatedMarket implements MarketDataProvider {
               case TREND_DOWN -> -TREND_DRIFT * sigma;
               case RANGE -> -RANGE_PULL * (log - rangeLevel);
             };
-        double shock = sigma * SeededHash.gaussian(hash(symbolHash, tf, i, SALT_SHOCK));
+        double shock = sigma * gaussian(hash(symbolHash, tf, i, SALT_SHOCK));
         double next = log + drift - BASE_PULL * sigma * (log - logBase) + shock;
         if (out != null && i >= emitFrom && i < emitTo) {
           out.add(candle(i, log, next));
@@ -236,11 +241,11 @@ public final class SimulatedMarket implements MarketDataProvider {
     private Candle candle(long i, double logOpen, double logClose) {
       double open = round(StrictMath.exp(logOpen));
       double close = round(StrictMath.exp(logClose));
-      double upper = StrictMath.exp(Math.max(logOpen, logClose) + WICK * sigma * Math.abs(SeededHash.gaussian(hash(symbolHash, tf, i, SALT_HIGH))));
-      double lower = StrictMath.exp(Math.min(logOpen, logClose) - WICK * sigma * Math.abs(SeededHash.gaussian(hash(symbolHash, tf, i, SALT_LOW))));
+      double upper = StrictMath.exp(Math.max(logOpen, logClose) + WICK * sigma * Math.abs(gaussian(hash(symbolHash, tf, i, SALT_HIGH))));
+      double lower = StrictMath.exp(Math.min(logOpen, logClose) - WICK * sigma * Math.abs(gaussian(hash(symbolHash, tf, i, SALT_LOW))));
       double high = Math.max(round(upper), Math.max(open, close));
       double low = Math.min(round(lower), Math.min(open, close));
-      double activity = 0.6 + 0.8 * SeededHash.unit(hash(symbolHash, tf, i, SALT_VOLUME)) + Math.abs(logClose - logOpen) / sigma * 0.3;
+      double activity = 0.6 + 0.8 * unit(hash(symbolHash, tf, i, SALT_VOLUME)) + Math.abs(logClose - logOpen) / sigma * 0.3;
       double volume = Math.round(volumeNotional / close * activity * 10_000) / 10_000.0;
       return new Candle(Instant.ofEpochMilli(ANCHOR.toEpochMilli() + i * tf.millis()), open, high, low, close, volume);
     }
@@ -270,6 +275,6 @@ public final class SimulatedMarket implements MarketDataProvider {
   }
 
   private static long symbolHash(String symbol) {
-    return SeededHash.fnv(symbol);
+    return fnv(symbol);
   }
 }

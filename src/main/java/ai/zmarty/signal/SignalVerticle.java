@@ -18,7 +18,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,15 +76,15 @@ public final class SignalVerticle extends VerticleBase {
   }
 
   /** A stored bar and the strategy's decision on it. */
-  private record Decided(OffsetDateTime barTime, Decision decision) {}
+  private record Decided(Instant barTime, Decision decision) {}
 
   private Future<List<Signal>> insert(Pair pair, RowSet<Row> bars) {
     List<Decided> decided = new ArrayList<>(bars.size());
     for (Row bar : bars) {
-      decided.add(new Decided(bar.getOffsetDateTime("bar_time"), Strategy.decide(inputs(bar))));
+      decided.add(new Decided(bar.getOffsetDateTime("bar_time").toInstant(), Strategy.decide(inputs(bar))));
     }
     Tuple args = Columns.of(decided).value(pair.symbol()).value(pair.timeframeLabel()).value(Strategy.NAME)
-        .timestamptz(d -> d.barTime().toInstant())
+        .timestamptz(Decided::barTime)
         .text(d -> d.decision().direction().wire())
         .float8(d -> d.decision().score())
         .float8(d -> d.decision().entry())

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Consumes {@code jobs.compute_winrate}: resolves every unresolved long or short signal whose
  * horizon has passed against the candles after it ({@link Resolution}), then recomputes the
  * {@code win_rate} rows of the pairs it looked at in one set-based statement, all in one
- * transaction ({@link WinRateStore} reads and writes; this verticle fetches candles and decides). Resolving is idempotent: only unresolved signals are updated, and the roll-up is
+ * transaction. {@link WinRateStore} reads and writes; this verticle fetches the candles and
+ * resolves. Resolving is idempotent: only unresolved signals are updated, and the roll-up is
  * recomputed from scratch.
  *
  * <p>Request: a queue job whose payload is {@code {}} (every pair) or {@code {"symbol",

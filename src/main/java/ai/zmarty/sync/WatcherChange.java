@@ -72,7 +72,7 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
     try {
       return new Watch(user, symbol, timeframe);
     } catch (IllegalArgumentException e) {
-      throw new InvalidPayload(field + "." + e.getMessage());
+      throw new InvalidPayload(field + ": " + e.getMessage());
     }
   }
 

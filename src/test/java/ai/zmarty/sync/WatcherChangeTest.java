@@ -62,8 +62,8 @@ class WatcherChangeTest {
 
   @Test
   void aRecordOutsideUserSymbolsFormIsRefusedByThePairParser() {
-    assertThatThrownBy(() -> WatcherChange.fromPayload(payload("INSERT", row("BTCUSDT", "1h"), null))).isInstanceOf(InvalidPayload.class).hasMessageContaining("record.symbol must look like BASE/QUOTE");
-    assertThatThrownBy(() -> WatcherChange.fromPayload(payload("DELETE", null, row("BTC/USDT", "7h")))).isInstanceOf(InvalidPayload.class).hasMessageContaining("old_record.timeframe must be one of");
+    assertThatThrownBy(() -> WatcherChange.fromPayload(payload("INSERT", row("BTCUSDT", "1h"), null))).isInstanceOf(InvalidPayload.class).hasMessageContaining("record: symbol must look like BASE/QUOTE");
+    assertThatThrownBy(() -> WatcherChange.fromPayload(payload("DELETE", null, row("BTC/USDT", "7h")))).isInstanceOf(InvalidPayload.class).hasMessageContaining("old_record: timeframe must be one of");
     assertThat(WatcherChange.fromPayload(payload("INSERT", row("btc/usdt", "1h"), null)).activate()).contains(new Watch(USER, "BTC/USDT", "1h"));
   }
 }

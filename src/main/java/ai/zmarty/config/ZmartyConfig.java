@@ -1,5 +1,14 @@
 package ai.zmarty.config;
 
+import static ai.zmarty.config.ConfigSections.chatConfig;
+import static ai.zmarty.config.ConfigSections.fraction;
+import static ai.zmarty.config.ConfigSections.healthProviders;
+import static ai.zmarty.config.ConfigSections.logLevel;
+import static ai.zmarty.config.ConfigSections.providersConfig;
+import static ai.zmarty.config.ConfigSections.queueConfig;
+import static ai.zmarty.config.ConfigSections.syncConfig;
+import static ai.zmarty.config.ConfigSections.voiceConfig;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -145,9 +154,6 @@ public record ZmartyConfig(
 
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]]+");
 
-  /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */
-  public record GuardrailConfig(double scoreDelta, double maxPositionPct, Duration cooldown, double volatilityThreshold) {}
-
   public static ZmartyConfig fromEnvironment() {
     return from(RawConfig.fromSystemEnvironment());
   }
@@ -182,10 +188,10 @@ public record ZmartyConfig(
     }
     ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members);
 
-    QueueConfig queue = ConfigSections.queueConfig(raw);
+    QueueConfig queue = queueConfig(raw);
     HealthConfig health =
-        new HealthConfig(raw.integer("HEALTH_QUEUE_DEPTH_THRESHOLD", 1, Integer.MAX_VALUE), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)), ConfigSections.healthProviders(raw));
-    LogConfig log = new LogConfig(raw.choice("LOG_FORMAT", LogFormat.class), ConfigSections.logLevel(raw.required("LOG_LEVEL")));
+        new HealthConfig(raw.integer("HEALTH_QUEUE_DEPTH_THRESHOLD", 1, Integer.MAX_VALUE), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)), healthProviders(raw));
+    LogConfig log = new LogConfig(raw.choice("LOG_FORMAT", LogFormat.class), logLevel(raw.required("LOG_LEVEL")));
 
     return new ZmartyConfig(
         new HttpConfig(raw.required("HTTP_HOST"), raw.integer("HTTP_PORT", 0, 65535)),
@@ -196,18 +202,21 @@ public record ZmartyConfig(
         queue,
         health,
         log,
-        ConfigSections.chatConfig(raw),
-        ConfigSections.syncConfig(raw),
+        chatConfig(raw),
+        syncConfig(raw),
         new SchedulerConfig(
             raw.duration("SCHEDULER_INGEST_EVERY", Duration.ofSeconds(1), Duration.ofDays(1)),
             raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7))),
         MarketConfig.from(raw),
         new GuardrailConfig(
-            ConfigSections.fraction(raw, "SCORE_DELTA_THRESHOLD"),
-            ConfigSections.fraction(raw, "MAX_POSITION_PCT"),
+            fraction(raw, "SCORE_DELTA_THRESHOLD"),
+            fraction(raw, "MAX_POSITION_PCT"),
             Duration.ofSeconds(raw.integer("COOLDOWN_SECONDS", 0, 30 * 86_400)),
-            ConfigSections.fraction(raw, "VOLATILITY_THRESHOLD")),
-        ConfigSections.providersConfig(raw),
-        ConfigSections.voiceConfig(raw));
+            fraction(raw, "VOLATILITY_THRESHOLD")),
+        providersConfig(raw),
+        voiceConfig(raw));
   }
+
+  /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */
+  public record GuardrailConfig(double scoreDelta, double maxPositionPct, Duration cooldown, double volatilityThreshold) {}
 }

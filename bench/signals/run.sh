@@ -4,11 +4,19 @@
 #  2. the win-rate recompute over 1,000,000 signals, set-based vs a loop of queries
 #     (starts its own embedded PostgreSQL; WINRATE_SIGNALS / WINRATE_PAIRS / WINRATE_RUNS to change,
 #     WINRATE_VACUUM=false to time it right after the bulk load, before any vacuum).
+# Each program exits non-zero when its goal is missed (or the win-rate counts disagree); both run,
+# and this script then exits 1, naming the ones that failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="$(./zmarty --print-jdk)"
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test "$@" >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
-"$JAVA_HOME/bin/java" -Xss4m -cp "$cp" ai.zmarty.bench.IndicatorBench
+failed=()
+"$JAVA_HOME/bin/java" -Xss4m -cp "$cp" ai.zmarty.bench.IndicatorBench || failed+=("IndicatorBench (goal: 2,000 updates/s per core)")
 echo
-exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" ai.zmarty.winrate.WinRateRecomputeBench "${WINRATE_SIGNALS:-1000000}" "${WINRATE_PAIRS:-100}" "${WINRATE_RUNS:-5}" "${WINRATE_VACUUM:-true}"
+"$JAVA_HOME/bin/java" -Xmx2g -cp "$cp" ai.zmarty.winrate.WinRateRecomputeBench "${WINRATE_SIGNALS:-1000000}" "${WINRATE_PAIRS:-100}" "${WINRATE_RUNS:-5}" "${WINRATE_VACUUM:-true}" \
+  || failed+=("WinRateRecomputeBench (goal: under 2 s, same counts as the baseline)")
+if ((${#failed[@]})); then
+  printf 'bench/signals: FAILED: %s\n' "${failed[@]}" >&2
+  exit 1
+fi

@@ -73,6 +73,7 @@ public final class Wiring {
   /** Deploys the verticles of {@code config.roles()} into {@code vertx}, against A and B. */
   public static Future<Wiring> deploy(Vertx vertx, ZmartyConfig config, PgUrl chatUrl, PgUrl tradingUrl) {
     Wiring w = new Wiring(vertx, Pools.create(vertx, chatUrl, config.database().poolSize(), "chat"), Pools.create(vertx, tradingUrl, config.database().poolSize(), "trading"));
+    ai.zmarty.router.RouterFailure.registerCodec(vertx); // every node: the API reads the router's failures, wherever it runs
     PgmqClient queues = new PgmqClient(w.trading);
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
@@ -156,13 +157,18 @@ public final class Wiring {
     return trading;
   }
 
-  /** Undeploys what this wiring deployed and closes its pools. */
+  /**
+   * Undeploys what this wiring deployed, newest first and one at a time (the HTTP API ends its
+   * answers in flight while the router and the credit service it needs still run), then closes its pools.
+   */
   public Future<Void> close() {
-    List<Future<Void>> undeploys = new ArrayList<>();
-    for (String id : List.copyOf(deployments)) {
-      undeploys.add(vertx.undeploy(id).recover(err -> Future.succeededFuture()));
-    }
+    List<String> ids = new ArrayList<>(deployments);
     deployments.clear();
-    return Future.join(undeploys).transform(v -> Future.join(chat.close(), trading.close())).mapEmpty();
+    java.util.Collections.reverse(ids);
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String id : ids) {
+      undeployed = undeployed.transform(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
+    }
+    return undeployed.transform(v -> Future.join(chat.close(), trading.close())).mapEmpty();
   }
 }

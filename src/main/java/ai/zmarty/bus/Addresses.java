@@ -18,6 +18,8 @@ public final class Addresses {
   public static final String CREDIT_RELEASE = "credit.release";
   public static final String CREDIT_ESTIMATE = "credit.estimate";
   public static final String CREDIT_GRANT = "credit.grant";
+  /** Reverses a chat's charge whose turn could not be stored (idempotent per request). */
+  public static final String CREDIT_REFUND = "credit.refund";
   public static final String CREDIT_STATEMENT = "credit.statement";
 
   /** Starts a chat answer; tokens then flow to the stream address named in the request. */

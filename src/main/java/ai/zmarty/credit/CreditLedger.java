@@ -143,6 +143,11 @@ public final class CreditLedger {
     return pool.preparedQuery(CreditSql.DELETE_HOLD).execute(Tuple.of(requestId, user)).mapEmpty();
   }
 
+  /** Reverses the charge of {@code requestId} (its answer could not be kept); the credits refunded, 0 when there was none or it was already refunded. */
+  public Future<Long> refund(String requestId, UUID user) {
+    return pool.preparedQuery(CreditSql.REFUND).execute(Tuple.of(requestId, user)).map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delta"));
+  }
+
   /** A positive ledger row (grants, top-ups); idempotent per request id. */
   public Future<Long> grant(UUID user, long amount, String reason, String requestId) {
     if (amount <= 0) {

@@ -24,6 +24,14 @@ final class CreditSql {
   static final String INSERT_LEDGER =
       "insert into credits_ledger (user_id, delta, provider, units, reason, request_id) values ($1, $2, $3, $4, $5, $6) on conflict (request_id) do nothing returning id";
 
+  /** A request's charge reversed by one row of its own ({@code <request_id>:refund}), at most once. */
+  static final String REFUND =
+      """
+      insert into credits_ledger (user_id, delta, provider, units, reason, request_id)
+      select user_id, -delta, provider, units, 'refund', request_id || ':refund' from credits_ledger where request_id = $1 and user_id = $2 and delta < 0
+      on conflict (request_id) do nothing returning delta
+      """;
+
   static final String RECENT =
       "select delta, provider, units, reason, request_id, created_at from credits_ledger where user_id = $1 order by created_at desc, id desc limit $2";
 

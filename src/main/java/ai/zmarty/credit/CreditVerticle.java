@@ -32,13 +32,14 @@ public final class CreditVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return Future.join(
+    return Future.join(java.util.List.of(
         bus.<JsonObject>consumer(Addresses.CREDIT_RESERVE, this::reserve).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_ESTIMATE, this::estimate).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_SETTLE, this::settle).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_RELEASE, this::release).completion(),
         bus.<JsonObject>consumer(Addresses.CREDIT_GRANT, this::grant).completion(),
-        bus.<JsonObject>consumer(Addresses.CREDIT_STATEMENT, this::statement).completion());
+        bus.<JsonObject>consumer(Addresses.CREDIT_REFUND, this::refund).completion(),
+        bus.<JsonObject>consumer(Addresses.CREDIT_STATEMENT, this::statement).completion()));
   }
 
   private void reserve(Message<JsonObject> msg) {
@@ -59,6 +60,10 @@ public final class CreditVerticle extends VerticleBase {
 
   private void release(Message<JsonObject> msg) {
     Replies.reply(msg, parse(msg).compose(b -> ledger.release(Replies.required(b, "request_id"), user(b))).map(v -> new JsonObject()));
+  }
+
+  private void refund(Message<JsonObject> msg) {
+    Replies.reply(msg, parse(msg).compose(b -> ledger.refund(Replies.required(b, "request_id"), user(b))).map(refunded -> new JsonObject().put("refunded", refunded)));
   }
 
   private void grant(Message<JsonObject> msg) {

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /** The HTTP API. Every answer, errors included, is JSON; no stack trace ever reaches a client. */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+  /** How long stopping waits for answers in flight to be charged and closed. */
+  private static final long DRAIN_MS = 10_000;
 
   private final HttpConfig config;
   private final ChatConfig chat;
@@ -36,6 +38,7 @@ public final class HttpVerticle extends VerticleBase {
   private final AudioStore audio;
   private final ChatSessions sessions;
   private HttpServer server;
+  private ChatRoutes chatRoutes;
 
   public HttpVerticle(
       HttpConfig config,
@@ -78,9 +81,11 @@ public final class HttpVerticle extends VerticleBase {
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()));
     router.post("/chat").handler(limits::chat);
+    router.post("/chat/estimate").handler(limits::rate);
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     new AdminRoutes(vertx).mount(router);
-    new ChatRoutes(vertx, chat.maxMessageChars(), sessions).mount(router);
+    chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
+    chatRoutes.mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     router.route().failureHandler(this::failure);
@@ -93,6 +98,15 @@ public final class HttpVerticle extends VerticleBase {
               server = s;
               log.info("HTTP API listening on {}:{}", config.host(), s.actualPort());
             }));
+  }
+
+  /**
+   * Answers in flight end with {@code error: shutting_down} (charged for what was delivered, holds
+   * settled or released, keys released) before the server closes; at most {@link #DRAIN_MS}.
+   */
+  @Override
+  public Future<?> stop() {
+    return chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -120,7 +134,12 @@ public final class HttpVerticle extends VerticleBase {
     }
     Throwable cause = rc.failure();
     ErrorCode code = cause == null ? ErrorCode.INTERNAL : ErrorCode.of(cause);
-    log.error("request failed endpoint={} {}", rc.request().path(), cause == null ? status : cause.toString(), cause);
+    if (code.httpStatus() < 500) {
+      // an ordinary refusal (not found, forbidden, …) from a service: no stack trace
+      log.info("request refused endpoint={} status={}: {}", rc.request().path(), code.httpStatus(), cause.getMessage());
+    } else {
+      log.error("request failed endpoint={} {}", rc.request().path(), cause == null ? status : cause.toString(), cause);
+    }
     Errors.send(rc, code, code == ErrorCode.INTERNAL ? "internal error" : cause.getMessage());
   }
 }

@@ -4,7 +4,8 @@ import ai.zmarty.bus.ErrorCode;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Per-user limits in front of the chat: {@code RATE_LIMIT_PER_MINUTE} requests a minute (429 with
+ * Per-user limits in front of the chat: {@code RATE_LIMIT_PER_MINUTE} requests a minute, chats and
+ * estimates together (429 with
  * {@code Retry-After}) and {@code MAX_CONCURRENT_STREAMS} answers at once (429). Counted per node
  * (per HTTP verticle instance): behind a load balancer a user's effective limit is the sum over the
  * nodes that serve them.
@@ -18,12 +19,25 @@ final class Limits {
     this.streams = streams;
   }
 
-  void chat(RoutingContext rc) {
-    String user = Authenticator.user(rc).id().toString();
+  /** {@code POST /chat/estimate}: counts against the same per-minute limit as the chat. */
+  void rate(RoutingContext rc) {
+    if (allowed(rc, Authenticator.user(rc).id().toString())) {
+      rc.next();
+    }
+  }
+
+  private boolean allowed(RoutingContext rc, String user) {
     RateLimiter.Decision d = rate.hit(user, System.currentTimeMillis());
     if (!d.allowed()) {
       rc.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
       Errors.send(rc, ErrorCode.RATE_LIMITED, "too many requests: try again in " + d.retryAfterSeconds() + " s");
+    }
+    return d.allowed();
+  }
+
+  void chat(RoutingContext rc) {
+    String user = Authenticator.user(rc).id().toString();
+    if (!allowed(rc, user)) {
       return;
     }
     if (!streams.acquire(user)) {

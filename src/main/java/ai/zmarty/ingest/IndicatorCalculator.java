@@ -19,8 +19,7 @@ public final class IndicatorCalculator {
   /**
    * Values for the bars at index {@code fromIndex} and later of {@code candles} (oldest first),
    * computed after all of them were loaded into one series (the whole list is kept; for long
-   * histories append to a bounded {@link IndicatorSeries} instead, since ta4j's Parabolic SAR
-   * costs O(kept bars) per bar).
+   * histories append to a bounded {@link IndicatorSeries} instead, which keeps memory flat).
    */
   public static List<IndicatorBar> compute(List<Candle> candles, Timeframe timeframe, int fromIndex) {
     IndicatorSeries series = new IndicatorSeries(timeframe, Math.max(IndicatorSeries.DEFAULT_MAX_BARS, candles.size()));

@@ -9,7 +9,6 @@ import org.ta4j.core.Indicator;
 import org.ta4j.core.indicators.ATRIndicator;
 import org.ta4j.core.indicators.CCIIndicator;
 import org.ta4j.core.indicators.MACDIndicator;
-import org.ta4j.core.indicators.ParabolicSarIndicator;
 import org.ta4j.core.indicators.ROCIndicator;
 import org.ta4j.core.indicators.RSIIndicator;
 import org.ta4j.core.indicators.StochasticOscillatorDIndicator;
@@ -47,20 +46,20 @@ import org.ta4j.core.num.Num;
 /**
  * The seed's 21 indicators over one kept, bounded ta4j {@link BarSeries} of one pair: {@link
  * #append} adds a closed bar and computes that bar's values only. ta4j caches every indicator's
- * values per bar index, so the recursive ones (EMA, RSI, ATR, MACD, ADX, OBV, Parabolic SAR,
- * SuperTrend) step on from their previous value and the window ones read at most their window;
- * nothing is recomputed from the start. A bar's values use that bar and the ones appended before
- * it, never later ones: no lookahead by construction.
+ * values per bar index, so the recursive ones (EMA, RSI, ATR, MACD, ADX, OBV, SuperTrend) step on
+ * from their previous value and the window ones read at most their window; nothing is recomputed
+ * from the start. A bar's values use that bar and the ones appended before it, never later ones:
+ * no lookahead by construction.
  *
- * <p>Every indicator is ta4j's own class, with ta4j's definitions; none is composed by hand:
+ * <p>Every indicator but the Parabolic SAR is ta4j's own class, with ta4j's definitions:
  *
  * <ul>
  *   <li>EMA 9/21/50, SMA 200; MACD 12/26 with a 9-bar EMA signal line and histogram;
  *   <li>RSI 14 and ATR 14 (Wilder's smoothing); ADX 14 (DI 14, ADX smoothing 14);
  *   <li>Bollinger 20/2 on the close (population standard deviation): {@code bb_percent_b} =
  *       (close − lower) ÷ (upper − lower), {@code bb_width} = (upper − lower) ÷ middle × 100;
- *   <li>Stochastic %K 14 and %D = SMA 3 of %K; Williams %R 14; CCI 20; MFI 14; ROC 10 (in %);
- *       CMF 20; Aroon up/down 25;
+ *   <li>Fast stochastic (the common charting default): %K 14 and %D = SMA 3 of %K; Williams %R
+ *       14; CCI 20; MFI 14; ROC 10 (in %); CMF 20; Aroon up/down 25;
  *   <li>OBV, stored as its change over the last {@value #OBV_CHANGE_BARS} bars ({@code
  *       obv_change_20}: the signed volume of those bars, + when the close rose, − when it fell).
  *       ta4j's OBV is a running total from the first bar the series saw, so two series that
@@ -68,7 +67,9 @@ import org.ta4j.core.num.Num;
  *       differ by a constant; its change over a fixed window does not depend on the start;
  *   <li>VWAP: ta4j's rolling VWAP of the typical price over the last 20 bars (crypto has no
  *       session to anchor a daily VWAP to);
- *   <li>Parabolic SAR 0.02/0.02/0.2; SuperTrend 10 × 3 ATR;
+ *   <li>Parabolic SAR 0.02/0.02/0.2: {@link ParabolicSar}, Wilder's definition as TA-Lib computes
+ *       it, stepped once per bar (ta4j's differs from it and re-walks the kept bars on every new
+ *       bar, so its value depended on where the kept window started); SuperTrend 10 × 3 ATR;
  *   <li>Ichimoku 9/26/52: tenkan, kijun, and senkou span A/B as they stand at the bar (computed
  *       from the bar 26 back, so they are plotted 26 bars ahead of their inputs). The chikou span
  *       is left out: it is the close 26 bars later, so it would look ahead;
@@ -81,11 +82,7 @@ import org.ta4j.core.num.Num;
  * (a worker, a benchmark thread) appends.
  */
 public final class IndicatorSeries {
-  /**
-   * Bars kept by default: every window here (SMA 200, Ichimoku 52 + 26) fits. ta4j's Parabolic
-   * SAR re-walks the kept bars on every new bar (its own implementation, O(kept bars)), so this
-   * bound is also what keeps it affordable; its value is a function of the kept bars.
-   */
+  /** Bars kept by default: every window here (SMA 200, Ichimoku 52 + 26) fits. */
   public static final int DEFAULT_MAX_BARS = 300;
 
   /** OBV is stored as its change over this many bars (see the class comment). */
@@ -119,7 +116,9 @@ public final class IndicatorSeries {
   private final Indicator<Num> cmf20;
   private final Indicator<Num> aroonUp25;
   private final Indicator<Num> aroonDown25;
-  private final Indicator<Num> psar;
+  private final ParabolicSar sar = new ParabolicSar();
+  /** The Parabolic SAR of each kept bar, at its series index modulo the bound. */
+  private final double[] psar;
   private final Indicator<Num> supertrend;
   private final Indicator<Num> tenkan;
   private final Indicator<Num> kijun;
@@ -141,6 +140,7 @@ public final class IndicatorSeries {
     this.timeframe = timeframe;
     this.series = new BaseBarSeriesBuilder().withName("indicators").withNumFactory(DoubleNumFactory.getInstance()).build();
     series.setMaximumBarCount(maxBars);
+    psar = new double[maxBars];
 
     ClosePriceIndicator close = new ClosePriceIndicator(series);
     ema9 = new EMAIndicator(close, 9);
@@ -175,7 +175,6 @@ public final class IndicatorSeries {
     cmf20 = new ChaikinMoneyFlowIndicator(series, 20);
     aroonUp25 = new AroonUpIndicator(series, 25);
     aroonDown25 = new AroonDownIndicator(series, 25);
-    psar = new ParabolicSarIndicator(series);
     supertrend = new SuperTrendIndicator(series, 10, 3.0);
 
     IchimokuTenkanSenIndicator tenkanSen = new IchimokuTenkanSenIndicator(series, 9);
@@ -195,7 +194,7 @@ public final class IndicatorSeries {
   /** Appends a closed bar, which must open after the last one, and returns its values. */
   public IndicatorBar append(Candle c) {
     add(c);
-    return newest(c);
+    return valuesAt(series.getEndIndex());
   }
 
   /**
@@ -216,13 +215,9 @@ public final class IndicatorSeries {
         .closePrice(c.close())
         .volume(c.volume())
         .add();
+    psar[series.getEndIndex() % psar.length] = sar.next(c.high(), c.low());
     lastOpen = c.openTime();
     appended++;
-  }
-
-  /** The values of the newest bar, which is {@code c}. */
-  private IndicatorBar newest(Candle c) {
-    return valuesAt(series.getEndIndex());
   }
 
   /**
@@ -259,7 +254,7 @@ public final class IndicatorSeries {
             value(cmf20, i),
             value(aroonUp25, i),
             value(aroonDown25, i),
-            value(psar, i),
+            finite(psar[i % psar.length]),
             value(supertrend, i),
             value(tenkan, i),
             value(kijun, i),
@@ -292,10 +287,10 @@ public final class IndicatorSeries {
    */
   private static Double value(Indicator<Num> indicator, int index) {
     Num n = indicator.getValue(index);
-    if (n == null || n.isNaN()) {
-      return null;
-    }
-    double d = n.doubleValue();
+    return n == null || n.isNaN() ? null : finite(n.doubleValue());
+  }
+
+  private static Double finite(double d) {
     return Double.isFinite(d) ? d : null;
   }
 }

@@ -44,6 +44,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private long timer = -1;
   private boolean stopping;
   private volatile long fired;
+  private volatile long claims;
 
   public SchedulerVerticle(Pool trading, SchedulerConfig config) {
     this.trading = trading;
@@ -69,6 +70,11 @@ public final class SchedulerVerticle extends VerticleBase {
   /** Slots this node took (and so enqueued for). */
   public long fired() {
     return fired;
+  }
+
+  /** Slot claims this node settled, taken or found taken by another node: it ticked. */
+  public long claims() {
+    return claims;
   }
 
   /** Decides pg_cron or in-app; until B answers, nothing is scheduled either way, then it retries. */
@@ -174,6 +180,7 @@ public final class SchedulerVerticle extends VerticleBase {
                         }))
         .onSuccess(
             messages -> {
+              claims++;
               if (messages >= 0) {
                 fired++;
                 log.info("scheduler fired job={} slot={} messages={}", job.name(), slot, messages);

@@ -3,17 +3,23 @@ package ai.zmarty.queue;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The body the poller sends to {@code jobs.<queue>}: the queued payload plus where it came from,
+ * The body the poller sends to {@code jobs.<queue>}: the queued payload plus where it came from
+ * (and the queue's depth when it was read),
  * so a handler can log it and tell a first delivery from a redelivery.
  */
-public record Job(String queue, long msgId, int readCount, String enqueuedAt, JsonObject payload) {
+public record Job(String queue, long msgId, int readCount, String enqueuedAt, JsonObject payload, long queueDepth) {
+
+  /** A job that did not come through the poller: its queue depth is unknown (-1). */
+  public Job(String queue, long msgId, int readCount, String enqueuedAt, JsonObject payload) {
+    this(queue, msgId, readCount, enqueuedAt, payload, -1);
+  }
 
   public static Job of(String queue, QueueMessage m) {
-    return new Job(queue, m.msgId(), m.readCount(), m.enqueuedAt().toString(), m.message());
+    return new Job(queue, m.msgId(), m.readCount(), m.enqueuedAt().toString(), m.message(), m.queueDepth());
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("queue", queue).put("msg_id", msgId).put("read_ct", readCount).put("enqueued_at", enqueuedAt).put("payload", payload);
+    return new JsonObject().put("queue", queue).put("msg_id", msgId).put("read_ct", readCount).put("enqueued_at", enqueuedAt).put("payload", payload).put("queue_depth", queueDepth);
   }
 
   /**
@@ -29,6 +35,6 @@ public record Job(String queue, long msgId, int readCount, String enqueuedAt, Js
   }
 
   public static Job fromJson(JsonObject json) {
-    return new Job(json.getString("queue"), json.getLong("msg_id"), json.getInteger("read_ct"), json.getString("enqueued_at"), json.getJsonObject("payload", new JsonObject()));
+    return new Job(json.getString("queue"), json.getLong("msg_id"), json.getInteger("read_ct"), json.getString("enqueued_at"), json.getJsonObject("payload", new JsonObject()), json.getLong("queue_depth", -1L));
   }
 }

@@ -24,19 +24,21 @@ public final class JobHandler {
     return msg -> {
       long started = System.nanoTime();
       P payload;
+      Job job;
       try {
         payload = parse.apply(Job.payloadOf(msg.body()));
+        job = Job.fromJson((JsonObject) msg.body());
       } catch (IllegalArgumentException e) {
         msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
         return;
       }
       work.apply(payload)
           .onSuccess(reply -> {
-            log.info("job done queue={} payload={} {} job_ms={}", queue, payload, summary.apply(reply), (System.nanoTime() - started) / 1_000_000);
+            log.info("job done " + JobLog.PATTERN + " {}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), summary.apply(reply)));
             msg.reply(reply);
           })
           .onFailure(err -> {
-            log.warn("job failed queue={} payload={}: {}", queue, payload, err.toString());
+            log.warn("job failed " + JobLog.PATTERN + ": {}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), err.toString()));
             msg.fail(ErrorCode.INTERNAL.failureCode(), queue + " job for " + payload + " failed: " + err.getMessage());
           });
     };

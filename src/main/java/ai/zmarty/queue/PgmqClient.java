@@ -111,7 +111,8 @@ public final class PgmqClient {
               r.getOffsetDateTime("enqueued_at"),
               r.getOffsetDateTime("vt"),
               asObject(r.getValue("message")),
-              headers instanceof JsonObject h ? h : new JsonObject()));
+              headers instanceof JsonObject h ? h : new JsonObject(),
+              r.getLong("queue_depth")));
     }
     return out;
   }

@@ -94,33 +94,34 @@ public final class PgmqPollerVerticle extends VerticleBase {
         .eventBus()
         .request(Addresses.job(queue), job.toJson(), options)
         .compose(reply -> client.archive(queue, message.msgId()).map("archived"))
-        .recover(failure -> onFailure(queue, message, failure))
+        .recover(failure -> onFailure(job, message, failure, started))
         .onComplete(
             outcome -> {
               inFlight--;
               long jobMs = (System.nanoTime() - started) / 1_000_000;
               if (outcome.succeeded()) {
-                log.info("job {} queue={} msg_id={} read_ct={} job_ms={}", outcome.result(), queue, message.msgId(), message.readCount(), jobMs);
+                log.info("job " + outcome.result() + " " + JobLog.PATTERN, (Object[]) JobLog.fields(job, jobMs));
               } else {
                 // The message keeps the visibility timeout it got at read time and comes back then.
-                log.warn("job outcome not recorded queue={} msg_id={} read_ct={}: {}", queue, message.msgId(), message.readCount(), outcome.cause().getMessage());
+                log.warn("job outcome not recorded " + JobLog.PATTERN + ": {}", JobLog.with(JobLog.fields(job, jobMs), outcome.cause().getMessage()));
               }
               resumeWaiting();
             });
   }
 
-  private Future<String> onFailure(String queue, QueueMessage message, Throwable failure) {
+  private Future<String> onFailure(Job job, QueueMessage message, Throwable failure, long started) {
+    String queue = job.queue();
     boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
     String error = describe(failure);
     return switch (retry.decide(message.readCount(), handlerMissing)) {
       case RetryPolicy.DeadLetter d ->
           client.deadLetter(queue, message, config.deadLetterQueue(), error).map(id -> {
-            log.error("job dead-lettered queue={} msg_id={} read_ct={} dead_letter_id={} error={}", queue, message.msgId(), message.readCount(), id, error);
+            log.error("job dead-lettered " + JobLog.PATTERN + " dead_letter_id={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, error));
             return "dead-lettered";
           });
       case RetryPolicy.Retry r ->
           client.setVisibleAfter(queue, message.msgId(), r.delay()).map(found -> {
-            log.warn("job failed queue={} msg_id={} read_ct={} retry_in_s={} error={}", queue, message.msgId(), message.readCount(), r.delay().toSeconds(), error);
+            log.warn("job failed " + JobLog.PATTERN + " retry_in_s={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), r.delay().toSeconds(), error));
             return "retry scheduled";
           });
     };

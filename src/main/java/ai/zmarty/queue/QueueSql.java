@@ -6,8 +6,12 @@ final class QueueSql {
 
   static final String SEND = "select pgmq.send($1::text, $2::jsonb, $3::integer) as msg_id";
 
+  /**
+   * Reads a batch, with the queue's depth at that moment (its messages, read ones included). The
+   * uncorrelated scalar subquery runs once per batch, and only when the read returned messages.
+   */
   static final String READ =
-      "select msg_id, read_ct, enqueued_at, vt, message, headers from pgmq.read($1::text, $2::integer, $3::integer)";
+      "select msg_id, read_ct, enqueued_at, vt, message, headers, (select m.queue_length from pgmq.metrics($1::text) m) as queue_depth from pgmq.read($1::text, $2::integer, $3::integer)";
 
   static final String ARCHIVE = "select pgmq.archive($1::text, $2::bigint) as done";
 

@@ -134,7 +134,7 @@ public final class ChatSessions {
    * cannot replay (or block) a different request.
    */
   public Future<Claim> claim(UUID user, String key, String requestId, String requestHash) {
-    return pool.preparedQuery(SessionSql.CLAIM).execute(Tuple.of(user, key, requestId, (double) staleClaim.toSeconds(), requestHash)).compose(rows -> {
+    return pool.preparedQuery(SessionSql.CLAIM).execute(Tuple.of(user, key, requestId, (double) staleClaim.toSeconds(), requestHash)).recover(ChatSessions::noProfile).compose(rows -> {
       if (rows.size() > 0) {
         return Future.succeededFuture(new Claimed());
       }
@@ -150,6 +150,14 @@ public final class ChatSessions {
         return "done".equals(r.getString("status")) ? new Done((JsonObject) r.getValue("response")) : new Running(r.getString("request_id"));
       });
     });
+  }
+
+  /** The key's row refers to the user's profile: a user without one (a signed token, no account) is refused, not a 500. */
+  private static <T> Future<T> noProfile(Throwable err) {
+    if (err instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())) {
+      return Future.failedFuture(ErrorCode.FORBIDDEN.exception("this account has no profile and no credits yet; it cannot chat"));
+    }
+    return Future.failedFuture(err);
   }
 
   public Future<Void> complete(UUID user, String key, String requestId, JsonObject response) {

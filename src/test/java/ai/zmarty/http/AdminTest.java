@@ -2,10 +2,10 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,9 +25,9 @@ class AdminTest {
   @Test
   void aServiceRoleTopsUpOncePerIdempotencyKeyAndUsersCannot(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    int port = w.httpPort().orElseThrow();
-    WebClient client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, Map.of());
+    int port = node.port();
+    WebClient client = node.client();
     UUID user = Users.create(dbs.chat(), "free", 10);
     String admin = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(UUID.randomUUID()).put("role", "service_role"));
     JsonObject body = new JsonObject().put("user_id", user.toString()).put("amount", 500).put("reason", "support refund #42");

@@ -2,9 +2,9 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,9 +37,9 @@ class AuthTest {
 
   @BeforeEach
   void api(Vertx vertx) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, Map.of());
+    port = node.port();
+    client = node.client();
   }
 
   private HttpResponse<Buffer> credits(String token) throws Exception {

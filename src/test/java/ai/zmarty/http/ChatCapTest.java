@@ -2,11 +2,11 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,9 +33,7 @@ class ChatCapTest {
   }
 
   private static int deploy(Vertx vertx, long cap) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "1ms", "CHAT_MAX_CREDITS_PER_REQUEST", Long.toString(cap))), dbs.chat(), dbs.trading())
-        .await(30, TimeUnit.SECONDS);
-    return w.httpPort().orElseThrow();
+    return TestNode.api(vertx, dbs, Map.of("OFFLINE_PACE", "1ms", "CHAT_MAX_CREDITS_PER_REQUEST", Long.toString(cap))).port();
   }
 
   private static HttpResponse<Buffer> post(Vertx vertx, int port, String path, UUID user, String message, boolean sse) throws Exception {

@@ -2,12 +2,12 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,10 +39,9 @@ class ChatIdempotencyTest {
 
   @BeforeEach
   void api(Vertx vertx) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "10ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading())
-        .await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, Map.of("OFFLINE_PACE", "10ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000"));
+    port = node.port();
+    client = node.client();
   }
 
   private Future<HttpResponse<Buffer>> chat(UUID user, String key, boolean sse) {

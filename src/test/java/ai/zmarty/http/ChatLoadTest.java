@@ -2,11 +2,11 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,10 +35,9 @@ class ChatLoadTest {
   @Test
   void twoHundredParallelChatsTimesTwentyRounds(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", "0ms", "RATE_LIMIT_PER_MINUTE", "100000",
-        "MAX_CONCURRENT_STREAMS", "1000", "DB_POOL_SIZE", "16")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    int port = w.httpPort().orElseThrow();
-    WebClient client = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(250));
+    TestNode node = TestNode.api(vertx, dbs, Map.of("OFFLINE_PACE", "0ms", "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000", "DB_POOL_SIZE", "16"));
+    int port = node.port();
+    WebClient client = node.chat().client(); // a pool of 250 connections
 
     // 50 users, 4 chats of each in every round; free tier (worst case ≈ 6 credits), 20–60 credits each.
     List<UUID> users = new ArrayList<>();

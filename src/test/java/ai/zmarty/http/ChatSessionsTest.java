@@ -2,12 +2,12 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,11 +39,11 @@ class ChatSessionsTest {
   }
 
   private void deploy(Vertx vertx, Map<String, String> env) throws Exception {
-    Map<String, String> all = new java.util.HashMap<>(Map.of("ROLES", "api", "OFFLINE_PACE", "1ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000"));
+    Map<String, String> all = new java.util.HashMap<>(Map.of("OFFLINE_PACE", "1ms", "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000"));
     all.putAll(env);
-    Wiring w = Wiring.deploy(vertx, dbs.config(all), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, all);
+    port = node.port();
+    client = node.client();
   }
 
   private HttpResponse<Buffer> chat(UUID user, String message, String session) throws Exception {

@@ -2,16 +2,15 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.config.PgUrl;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.util.Map;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class HealthzTest {
 
-  private static HttpResponse<Buffer> get(Vertx vertx, int port, String path) throws Exception {
-    return WebClient.create(vertx).get(port, "127.0.0.1", path).send().await(15, TimeUnit.SECONDS);
+  private static HttpResponse<Buffer> get(TestNode node, String path) throws Exception {
+    return node.client().get(node.port(), "127.0.0.1", path).send().await(15, TimeUnit.SECONDS);
   }
 
   private static JsonObject check(JsonObject body, String name) {
@@ -39,9 +38,9 @@ class HealthzTest {
   @Test
   void upWhenBothDatabasesAnswerAndQueuesAreShallow(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    TestNode node = TestNode.api(vertx, dbs, Map.of());
 
-    HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
+    HttpResponse<Buffer> r = get(node, "/healthz");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonObject body = r.bodyAsJsonObject();
     assertThat(body.getString("status")).isEqualTo("UP");
@@ -56,10 +55,9 @@ class HealthzTest {
     for (int i = 0; i < 4; i++) {
       Sql.exec(dbs.trading(), "select pgmq.send('compute_signals', '{}'::jsonb)");
     }
-    ZmartyConfig config = dbs.config(Map.of("ROLES", "api", "HEALTH_QUEUE_DEPTH_THRESHOLD", "3"));
-    Wiring w = Wiring.deploy(vertx, config, dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    TestNode node = TestNode.api(vertx, dbs, Map.of("HEALTH_QUEUE_DEPTH_THRESHOLD", "3"));
 
-    HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
+    HttpResponse<Buffer> r = get(node, "/healthz");
     assertThat(r.statusCode()).isEqualTo(503);
     JsonObject body = r.bodyAsJsonObject();
     assertThat(body.getString("status")).isEqualTo("DOWN");
@@ -74,9 +72,9 @@ class HealthzTest {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     PgUrl nowhere = new PgUrl("127.0.0.1", 1, "chat", "postgres", "", Map.of());
     ZmartyConfig config = dbs.config(Map.of("ROLES", "api", "HEALTH_CHECK_TIMEOUT", "2s"));
-    Wiring w = Wiring.deploy(vertx, config, nowhere, dbs.trading()).await(30, TimeUnit.SECONDS);
+    TestNode node = TestNode.start(vertx, config, nowhere, dbs.trading());
 
-    HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
+    HttpResponse<Buffer> r = get(node, "/healthz");
     assertThat(r.statusCode()).isEqualTo(503);
     JsonObject body = r.bodyAsJsonObject();
     assertThat(check(body, "database_chat").getString("status")).isEqualTo("DOWN");
@@ -87,8 +85,8 @@ class HealthzTest {
   @Test
   void unknownRoutesAnswerJson404(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/nope");
+    TestNode node = TestNode.api(vertx, dbs, Map.of());
+    HttpResponse<Buffer> r = get(node, "/nope");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("not_found");
   }

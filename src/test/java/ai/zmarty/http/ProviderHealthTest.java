@@ -2,9 +2,9 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -39,10 +39,10 @@ class ProviderHealthTest {
   }
 
   private JsonObject healthz(Map<String, String> overrides, int expectedStatus) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of("ROLES", "api", "MODEL_PROVIDER", "offline", "HEALTH_CHECK_TIMEOUT", "2s"));
+    Map<String, String> env = new HashMap<>(Map.of("MODEL_PROVIDER", "offline", "HEALTH_CHECK_TIMEOUT", "2s"));
     env.putAll(overrides);
-    Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    HttpResponse<Buffer> r = WebClient.create(vertx).get(w.httpPort().orElseThrow(), "127.0.0.1", "/healthz").send().await(15, TimeUnit.SECONDS);
+    TestNode node = TestNode.api(vertx, dbs, env);
+    HttpResponse<Buffer> r = node.client().get(node.port(), "127.0.0.1", "/healthz").send().await(15, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(expectedStatus);
     return r.bodyAsJsonObject();
   }
@@ -136,11 +136,11 @@ class ProviderHealthTest {
   @Test
   void frequentHealthChecksShareOneProbeOfTheProvider() throws Exception {
     grok.always(FakeProvider.error(200, "openai/models.json", Map.of()));
-    Map<String, String> env = Map.of("ROLES", "api", "MODEL_PROVIDER", "offline", "XAI_API_KEY", "xai-test-key", "XAI_BASE_URL", grok.baseUrl("/v1"));
-    Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    WebClient client = WebClient.create(vertx);
+    Map<String, String> env = Map.of("MODEL_PROVIDER", "offline", "XAI_API_KEY", "xai-test-key", "XAI_BASE_URL", grok.baseUrl("/v1"));
+    TestNode node = TestNode.api(vertx, dbs, env);
+    WebClient client = node.client();
     for (int i = 0; i < 3; i++) {
-      assertThat(client.get(w.httpPort().orElseThrow(), "127.0.0.1", "/healthz").send().await(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(client.get(node.port(), "127.0.0.1", "/healthz").send().await(15, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
     assertThat(grok.requests).hasSize(1);
   }

@@ -2,14 +2,15 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.router.TokenCounter;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeProvider;
+import ai.zmarty.testing.LogLines;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,10 +18,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,8 @@ class ProviderRoutingTest {
   private FakeProvider claude;
   private WebClient client;
   private int port;
+  /** The router logs each breaker turning half-open: the tests wait for that, not for the clock. */
+  private final LogLines logs = LogLines.capture();
 
   @BeforeAll
   static void database() {
@@ -50,7 +55,6 @@ class ProviderRoutingTest {
     gpt = FakeProvider.start(vertx);
     claude = FakeProvider.start(vertx);
     Map<String, String> env = Map.ofEntries(
-        Map.entry("ROLES", "api"),
         Map.entry("MODEL_PROVIDER", "auto"),
         Map.entry("XAI_API_KEY", "xai-test-key"),
         Map.entry("XAI_BASE_URL", grok.baseUrl("/v1")),
@@ -62,9 +66,14 @@ class ProviderRoutingTest {
         Map.entry("PROVIDER_IDLE_TIMEOUT", "2s"),
         Map.entry("PROVIDER_BREAKER_FAILURES", "2"),
         Map.entry("PROVIDER_BREAKER_RESET", "1500ms"));
-    Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    port = w.httpPort().orElseThrow();
-    client = WebClient.create(vertx);
+    TestNode node = TestNode.api(vertx, dbs, env);
+    port = node.port();
+    client = node.client();
+  }
+
+  @AfterEach
+  void stopCapturing() {
+    logs.close();
   }
 
   private HttpResponse<Buffer> chat(UUID user, String message) throws Exception {
@@ -168,6 +177,15 @@ class ProviderRoutingTest {
   }
 
   @Test
+  void theErrorEventOfACutStreamNamesTheFailureKindAsAField() throws Exception {
+    grok.then(FakeProvider.cut("xai/cut.sse"));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    Sse.Event error = Sse.parse(chat(user, "What's the signal for BTC?").bodyAsString()).getLast();
+    assertThat(error.data().getString("error")).isEqualTo("provider_failed");
+    assertThat(error.data().getString("kind")).as("a connection closed mid-answer").isEqualTo("connection_failed");
+  }
+
+  @Test
   void aCutAnswerChargedForIsKeptAndItsKeyReplaysItInsteadOfChargingAgain() throws Exception {
     grok.then(FakeProvider.cut("xai/cut.sse"));
     grok.then(FakeProvider.sse("xai/stream.sse"));
@@ -217,7 +235,7 @@ class ProviderRoutingTest {
 
     // after the reset time one probe goes to Grok (half-open); it answers, the breaker closes
     grok.always(FakeProvider.sse("xai/stream.sse"));
-    Thread.sleep(1700);
+    logs.await(Duration.ofSeconds(10), 1, "half-open", "grok");
     for (int i = 0; i < 2; i++) {
       Sse.Event done = Sse.parse(chat(user, "What's the signal for BTC?").bodyAsString()).getLast();
       assertThat(done.data().getString("provider")).isEqualTo("grok");
@@ -285,7 +303,7 @@ class ProviderRoutingTest {
     chat(user, "hi");
     chat(user, "hi");
     assertThat(grok.requests).hasSize(2);
-    Thread.sleep(1700);
+    logs.await(Duration.ofSeconds(10), 1, "half-open", "grok");
     chat(user, "hi"); // the probe, failing
     chat(user, "hi"); // open again: skipped
     assertThat(grok.requests).hasSize(3);

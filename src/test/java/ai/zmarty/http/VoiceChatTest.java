@@ -2,12 +2,12 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.FakeElevenLabs;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -57,7 +57,6 @@ class VoiceChatTest {
 
   private int deploy(boolean withKey, Map<String, String> overrides) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of(
-        "ROLES", "api",
         "OFFLINE_PACE", "0ms",
         "ZMARTY_DATA_DIR", dataDir.toString(),
         "ELEVENLABS_BASE_URL", eleven.baseUrl()));
@@ -65,8 +64,7 @@ class VoiceChatTest {
       env.put("ELEVENLABS_API_KEY", "sk_test_eleven");
     }
     env.putAll(overrides);
-    Wiring w = Wiring.deploy(vertx, dbs.config(env), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
-    return w.httpPort().orElseThrow();
+    return TestNode.api(vertx, dbs, env).port();
   }
 
   private HttpResponse<Buffer> chat(int port, UUID user, JsonObject body, boolean sse) throws Exception {

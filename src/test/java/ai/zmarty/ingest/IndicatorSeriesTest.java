@@ -59,7 +59,10 @@ class IndicatorSeriesTest {
       assertThat(a.sma200()).isEqualTo(b.sma200());
       assertThat(a.atr14()).isEqualTo(b.atr14());
       assertThat(a.ichimokuSenkouB()).isEqualTo(b.ichimokuSenkouB());
+      assertThat(a.psar()).isEqualTo(b.psar());
     }
+    // the oldest kept bar still has the value it got when it was appended
+    assertThat(bounded.valuesAt(700).values().psar()).isNotNull().isEqualTo(whole.valuesAt(700).values().psar());
     assertThat(bounded.appended()).isEqualTo(1_000);
     assertThat(bounded.lastOpen()).isEqualTo(BTC.get(999).openTime());
     assertThatThrownBy(() -> bounded.valuesAt(10)).isInstanceOf(IndexOutOfBoundsException.class);

@@ -154,6 +154,84 @@ final class ReferenceIndicators {
     return new double[][] {pb, width};
   }
 
+  /**
+   * Wilder's Parabolic SAR with TA-Lib's start, written as Wilder's worksheet: one row per bar with
+   * the trend, the extreme point (EP), the acceleration factor (AF) and the SAR in force on that
+   * bar. Bar 0 has no row. Bar 1's trend is short when its low fell below bar 0's by more than its
+   * high rose (TA-Lib's −DM test; a tie is long), and it starts with bar 0's low (long) or high
+   * (short) as its SAR, its own high or low as EP, AF = {@code start}. Each bar i then:
+   *
+   * <ol>
+   *   <li>the SAR to beat is row i − 1's SAR moved by AF × (EP − SAR) and held out of the range of
+   *       bars i − 2 and i − 1 (never above their lows in a long, never below their highs in a
+   *       short), bar 0 never counting (for row 1 it is the start above);
+   *   <li>a long whose low is at or under it, or a short whose high is at or over it, reverses:
+   *       the row's SAR is the old EP, held out of the range of bars i − 1 and i, EP becomes the
+   *       bar's low (short) or high (long), AF = {@code start};
+   *   <li>otherwise the row's SAR is the SAR to beat, and a bar beyond the EP makes it the new EP
+   *       and adds {@code step} to AF, never over {@code max}.
+   * </ol>
+   */
+  static double[] parabolicSar(List<Candle> c, double start, double step, double max) {
+    int n = c.size();
+    double[] sar = nan(n);
+    if (n < 2) {
+      return sar;
+    }
+    boolean[] isLong = new boolean[n];
+    double[] ep = new double[n];
+    double[] af = new double[n];
+    double minusDm = c.get(0).low() - c.get(1).low();
+    double plusDm = c.get(1).high() - c.get(0).high();
+    boolean trend = !(minusDm > 0 && minusDm > plusDm);
+    double extreme = trend ? c.get(1).high() : c.get(1).low();
+    double factor = start;
+    for (int i = 1; i < n; i++) {
+      double toBeat;
+      if (i == 1) {
+        toBeat = trend ? c.get(0).low() : c.get(0).high();
+      } else {
+        trend = isLong[i - 1];
+        extreme = ep[i - 1];
+        factor = af[i - 1];
+        double moved = sar[i - 1] + factor * (extreme - sar[i - 1]);
+        toBeat = trend ? Math.min(moved, lowest(c, i - 2, i - 1)) : Math.max(moved, highest(c, i - 2, i - 1));
+      }
+      Candle bar = c.get(i);
+      if (trend ? bar.low() <= toBeat : bar.high() >= toBeat) {
+        sar[i] = trend ? Math.max(extreme, highest(c, i - 1, i)) : Math.min(extreme, lowest(c, i - 1, i));
+        isLong[i] = !trend;
+        ep[i] = isLong[i] ? bar.high() : bar.low();
+        af[i] = start;
+      } else {
+        sar[i] = toBeat;
+        isLong[i] = trend;
+        boolean beyond = trend ? bar.high() > extreme : bar.low() < extreme;
+        ep[i] = beyond ? (trend ? bar.high() : bar.low()) : extreme;
+        af[i] = beyond ? Math.min(factor + step, max) : factor;
+      }
+    }
+    return sar;
+  }
+
+  /** The lowest low of bars {@code from}..{@code to}, bar 0 left out. */
+  private static double lowest(List<Candle> c, int from, int to) {
+    double low = Double.POSITIVE_INFINITY;
+    for (int i = Math.max(1, from); i <= to; i++) {
+      low = Math.min(low, c.get(i).low());
+    }
+    return low;
+  }
+
+  /** The highest high of bars {@code from}..{@code to}, bar 0 left out. */
+  private static double highest(List<Candle> c, int from, int to) {
+    double high = Double.NEGATIVE_INFINITY;
+    for (int i = Math.max(1, from); i <= to; i++) {
+      high = Math.max(high, c.get(i).high());
+    }
+    return high;
+  }
+
   private static double[] nan(int n) {
     double[] a = new double[n];
     Arrays.fill(a, Double.NaN);

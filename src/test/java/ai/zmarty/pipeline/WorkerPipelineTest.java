@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,9 +124,12 @@ class WorkerPipelineTest {
   @Test
   void signalsAreCreatedOnceAndEachIsAnnounced(Vertx vertx) throws Exception {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
+    AtomicInteger barriers = new AtomicInteger();
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SIGNAL_CREATED, m -> {
-      if (m.body().getString("symbol").equals("ETH/USDT")) {
+      if ("ETH/USDT".equals(m.body().getString("symbol"))) {
         events.add(m.body());
+      } else if (m.body().getBoolean("test_barrier", false)) {
+        barriers.incrementAndGet();
       }
     }).completion().await(5, TimeUnit.SECONDS);
     request(vertx, Addresses.QUEUE_INGEST_INDICATORS, pair("ETH/USDT"));
@@ -156,7 +160,10 @@ class WorkerPipelineTest {
     request(vertx, Addresses.QUEUE_INGEST_INDICATORS, pair("ETH/USDT"));
     JsonObject again = request(vertx, Addresses.QUEUE_COMPUTE_SIGNALS, pair("ETH/USDT"));
     assertThat(again.getInteger("created")).isZero();
-    Thread.sleep(200);
+    // the job publishes its events before it replies; a marker published after the reply reaches
+    // the consumer after them, so once it is in, any event of the rerun would be too
+    vertx.eventBus().publish(Addresses.EVENTS_SIGNAL_CREATED, new JsonObject().put("test_barrier", true));
+    Eventually.await(Duration.ofSeconds(5), "the marker", () -> barriers.get() == 1);
     assertThat(events).hasSize(120);
     assertThat(count("select count(*) from signals where symbol = 'ETH/USDT'")).isEqualTo(120);
     assertThat(count("select count(*) from indicators where symbol = 'ETH/USDT'")).isEqualTo(120);

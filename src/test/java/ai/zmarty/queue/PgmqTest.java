@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.config.PgUrl;
 import ai.zmarty.db.Pools;
+import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import io.vertx.core.Future;
@@ -54,10 +55,26 @@ class PgmqTest {
     return f.await(20, TimeUnit.SECONDS);
   }
 
+  /** Reads (visibility timeout {@code vt}) until the queue hands a message out, for at most 10 s. */
+  private List<QueueMessage> readOnceVisible(Duration vt) {
+    return Eventually.until(Duration.ofSeconds(10), "a message in " + queue + " is visible", () -> {
+      try {
+        return await(client.read(queue, vt, 10));
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, messages -> !messages.isEmpty());
+  }
+
+  private static Duration since(long nanos) {
+    return Duration.ofNanos(System.nanoTime() - nanos);
+  }
+
   @Test
   void aReadMessageIsInvisibleUntilItsVtPassesThenComesBackWithReadCountTwo() throws Exception {
     long id = await(client.send(queue, new JsonObject().put("symbol", "BTC/USDT")));
 
+    long hidden = System.nanoTime();
     List<QueueMessage> first = await(client.read(queue, Duration.ofSeconds(1), 10));
     assertThat(first).extracting(QueueMessage::msgId).containsExactly(id);
     assertThat(first.get(0).readCount()).isEqualTo(1);
@@ -65,8 +82,8 @@ class PgmqTest {
 
     assertThat(await(client.read(queue, Duration.ofSeconds(1), 10))).isEmpty();
 
-    Thread.sleep(1300);
-    List<QueueMessage> again = await(client.read(queue, Duration.ofSeconds(30), 10));
+    List<QueueMessage> again = readOnceVisible(Duration.ofSeconds(30));
+    assertThat(since(hidden)).as("hidden for its 1 s visibility timeout").isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(again).extracting(QueueMessage::msgId).containsExactly(id);
     assertThat(again.get(0).readCount()).isEqualTo(2);
   }
@@ -146,19 +163,21 @@ class PgmqTest {
 
   @Test
   void aDelayedMessageIsNotReadableBeforeItsDelay() throws Exception {
+    long sent = System.nanoTime();
     long id = await(client.send(queue, new JsonObject(), Duration.ofSeconds(2)));
     assertThat(await(client.read(queue, Duration.ofSeconds(30), 10))).isEmpty();
-    Thread.sleep(2200);
-    assertThat(await(client.read(queue, Duration.ofSeconds(30), 10))).extracting(QueueMessage::msgId).containsExactly(id);
+    assertThat(readOnceVisible(Duration.ofSeconds(30))).extracting(QueueMessage::msgId).containsExactly(id);
+    assertThat(since(sent)).as("not readable before its 2 s delay").isGreaterThanOrEqualTo(Duration.ofMillis(1900));
   }
 
   @Test
   void setVtHidesAMessageForTheGivenTime() throws Exception {
     long id = await(client.send(queue, new JsonObject()));
+    long hidden = System.nanoTime();
     assertThat(await(client.setVisibleAfter(queue, id, Duration.ofSeconds(2)))).isTrue();
     assertThat(await(client.read(queue, Duration.ofSeconds(30), 10))).isEmpty();
-    Thread.sleep(2200);
-    assertThat(await(client.read(queue, Duration.ofSeconds(30), 10))).extracting(QueueMessage::msgId).containsExactly(id);
+    assertThat(readOnceVisible(Duration.ofSeconds(30))).extracting(QueueMessage::msgId).containsExactly(id);
+    assertThat(since(hidden)).as("hidden for the 2 s it was set to").isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     assertThat(await(client.setVisibleAfter(queue, 999_999, Duration.ofSeconds(2)))).isFalse();
   }
 

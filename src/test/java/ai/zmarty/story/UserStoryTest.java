@@ -9,6 +9,7 @@ import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -48,15 +49,10 @@ class UserStoryTest {
   @Test
   void aNewUsersWholeStory(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring wiring =
-        Wiring.deploy(
-                vertx,
-                dbs.config(Map.of("QUEUE_IDLE_POLL", "100ms", "OFFLINE_PACE", "1ms", "SYNC_POLL", "200ms")),
-                dbs.chat(),
-                dbs.trading())
-            .await(60, TimeUnit.SECONDS);
-    port = wiring.httpPort().orElseThrow();
-    client = WebClient.create(vertx);
+    TestNode node = TestNode.all(vertx, dbs, Map.of("QUEUE_IDLE_POLL", "100ms", "OFFLINE_PACE", "1ms", "SYNC_POLL", "200ms"));
+    Wiring wiring = node.wiring();
+    port = node.port();
+    client = node.client();
     long t0 = System.nanoTime();
 
     // The demo user: pro, 1,000 credits, BTC/USDT and ETH/USDT on 1h; created once.

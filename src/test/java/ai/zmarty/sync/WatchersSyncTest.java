@@ -2,13 +2,13 @@ package ai.zmarty.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.config.PgUrl;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.db.Pools;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -212,7 +212,7 @@ class WatchersSyncTest {
     // The whole wiring of one node (api + ops), posting to its own hook on the port it bound.
     // A long poll: only NOTIFY can make a change arrive quickly.
     ZmartyConfig config = config(Map.of("ROLES", "api,ops", "WEBHOOK_URL", "", "SYNC_POLL", "30s", "SCHEDULER_INGEST_EVERY", "1d", "SCHEDULER_WINRATE_EVERY", "7d"));
-    Wiring.deploy(vertx, config, a, b).await(30, TimeUnit.SECONDS);
+    TestNode.start(vertx, config, a, b);
     // The scheduler's first run (nothing watched yet) must not be counted below.
     Eventually.await(Duration.ofSeconds(10), "scheduler's first ingest run", () -> Sql.count(b, "select count(*) from scheduler_runs where job = 'ingest_indicators'") == 1);
 
@@ -263,7 +263,7 @@ class WatchersSyncTest {
     assertThat(deliveries()).isZero();
 
     // The receiver comes up on that port: everything arrives, in order, once.
-    Wiring.deploy(vertx, config, a, b).await(30, TimeUnit.SECONDS);
+    TestNode.start(vertx, config, a, b);
     Eventually.await(Duration.ofSeconds(15), "all delivered", () -> undelivered() == 0);
     assertThat(deliveries()).isEqualTo(outboxRows()).isEqualTo(5);
     assertThat(watchers())
@@ -295,8 +295,7 @@ class WatchersSyncTest {
 
   @Test
   void forgedStaleOrMalformedDeliveriesChangeNothing(Vertx vertx) throws Exception {
-    Wiring node = Wiring.deploy(vertx, config(Map.of("ROLES", "api")), a, b).await(30, TimeUnit.SECONDS);
-    int port = node.httpPort().orElseThrow();
+    int port = TestNode.start(vertx, config(Map.of("ROLES", "api")), a, b).port();
     UUID x = user();
     String body = insertPayload(UUID.randomUUID(), x, "BTC/USDT", "1h");
     WebhookSignature signer = new WebhookSignature(SECRET, Duration.ofMinutes(5));

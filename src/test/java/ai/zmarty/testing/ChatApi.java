@@ -1,6 +1,5 @@
 package ai.zmarty.testing;
 
-import ai.zmarty.Wiring;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,9 +27,7 @@ public final class ChatApi {
    * limits wide enough for tests that send many chats, and a client of it.
    */
   public static ChatApi deploy(Vertx vertx, TestDatabases.Pair dbs, String offlinePace) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", offlinePace, "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")), dbs.chat(), dbs.trading())
-        .await(30, TimeUnit.SECONDS);
-    return new ChatApi(vertx, w.httpPort().orElseThrow());
+    return TestNode.api(vertx, dbs, Map.of("OFFLINE_PACE", offlinePace, "MAX_CONCURRENT_STREAMS", "100", "RATE_LIMIT_PER_MINUTE", "1000")).chat();
   }
 
   public WebClient client() {

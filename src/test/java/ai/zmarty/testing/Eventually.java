@@ -1,7 +1,10 @@
 package ai.zmarty.testing;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Waits for a condition that asynchronous work will make true, failing after a deadline. */
 public final class Eventually {
@@ -23,5 +26,19 @@ public final class Eventually {
     if (!condition.getAsBoolean()) {
       throw new AssertionError("not true within " + timeout.toMillis() + " ms: " + what);
     }
+  }
+
+  /**
+   * Polls {@code value} until {@code done} accepts what it gives, failing after {@code timeout};
+   * returns the accepted value (for a condition that can only be seen by taking something, such as
+   * reading a queue).
+   */
+  public static <T> T until(Duration timeout, String what, Supplier<T> value, Predicate<? super T> done) {
+    AtomicReference<T> last = new AtomicReference<>();
+    await(timeout, what, () -> {
+      last.set(value.get());
+      return done.test(last.get());
+    });
+    return last.get();
   }
 }

@@ -70,6 +70,16 @@ public final class NodeProcess implements AutoCloseable {
     throw new AssertionError(name + " did not print '" + text + "' within " + timeout + ":\n" + output());
   }
 
+  /** SIGTERM, as an orchestrator stops a node: the shutdown hook runs. Does not wait. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to exit; its exit code, or -1 when it is still running after {@code timeout}. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   /** kill -9: no shutdown hook, no clean-up, like a crashed machine. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -279,10 +279,18 @@ abstract class SseProvider implements ModelProvider {
     }
 
     private ProviderFailure connectFailure(Throwable err) {
-      String m = String.valueOf(err.getMessage());
-      boolean timedOut = m.toLowerCase(java.util.Locale.ROOT).contains("timed out") || err.getClass().getSimpleName().contains("Timeout");
-      return new ProviderFailure(name(), timedOut ? ProviderFailure.Kind.CONNECT_TIMEOUT : ProviderFailure.Kind.CONNECTION_FAILED, "cannot connect: " + m);
+      return new ProviderFailure(name(), timedOut(err) ? ProviderFailure.Kind.CONNECT_TIMEOUT : ProviderFailure.Kind.CONNECTION_FAILED, "cannot connect: " + err.getMessage());
     }
+  }
+
+  /** A connect that timed out, told by the exception's type (Netty's connect timeout, a socket or future timeout), never by its text. */
+  static boolean timedOut(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.net.SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Closes the HTTP client. */

@@ -1,0 +1,35 @@
+package ai.zmarty.queue;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.vertx.core.json.JsonObject;
+import net.logstash.logback.argument.StructuredArgument;
+
+/**
+ * The fields every worker job line carries, as JSON fields of their own (and {@code key=value} in
+ * the text format): service ({@code worker}), queue, msg_id, read_ct, symbol, timeframe (null when
+ * the payload names none), job_ms and queue_depth (the queue's depth when the job was read; -1 when
+ * it did not come through the poller). Put {@link #PATTERN} in the message, then extras.
+ */
+public final class JobLog {
+  public static final String PATTERN = "{} {} {} {} {} {} {} {}";
+
+  private JobLog() {}
+
+  public static StructuredArgument[] fields(Job job, long jobMs) {
+    JsonObject p = job.payload();
+    return new StructuredArgument[] {
+      kv("service", "worker"), kv("queue", job.queue()), kv("msg_id", job.msgId()), kv("read_ct", job.readCount()),
+      kv("symbol", p.getValue("symbol") instanceof String s ? s : null), kv("timeframe", p.getValue("timeframe") instanceof String t ? t : null),
+      kv("job_ms", jobMs), kv("queue_depth", job.queueDepth())
+    };
+  }
+
+  /** {@code fields} followed by {@code extra}. */
+  public static Object[] with(StructuredArgument[] fields, Object... extra) {
+    Object[] all = new Object[fields.length + extra.length];
+    System.arraycopy(fields, 0, all, 0, fields.length);
+    System.arraycopy(extra, 0, all, fields.length, extra.length);
+    return all;
+  }
+}

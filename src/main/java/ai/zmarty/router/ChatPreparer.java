@@ -1,0 +1,57 @@
+package ai.zmarty.router;
+
+import ai.zmarty.bus.Replies;
+import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.WinRateQueries;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Reads what a chat's prompt is built from (the user's pairs, their latest signals and win rates) and counts its tokens. */
+final class ChatPreparer {
+  record Prepared(UUID user, String message, Prompt prompt, ChatContext context, long inputTokens) {}
+
+  private final Watchlist watchlist;
+  private final SignalQueries signals;
+  private final WinRateQueries winRates;
+  private final TokenCounter tokens;
+
+  ChatPreparer(Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens) {
+    this.watchlist = watchlist;
+    this.signals = signals;
+    this.winRates = winRates;
+    this.tokens = tokens;
+  }
+
+  /** From a request {user_id, message, history?}. */
+  Future<Prepared> prepare(JsonObject body) {
+    UUID user = UUID.fromString(Replies.required(body, "user_id"));
+    String message = Replies.required(body, "message");
+    return watchlist
+        .pairsOf(user)
+        .compose(pairs -> Future.all(signals.latest(pairs, 1), winRates.forPairs(pairs))
+            .map(all -> new ChatContext(pairs, all.resultAt(0), all.resultAt(1))))
+        .map(context -> {
+          Prompt prompt = PromptBuilder.build(context, history(body), message);
+          return new Prepared(user, message, prompt, context, tokens.count(prompt));
+        });
+  }
+
+  /** The session's earlier messages the HTTP layer sent along ({@code history: [{role, content}]}). */
+  static List<PromptBuilder.Turn> history(JsonObject body) {
+    JsonArray history = body.getJsonArray("history");
+    List<PromptBuilder.Turn> out = new ArrayList<>();
+    if (history != null) {
+      for (Object o : history) {
+        if (o instanceof JsonObject m && m.getString("content") != null) {
+          out.add(new PromptBuilder.Turn(m.getString("role", "user"), m.getString("content")));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -12,10 +12,13 @@ import ai.zmarty.session.ChatSessions;
 import ai.zmarty.db.Pools;
 import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
+import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
+import ai.zmarty.market.SymbolCatalog;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.queue.PgmqClient;
@@ -77,18 +80,20 @@ public final class Wiring {
     PgmqClient queues = new PgmqClient(w.trading);
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
+    // the workers' candles, and the api's check that a pair to watch is listed
+    MarketDataProvider market = config.roles().contains(Role.WORKER) || config.roles().contains(Role.API) ? MarketProviders.create(vertx, config.market(), Clock.systemUTC()) : null;
     if (config.roles().contains(Role.WORKER)) {
-      MarketDataProvider market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());
       // what "now" is for the market: wall time, or replay time when history is played back
       Clock clock = market.clock(Clock.systemUTC());
       // the job consumers first, so the poller's first messages find them
-      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock)))
+      WatcherPauses pauses = new WatcherPauses(w.trading, config.watch().pauseAfter());
+      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue())));
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses))));
     }
     if (config.roles().contains(Role.API)) {
-      Watchlist watchlist = new Watchlist(w.chat);
+      Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));
       SignalQueries signals = new SignalQueries(w.trading);
       WinRateQueries winRates = new WinRateQueries(w.trading);
       TokenCounter tokens = new TokenCounter();

@@ -35,7 +35,8 @@ public record ZmartyConfig(
     MarketConfig market,
     GuardrailConfig guardrails,
     ProvidersConfig providers,
-    VoiceConfig voice) {
+    VoiceConfig voice,
+    WatchConfig watch) {
 
   public enum Role {
     API,
@@ -122,7 +123,8 @@ public record ZmartyConfig(
   public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax) {}
 
   /** How often the cluster-wide schedules enqueue their jobs. */
-  public record SchedulerConfig(Duration ingestEvery, Duration winrateEvery) {}
+  /** {@code ingestSpread}: the share of the ingest period over which one run's jobs become visible. */
+  public record SchedulerConfig(Duration ingestEvery, Duration winrateEvery, double ingestSpread) {}
 
   /** One model service: {@code apiKey} empty means it is not routed to. The key never appears in {@link #toString()}. */
   public record ProviderConfig(String name, Optional<String> apiKey, String baseUrl, String model) {
@@ -206,7 +208,8 @@ public record ZmartyConfig(
         syncConfig(raw),
         new SchedulerConfig(
             raw.duration("SCHEDULER_INGEST_EVERY", Duration.ofSeconds(1), Duration.ofDays(1)),
-            raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7))),
+            raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7)),
+            fraction(raw, "SCHEDULER_INGEST_SPREAD")),
         MarketConfig.from(raw),
         new GuardrailConfig(
             fraction(raw, "SCORE_DELTA_THRESHOLD"),
@@ -214,7 +217,8 @@ public record ZmartyConfig(
             Duration.ofSeconds(raw.integer("COOLDOWN_SECONDS", 0, 30 * 86_400)),
             fraction(raw, "VOLATILITY_THRESHOLD")),
         providersConfig(raw),
-        voiceConfig(raw));
+        voiceConfig(raw),
+        WatchConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

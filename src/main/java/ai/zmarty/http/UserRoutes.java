@@ -16,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /** A user's own data: watched symbols, their signals and win rates, and credits. */
 final class UserRoutes {
+  /** Seconds a client waits before asking again when the market could not be asked about a pair. */
+  static final String MARKET_RETRY_AFTER = "30";
   private final Vertx vertx;
   private final Watchlist watchlist;
   private final SignalQueries signals;
@@ -83,7 +85,17 @@ final class UserRoutes {
     }
     watchlist.add(Authenticator.user(rc).id(), pair)
         .onSuccess(added -> Responses.json(rc, added ? 201 : 200, pair.toJson().put("status", added ? "added" : "already watched")))
-        .onFailure(rc::fail);
+        .onFailure(err -> {
+          ErrorCode code = ErrorCode.of(err);
+          if (code == ErrorCode.INTERNAL) {
+            rc.fail(err);
+            return;
+          }
+          if (code == ErrorCode.UNAVAILABLE) {
+            rc.response().putHeader("Retry-After", MARKET_RETRY_AFTER);
+          }
+          Errors.send(rc, code, err.getMessage());
+        });
   }
 
   private void removeSymbol(RoutingContext rc) {

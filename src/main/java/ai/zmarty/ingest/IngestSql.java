@@ -54,4 +54,24 @@ final class IngestSql {
       from public.liq_clusters where symbol = $1
       order by intensity desc, price_bin
       """;
+
+  /**
+   * One more dead-lettered ingest of the pair ($1, $2) in a row; at $3 in a row its active watchers
+   * are paused with reason $4. Returns the rows paused by this statement (now() is the
+   * transaction's time, so paused_at = now() marks them).
+   */
+  static final String COUNT_DEAD_LETTER =
+      """
+      update public.watchers
+      set dead_letters = dead_letters + 1,
+          paused_at = case when paused_at is null and dead_letters + 1 >= $3 then now() else paused_at end,
+          pause_reason = case when paused_at is null and dead_letters + 1 >= $3 then left($4, 1000) else pause_reason end,
+          updated_at = now()
+      where symbol = $1 and timeframe = $2 and active
+      returning user_id, dead_letters, coalesce(paused_at = now(), false) as paused_now
+      """;
+
+  /** A successful ingest ends the pair's run of dead letters. */
+  static final String RESET_DEAD_LETTERS =
+      "update public.watchers set dead_letters = 0 where symbol = $1 and timeframe = $2 and active and dead_letters > 0";
 }

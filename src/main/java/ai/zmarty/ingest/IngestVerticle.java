@@ -11,12 +11,14 @@ import ai.zmarty.market.Timeframe;
 import ai.zmarty.queue.JobHandler;
 import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * half way left nothing behind, and its node drops the kept series so the next job rebuilds.
  *
  * <p>Jobs of one pair run one after another on a node (the series is not shared between threads);
- * jobs of different pairs run side by side. At most {@value #MAX_KEPT_PAIRS} series are kept, the
- * least recently ingested dropped first.
+ * jobs of different pairs run side by side, at most {@code INGEST_CONCURRENCY} at once (the others
+ * wait their turn in arrival order), which bounds the candles and rebuilt series held at a time. At
+ * most {@code INGEST_KEPT_PAIRS} series are kept (default {@value #MAX_KEPT_PAIRS}), the least
+ * recently ingested dropped first. A successful job ends the pair's run of dead letters ({@link
+ * WatcherPauses}).
  *
  * <p>Request: a queue job whose payload is {@code {"symbol":"BTC/USDT","timeframe":"1h"}}. Reply:
  * {@link #summary}. Failures: {@code BAD_REQUEST} for a bad payload, {@code INTERNAL} otherwise.
@@ -51,20 +56,35 @@ public final class IngestVerticle extends VerticleBase {
   private final IngestStore store;
   private final Clock clock;
   /** Touched on the event loop only; the series themselves in one job at a time. */
-  private final Map<Pair, PairSeries> kept =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Pair, PairSeries> eldest) {
-          return size() > MAX_KEPT_PAIRS;
-        }
-      };
+  private final Map<Pair, PairSeries> kept;
   private final Map<Pair, Future<JsonObject>> running = new HashMap<>();
+  private final int concurrency;
+  private final WatcherPauses pauses;
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private int active;
   private MessageConsumer<Object> consumer;
 
   public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock) {
+    this(pool, market, queues, clock, 4, MAX_KEPT_PAIRS, null);
+  }
+
+  /**
+   * @param concurrency jobs computing at once on this node
+   * @param keptPairs series kept between jobs
+   * @param pauses told of each successful job (null: nobody)
+   */
+  public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock, int concurrency, int keptPairs, WatcherPauses pauses) {
     this.market = market;
     this.store = new IngestStore(pool, queues);
     this.clock = clock;
+    this.concurrency = concurrency;
+    this.pauses = pauses;
+    this.kept = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Pair, PairSeries> eldest) {
+        return size() > keptPairs;
+      }
+    };
   }
 
   @Override
@@ -91,9 +111,42 @@ public final class IngestVerticle extends VerticleBase {
   /** Runs the job after the pair's previous one on this node, whatever became of it; completes with the reply body. */
   Future<JsonObject> ingest(Pair pair) {
     Future<JsonObject> previous = running.get(pair);
-    Future<JsonObject> job = previous == null ? run(pair) : previous.transform(done -> run(pair));
+    Future<JsonObject> job = previous == null ? limited(pair) : previous.transform(done -> limited(pair));
     running.put(pair, job);
     return job.andThen(done -> running.remove(pair, job));
+  }
+
+  /** Runs the job when fewer than {@code concurrency} are computing, else after the ones waiting before it. */
+  private Future<JsonObject> limited(Pair pair) {
+    Promise<JsonObject> done = Promise.promise();
+    Runnable go = () -> {
+      active++;
+      Future<JsonObject> job;
+      try {
+        job = run(pair).compose(reply -> pauses == null ? Future.succeededFuture(reply) : pauses.succeeded(pair.symbol(), pair.timeframe().label())
+            .map(reply)
+            .otherwise(err -> {
+              log.warn("could not end the dead-letter run of {}: {}", pair, err.toString());
+              return reply;
+            }));
+      } catch (RuntimeException e) {
+        job = Future.failedFuture(e);
+      }
+      job.onComplete(ar -> {
+        active--;
+        Runnable next = waiting.poll();
+        if (next != null) {
+          next.run();
+        }
+        done.handle(ar);
+      });
+    };
+    if (active < concurrency) {
+      go.run();
+    } else {
+      waiting.add(go);
+    }
+    return done.future();
   }
 
   private Future<JsonObject> run(Pair pair) {

@@ -18,6 +18,9 @@ import java.util.List;
 public final class BinanceMarket extends ExchangeMarket {
   static final int LIMIT = 1_000;
   static final int REQUEST_WEIGHT = 2;
+  static final int EXCHANGE_INFO_WEIGHT = 20;
+  /** Binance's error code for a symbol it does not know (HTTP 400). */
+  static final int INVALID_SYMBOL = -1121;
 
   private final Vertx vertx;
   private final ExchangeHttp http;
@@ -32,6 +35,45 @@ public final class BinanceMarket extends ExchangeMarket {
   @Override
   Future<List<RawBar>> fetch(String symbol, Timeframe tf, long fromMillis, long toMillis) {
     return page(Symbols.binanceSymbol(symbol), tf, fromMillis, toMillis - 1, new ArrayList<>(), 0);
+  }
+
+  /**
+   * Listed: {@code GET /api/v3/exchangeInfo?symbol=BTCUSDT} names the symbol with status {@code
+   * TRADING}. Binance answers a symbol it does not know with 400 {@code {"code":-1121}}: that is a
+   * "no"; any other failure fails the future (not a "no").
+   */
+  @Override
+  public Future<Boolean> lists(String symbol, String timeframe) {
+    String wanted;
+    try {
+      Timeframe.parse(timeframe);
+      wanted = Symbols.binanceSymbol(symbol);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(false);
+    }
+    long wait = budget.reserve(EXCHANGE_INFO_WEIGHT, System.nanoTime() / 1_000_000);
+    Future<Void> go = wait == 0 ? Future.succeededFuture() : vertx.timer(wait).mapEmpty();
+    return go.compose(v -> http.get("/api/v3/exchangeInfo", r -> r.addQueryParam("symbol", wanted)))
+        .map(body -> trading(body, wanted))
+        .recover(err -> err instanceof ExchangeException e && e.status() == 400 && err.getMessage().contains(Integer.toString(INVALID_SYMBOL))
+            ? Future.succeededFuture(false)
+            : Future.failedFuture(err));
+  }
+
+  /** Whether an exchangeInfo answer lists {@code symbol} as TRADING. */
+  static boolean trading(Buffer body, String symbol) {
+    try {
+      JsonArray symbols = new io.vertx.core.json.JsonObject(body).getJsonArray("symbols");
+      for (int i = 0; i < symbols.size(); i++) {
+        io.vertx.core.json.JsonObject s = symbols.getJsonObject(i);
+        if (symbol.equals(s.getString("symbol"))) {
+          return "TRADING".equals(s.getString("status"));
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      throw new ExchangeException("binance", 0, "binance exchangeInfo answer is malformed (" + e.getClass().getSimpleName() + "): " + ExchangeHttp.snippet(body.toString()));
+    }
   }
 
   private Future<List<RawBar>> page(String symbol, Timeframe tf, long start, long endInclusive, List<RawBar> acc, int pages) {

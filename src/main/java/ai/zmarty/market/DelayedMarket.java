@@ -46,6 +46,11 @@ public final class DelayedMarket implements MarketDataProvider {
   }
 
   @Override
+  public Future<Boolean> lists(String symbol, String timeframe) {
+    return inner.lists(symbol, timeframe);
+  }
+
+  @Override
   public Clock clock(Clock wall) {
     return inner.clock(wall);
   }

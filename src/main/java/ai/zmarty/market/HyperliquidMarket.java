@@ -119,6 +119,23 @@ public final class HyperliquidMarket extends ExchangeMarket {
     return contexts;
   }
 
+  /**
+   * Listed: the pair's coin has a mid price in {@code allMids} (weight 2, every coin at once). A
+   * pair not quoted in USD has no Hyperliquid coin, so it is not listed; every {@link Timeframe}
+   * is one of Hyperliquid's candle intervals.
+   */
+  @Override
+  public Future<Boolean> lists(String symbol, String timeframe) {
+    String coin;
+    try {
+      Timeframe.parse(timeframe);
+      coin = Symbols.hyperliquidCoin(symbol);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(false);
+    }
+    return allMids().map(mids -> mids.containsKey(coin));
+  }
+
   /** Mid prices of every coin, by coin ({@code allMids}). */
   public Future<Map<String, Double>> allMids() {
     return info(new JsonObject().put("type", "allMids"), LIGHT_WEIGHT).map(HyperliquidMarket::parseMids);

@@ -40,6 +40,14 @@ public interface MarketDataProvider {
   }
 
   /**
+   * Whether this market serves candles of {@code symbol} (any {@link Symbols} form) at {@code
+   * timeframe}: true or false once the market has answered; a failed future when it could not be
+   * asked (an exchange down or rate-limiting), which is not a "no". Callers cache the answer
+   * ({@link SymbolCatalog}).
+   */
+  Future<Boolean> lists(String symbol, String timeframe);
+
+  /**
    * The clock whose "now" decides which bars are closed, for callers that ask for "the latest
    * bars": the wall clock, except for a replay, which runs on replay time.
    */

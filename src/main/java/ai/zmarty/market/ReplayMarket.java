@@ -78,6 +78,17 @@ public final class ReplayMarket implements MarketDataProvider {
     }
   }
 
+  /** Listed: BTC or ETH quoted in USD, USDT or USDC, at 4h only. */
+  @Override
+  public Future<Boolean> lists(String symbol, String timeframe) {
+    try {
+      Symbols.Parsed p = Symbols.parse(symbol);
+      return Future.succeededFuture(Timeframe.parse(timeframe) == Timeframe.H4 && FILES.containsKey(p.base()) && SimulatedAssets.QUOTES.contains(p.quote()));
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(false);
+    }
+  }
+
   /** The synchronous form of {@link #candles}. */
   public List<Candle> bars(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive) {
     Timeframe tf = Timeframe.parse(timeframe);

@@ -32,6 +32,10 @@ import java.util.Map;
  * the doubles are the same on every JVM, and {@link StrictMath} turns them into prices.
  *
  * <p>There are no bars before {@link #ANCHOR}; a window that starts earlier starts there.
+ *
+ * <p>The walk can price any symbol, but the market <em>lists</em> ({@link #lists}) only the
+ * {@link SimulatedAssets}, as an exchange lists its own: a watchlist cannot fill
+ * up with pairs that exist nowhere.
  */
 public final class SimulatedMarket implements MarketDataProvider {
   /** The first bar of every simulated series opens here, at the symbol's base price. */
@@ -97,6 +101,12 @@ public final class SimulatedMarket implements MarketDataProvider {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** Listed: {@link SimulatedAssets}. */
+  @Override
+  public Future<Boolean> lists(String symbol, String timeframe) {
+    return Future.succeededFuture(SimulatedAssets.lists(symbol, timeframe));
   }
 
   /** The synchronous form of {@link #candles}: closed bars opening in {@code [from, to)}, oldest first. */

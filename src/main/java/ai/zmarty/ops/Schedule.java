@@ -24,6 +24,17 @@ public final class Schedule {
     return Math.floorDiv(now.toEpochMilli(), p);
   }
 
+  /**
+   * Whole seconds over which one run's messages are spread: {@code share} of {@code period}
+   * (0: all at once).
+   */
+  public static long spreadSeconds(Duration period, double share) {
+    if (share < 0 || share > 1) {
+      throw new IllegalArgumentException("share must be from 0 to 1, got " + share);
+    }
+    return (long) Math.floor(period.toMillis() * share / 1000.0);
+  }
+
   /** When {@code slot} begins. */
   public static Instant slotStart(long slot, Duration period) {
     return Instant.ofEpochMilli(slot * period.toMillis());

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enqueues the periodic jobs, once per period cluster-wide: {@code ingest_indicators} for every
- * active watched pair every {@code SCHEDULER_INGEST_EVERY}, {@code compute_winrate} every
+ * active watched pair that is not paused every {@code SCHEDULER_INGEST_EVERY} (spread over
+ * {@code SCHEDULER_INGEST_SPREAD} of the period), {@code compute_winrate} every
  * {@code SCHEDULER_WINRATE_EVERY}. Where database B has pg_cron the jobs are handed to it and this
  * verticle does nothing more; otherwise every ops node ticks, and the node whose insert of
  * (job, slot) into {@code scheduler_runs} succeeds enqueues, in that same transaction.
@@ -50,7 +51,7 @@ public final class SchedulerVerticle extends VerticleBase {
     this.trading = trading;
     this.jobs =
         List.of(
-            new Job("ingest_indicators", config.ingestEvery(), SchedulerSql.ENQUEUE_INGEST),
+            new Job("ingest_indicators", config.ingestEvery(), SchedulerSql.enqueueIngest(Schedule.spreadSeconds(config.ingestEvery(), config.ingestSpread()))),
             new Job("compute_winrate", config.winrateEvery(), SchedulerSql.ENQUEUE_WINRATE));
   }
 

@@ -66,6 +66,11 @@ public final class PgmqClient {
    * in exactly one of the two queues whatever fails.
    */
   public Future<Long> deadLetter(String queue, QueueMessage message, String deadLetterQueue, String error) {
+    return deadLetter(queue, message, deadLetterQueue, error, null);
+  }
+
+  /** The same, running {@code hook} (when not null) in the same transaction. */
+  public Future<Long> deadLetter(String queue, QueueMessage message, String deadLetterQueue, String error, DeadLetterHook hook) {
     JsonObject letter =
         new JsonObject()
             .put("queue", queue)
@@ -84,6 +89,7 @@ public final class PgmqClient {
                     deleted ->
                         deleted.iterator().next().getBoolean("done")
                             ? send(conn, deadLetterQueue, letter, Duration.ZERO)
+                                .compose(id -> hook == null ? Future.succeededFuture(id) : hook.deadLettered(conn, message.message(), error).map(id))
                             : Future.failedFuture(new IllegalStateException("message " + message.msgId() + " is no longer in " + queue))));
   }
 

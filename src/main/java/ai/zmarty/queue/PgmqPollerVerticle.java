@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +26,19 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final PgmqClient client;
   private final QueueConfig config;
   private final RetryPolicy retry;
+  private final Map<String, DeadLetterHook> hooks;
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
   private int inFlight;
   private volatile long reads;
   private volatile boolean stopping;
 
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
+    this(client, config, Map.of());
+  }
+
+  /** @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered */
+  public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks) {
+    this.hooks = Map.copyOf(hooks);
     this.client = client;
     this.config = config;
     this.retry = new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax());
@@ -115,7 +123,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
     String error = describe(failure);
     return switch (retry.decide(message.readCount(), handlerMissing)) {
       case RetryPolicy.DeadLetter d ->
-          client.deadLetter(queue, message, config.deadLetterQueue(), error).map(id -> {
+          client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {
             log.error("job dead-lettered " + JobLog.PATTERN + " dead_letter_id={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, error));
             return "dead-lettered";
           });

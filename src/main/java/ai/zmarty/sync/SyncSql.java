@@ -20,11 +20,11 @@ final class SyncSql {
       with due as (
         select o.id
         from public.sync_outbox o
-        where o.delivered_at is null
+        where o.delivered_at is null and o.refused_at is null
           and o.next_attempt_at <= now()
           and not exists (
             select 1 from public.sync_outbox e
-            where e.delivered_at is null and e.row_key = o.row_key and e.id < o.id)
+            where e.delivered_at is null and e.refused_at is null and e.row_key = o.row_key and e.id < o.id)
         order by o.id
         limit $1
         for update of o skip locked
@@ -46,6 +46,10 @@ final class SyncSql {
       where id = $1 and delivered_at is null
       """;
 
+  /** A delivery the receiver will never accept: not retried, its answer kept. */
+  static final String MARK_REFUSED =
+      "update public.sync_outbox set attempts = attempts + 1, last_error = left($2, 2000), refused_at = now() where id = $1 and delivered_at is null";
+
   // --- B: receipts and watchers ----------------------------------------------------------------
 
   /** Returns the id when this delivery is new; no row when it was applied before. */
@@ -54,12 +58,22 @@ final class SyncSql {
   /** Serialises changes to one pair, so two users adding it at once enqueue one ingest, not two. */
   static final String LOCK_PAIR = "select pg_advisory_xact_lock(hashtextextended('watchers:' || $1::text || ' ' || $2::text, 0))";
 
-  static final String PAIR_ACTIVE = "select exists (select 1 from public.watchers where symbol = $1 and timeframe = $2 and active) as active";
+  /** Whether the scheduler enqueues the pair now: some watcher of it is active and not paused. */
+  static final String PAIR_ACTIVE =
+      "select exists (select 1 from public.watchers where symbol = $1 and timeframe = $2 and active and paused_at is null) as active";
 
   static final String ACTIVATE =
       """
       insert into public.watchers (user_id, symbol, timeframe, active) values ($1, $2, $3, true)
-      on conflict (user_id, symbol, timeframe) do update set active = true, updated_at = now() where not public.watchers.active
+      on conflict (user_id, symbol, timeframe) do update set active = true, updated_at = now()
+        where not public.watchers.active or public.watchers.paused_at is not null
+      """;
+
+  /** Adding a pair again resumes it for every watcher of it: the pause was the pair's, not a user's. */
+  static final String RESUME_PAIR =
+      """
+      update public.watchers set paused_at = null, pause_reason = null, dead_letters = 0, updated_at = now()
+      where symbol = $1 and timeframe = $2 and (paused_at is not null or dead_letters > 0)
       """;
 
   static final String DEACTIVATE =

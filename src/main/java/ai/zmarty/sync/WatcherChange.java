@@ -72,8 +72,21 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
     try {
       return new Watch(user, symbol, timeframe);
     } catch (IllegalArgumentException e) {
-      throw new InvalidPayload(field + ": " + e.getMessage());
+      throw new InvalidPayload(field + ": " + printable(e.getMessage()));
     }
+  }
+
+  /** The message with control characters (a NUL, say) shown as a backslash-u escape, so it can be logged and stored. */
+  static String printable(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
   }
 
   private static UUID uuid(JsonObject json, String field) {

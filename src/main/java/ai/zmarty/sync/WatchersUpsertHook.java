@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving end of the A→B sync, {@code POST /hooks/watchers-upsert}: checks the signature over
  * the raw body, then applies the change to B's watchers exactly once (the event id is recorded in
- * the same transaction) and enqueues {@code ingest_indicators} for a pair nobody watched before.
+ * the same transaction) and enqueues {@code ingest_indicators} for a pair nobody watched before
+ * (or whose watchers were all paused: adding a paused pair again resumes it).
  */
 public final class WatchersUpsertHook {
   private static final Logger log = LoggerFactory.getLogger(WatchersUpsertHook.class);
@@ -137,8 +138,14 @@ public final class WatchersUpsertHook {
         .compose(
             before -> {
               boolean watchedBefore = before.iterator().next().getBoolean("active");
-              return conn.preparedQuery(SyncSql.ACTIVATE)
-                  .execute(Tuple.of(w.userId(), w.symbol(), w.timeframe()))
+              return conn.preparedQuery(SyncSql.RESUME_PAIR)
+                  .execute(Tuple.of(w.symbol(), w.timeframe()))
+                  .compose(resumed -> {
+                    if (resumed.rowCount() > 0) {
+                      outcome.put("resumed", resumed.rowCount());
+                    }
+                    return conn.preparedQuery(SyncSql.ACTIVATE).execute(Tuple.of(w.userId(), w.symbol(), w.timeframe()));
+                  })
                   .compose(
                       upserted -> {
                         outcome.put("activated", upserted.rowCount() > 0 ? w.pair().toJson() : null);

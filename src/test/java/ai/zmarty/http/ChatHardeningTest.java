@@ -7,6 +7,7 @@ import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.Sse;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -37,8 +38,7 @@ class ChatHardeningTest {
   }
 
   private static Wiring deploy(Vertx vertx, String pace, int ratePerMinute) throws Exception {
-    return Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "OFFLINE_PACE", pace, "MAX_CONCURRENT_STREAMS", "10", "RATE_LIMIT_PER_MINUTE", Integer.toString(ratePerMinute))), dbs.chat(), dbs.trading())
-        .await(30, TimeUnit.SECONDS);
+    return TestNode.api(vertx, dbs, Map.of("OFFLINE_PACE", pace, "MAX_CONCURRENT_STREAMS", "10", "RATE_LIMIT_PER_MINUTE", Integer.toString(ratePerMinute))).wiring();
   }
 
   private static HttpResponse<Buffer> post(WebClient client, int port, String path, UUID user, String key, JsonObject body) throws Exception {

@@ -145,4 +145,22 @@ class BinanceMarketTest {
     assertThat(report.candles()).hasSize(6);
     assertThat(report.flags(Kind.STALE)).singleElement().satisfies(f -> assertThat(f.detail()).contains("3 bar(s) behind"));
   }
+
+  @Test
+  void exchangeInfoSaysWhetherASymbolTrades() throws Exception {
+    fake.thenReplay("binance/exchange_info_btcusdt.json")
+        .thenReplay(400, "binance/error_400_invalid_symbol.json")
+        .thenReplay("binance/exchange_info_lunausdt_break.json");
+    assertThat(await(market().lists("BTC/USDT", "1h"))).isTrue();
+    assertThat(await(market().lists("Z0000/USDT", "1h"))).as("400 code -1121: unknown").isFalse();
+    assertThat(await(market().lists("LUNA/USDT", "1h"))).as("listed but not trading").isFalse();
+    assertThat(fake.seen).extracting(FakeExchange.Seen::path).containsOnly("/api/v3/exchangeInfo");
+    assertThat(fake.seen).extracting(s -> s.query().get("symbol")).containsExactly("BTCUSDT", "Z0000USDT", "LUNAUSDT");
+  }
+
+  @Test
+  void exchangeInfoFailingIsAFailureNotANo() {
+    fake.thenStatus(503, "busy");
+    assertThatThrownBy(() -> await(market(0, Duration.ofSeconds(2), NOW).lists("BTC/USDT", "1h"))).hasMessageContaining("503");
+  }
 }

@@ -206,4 +206,25 @@ class HyperliquidMarketTest {
     assertThat(fake.seen.get(0).json()).isEqualTo(new JsonObject().put("type", "allMids"));
     assertThat(fake.seen.get(1).json()).isEqualTo(new JsonObject().put("type", "l2Book").put("coin", "BTC"));
   }
+
+  @Test
+  void aPairIsListedWhenAllMidsHasItsCoin() throws Exception {
+    fake.thenReplay("hyperliquid/all_mids.json").thenReplay("hyperliquid/all_mids.json");
+    HyperliquidMarket market = market();
+    assertThat(await(market.lists("BTC/USDT", "1h"))).isTrue();
+    assertThat(await(market.lists("Z0000/USDT", "1h"))).isFalse();
+    assertThat(fake.seen).hasSize(2).allSatisfy(s -> {
+      assertThat(s.path()).isEqualTo("/info");
+      assertThat(s.json()).isEqualTo(new io.vertx.core.json.JsonObject().put("type", "allMids"));
+    });
+    // a pair not quoted in USD has no Hyperliquid coin: no request needed to say no
+    assertThat(await(market.lists("BTC/EUR", "1h"))).isFalse();
+    assertThat(fake.seen).hasSize(2);
+  }
+
+  @Test
+  void anExchangeThatCannotAnswerIsAFailureNotANo() {
+    fake.thenStatus(500, "{}");
+    assertThatThrownBy(() -> await(market(0, Duration.ofSeconds(2)).lists("BTC/USDT", "1h"))).hasMessageContaining("500");
+  }
 }

@@ -80,13 +80,15 @@ class SchedulerVerticleTest {
     long winrateRuns = runs("compute_winrate");
     assertThat(ingestRuns).isGreaterThanOrEqualTo(4);
     assertThat(winrateRuns).isGreaterThanOrEqualTo(1);
-    // Each period fired once, by one of the two nodes, and enqueued one message per active pair.
+    // Each period fired once, by one of the two nodes. The first enqueued one message per active
+    // pair; nothing consumed them, so the later runs found them waiting and added none.
     assertThat(one.fired() + two.fired()).isEqualTo(ingestRuns + winrateRuns);
-    assertThat(ingestMessages("BTC/USDT", "1h")).isEqualTo(ingestRuns);
-    assertThat(ingestMessages("ETH/USDT", "4h")).isEqualTo(ingestRuns);
+    assertThat(ingestMessages("BTC/USDT", "1h")).isEqualTo(1);
+    assertThat(ingestMessages("ETH/USDT", "4h")).isEqualTo(1);
     assertThat(ingestMessages("SOL/USDT", "1d")).isZero();
-    assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators")).isEqualTo(2 * ingestRuns);
-    assertThat(Sql.column(b, "select distinct messages from scheduler_runs where job = 'ingest_indicators'")).containsExactly("2");
+    assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators")).isEqualTo(2);
+    assertThat(Sql.column(b, "select messages from scheduler_runs where job = 'ingest_indicators' order by slot")).first().isEqualTo("2");
+    assertThat(Sql.column(b, "select messages from scheduler_runs where job = 'ingest_indicators' order by slot offset 1")).containsOnly("0");
     assertThat(Sql.count(b, "select count(*) from pgmq.q_compute_winrate where message = '{}'::jsonb")).isEqualTo(winrateRuns);
     // Consecutive slots: no period was skipped.
     assertThat(Sql.count(b, "select max(slot) - min(slot) + 1 from scheduler_runs where job = 'ingest_indicators'")).isEqualTo(ingestRuns);
@@ -109,10 +111,33 @@ class SchedulerVerticleTest {
   @Test
   void theCommandsHandedToPgCronEnqueueOnePerActivePair() {
     // pg_cron runs these statements as they are; the embedded server has no pg_cron, so run them here.
-    Sql.exec(b, SchedulerSql.ENQUEUE_INGEST);
+    Sql.exec(b, SchedulerSql.enqueueIngest(0));
     Sql.exec(b, SchedulerSql.ENQUEUE_WINRATE);
     assertThat(Sql.column(b, "select message::text from pgmq.q_ingest_indicators order by msg_id"))
         .containsExactlyInAnyOrder("{\"symbol\": \"BTC/USDT\", \"timeframe\": \"1h\"}", "{\"symbol\": \"ETH/USDT\", \"timeframe\": \"4h\"}");
     assertThat(Sql.count(b, "select count(*) from pgmq.q_compute_winrate")).isEqualTo(1);
+  }
+
+  @Test
+  void aRunOfAThousandPairsIsSpreadOverThePeriodAndSkipsPausedPairs() {
+    // issue 9: 1,000 watched pairs made 1,000 ingest jobs visible at once every 5 minutes
+    Sql.exec(b, "insert into watchers (user_id, symbol, timeframe, active) select gen_random_uuid(), 'Z' || lpad(i::text, 4, '0') || '/USDT', '1h', true from generate_series(0, 999) i");
+    Sql.exec(b, "update watchers set paused_at = now(), pause_reason = 'test', dead_letters = 3 where symbol = 'ETH/USDT'");
+    long spread = Schedule.spreadSeconds(Duration.ofMinutes(5), 0.8);
+    assertThat(spread).isEqualTo(240);
+
+    Sql.exec(b, SchedulerSql.enqueueIngest(spread));
+
+    assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators")).as("one per active pair, the paused one skipped").isEqualTo(1_001);
+    assertThat(ingestMessages("ETH/USDT", "4h")).isZero();
+    assertThat(Sql.count(b, "select extract(epoch from max(vt) - min(vt))::int from pgmq.q_ingest_indicators")).isBetween(235L, 240L);
+    // at most ceil(1,001 / 240) = 5 become visible in any one second, instead of 1,001 at once
+    assertThat(Sql.count(b, "select max(n) from (select count(*) as n from pgmq.q_ingest_indicators group by date_trunc('second', vt)) s")).isLessThanOrEqualTo(5);
+    assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators where vt <= now()")).isLessThanOrEqualTo(5);
+
+    // the next run finds every pair's job still waiting: it adds none, rather than a second per pair
+    Sql.exec(b, "select pgmq.delete('ingest_indicators', (select min(msg_id) from pgmq.q_ingest_indicators))");
+    Sql.exec(b, SchedulerSql.enqueueIngest(spread));
+    assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators")).isEqualTo(1_001);
   }
 }

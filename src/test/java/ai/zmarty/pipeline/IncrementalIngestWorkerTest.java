@@ -147,6 +147,11 @@ class IncrementalIngestWorkerTest {
         return out.subList(0, Math.max(0, out.size() - lag));
       });
     }
+
+    @Override
+    public Future<Boolean> lists(String symbol, String timeframe) {
+      return inner.lists(symbol, timeframe);
+    }
   }
 
   @Test
@@ -193,6 +198,11 @@ class IncrementalIngestWorkerTest {
     @Override
     public Future<Double> openInterestNotional(String symbol) {
       return openInterest;
+    }
+
+    @Override
+    public Future<Boolean> lists(String symbol, String timeframe) {
+      return inner.lists(symbol, timeframe);
     }
   }
 

@@ -57,7 +57,7 @@ class AdminTest {
   @Test
   void amountsMustBeWholeNumbersUpToTheMaximumAndReasonsStorable(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
     int port = w.httpPort().orElseThrow();
     WebClient client = WebClient.create(vertx);
     UUID user = Users.create(dbs.chat(), "free", 10);

@@ -136,7 +136,7 @@ class AuthTest {
 
   @Test
   void aTokenWithoutExpiryPassesWhereTheSettingAllowsIt(Vertx vertx) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "JWT_ALLOW_NO_EXP", "true")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api", "JWT_ALLOW_NO_EXP", "true")), dbs.chat(), dbs.trading()).wiring();
     JsonObject claims = TestJwt.claims(user);
     claims.remove("exp");
     HttpResponse<Buffer> r = client.get(w.httpPort().orElseThrow(), "127.0.0.1", "/credits").putHeader("Authorization", "Bearer " + TestJwt.hs256(TestJwt.SECRET, claims)).send().await(10, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import ai.zmarty.testing.RawHttp;
 import ai.zmarty.testing.RawHttp.Answer;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.Users;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -34,8 +35,7 @@ class ConnectionTimeoutsTest {
   }
 
   private static int node(Vertx vertx, String idle, String request) throws Exception {
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "HTTP_IDLE_TIMEOUT", idle, "HTTP_REQUEST_TIMEOUT", request, "OFFLINE_PACE", "100ms")), dbs.chat(), dbs.trading())
-        .await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api", "HTTP_IDLE_TIMEOUT", idle, "HTTP_REQUEST_TIMEOUT", request, "OFFLINE_PACE", "100ms")), dbs.chat(), dbs.trading()).wiring();
     return w.httpPort().orElseThrow();
   }
 

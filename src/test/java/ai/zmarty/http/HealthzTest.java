@@ -7,6 +7,7 @@ import ai.zmarty.config.PgUrl;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +40,7 @@ class HealthzTest {
   @Test
   void upWhenBothDatabasesAnswerAndQueuesAreShallow(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
 
     HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
     assertThat(r.statusCode()).isEqualTo(200);
@@ -54,7 +55,7 @@ class HealthzTest {
   void aThousandFreshMessagesAreHealthyAndTheirDepthIsReported(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', jsonb_build_object('symbol', 'Z' || g || '/USDT', 'timeframe', '1h')) from generate_series(1, 1000) g");
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
 
     HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
@@ -75,7 +76,7 @@ class HealthzTest {
     // dead letters wait for an operator, not a worker: never judged by age
     Sql.exec(dbs.trading(), "select pgmq.send('dead_letter', '{}'::jsonb)");
     Sql.exec(dbs.trading(), "update pgmq.q_dead_letter set vt = now() - interval '1 day'");
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
 
     HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
     assertThat(r.statusCode()).isEqualTo(503);
@@ -93,7 +94,7 @@ class HealthzTest {
   @Test
   void concurrentCallsShareOneRoundAndARoundServesForOneSecond(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
     int port = w.httpPort().orElseThrow();
     WebClient client = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
     java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> calls = new java.util.ArrayList<>();
@@ -119,7 +120,7 @@ class HealthzTest {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     PgUrl nowhere = new PgUrl("127.0.0.1", 1, "chat", "postgres", "", Map.of());
     ZmartyConfig config = dbs.config(Map.of("ROLES", "api", "HEALTH_CHECK_TIMEOUT", "2s"));
-    Wiring w = Wiring.deploy(vertx, config, nowhere, dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, config, nowhere, dbs.trading()).wiring();
 
     HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/healthz");
     assertThat(r.statusCode()).isEqualTo(503);
@@ -132,7 +133,7 @@ class HealthzTest {
   @Test
   void unknownRoutesAnswerJson404(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
     HttpResponse<Buffer> r = get(vertx, w.httpPort().orElseThrow(), "/nope");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("not_found");

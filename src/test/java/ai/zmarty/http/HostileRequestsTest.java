@@ -8,6 +8,7 @@ import ai.zmarty.testing.RawHttp;
 import ai.zmarty.testing.RawHttp.Answer;
 import ai.zmarty.testing.RawHttp.Response;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.File;
@@ -32,7 +33,7 @@ class HostileRequestsTest {
   static void node() throws Exception {
     vertx = Vertx.vertx();
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api")), dbs.chat(), dbs.trading()).wiring();
     port = w.httpPort().orElseThrow();
   }
 

@@ -8,6 +8,7 @@ import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.Users;
 import ai.zmarty.testing.RawHttp;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -55,8 +56,8 @@ class HttpFuzzTest {
     Vertx vertx = Vertx.vertx();
     try (LogCapture logs = new LogCapture()) {
       TestDatabases.Pair dbs = TestDatabases.migrated();
-      Wiring w = Wiring.deploy(vertx, dbs.config(Map.of("ROLES", "api", "ZMARTY_DATA_DIR", dataDir.toString(), "OFFLINE_PACE", "0ms", "WEBHOOK_SECRET", "fuzz-webhook-secret-fuzz-webhook-secret",
-          "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000")), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+      Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api", "ZMARTY_DATA_DIR", dataDir.toString(), "OFFLINE_PACE", "0ms", "WEBHOOK_SECRET", "fuzz-webhook-secret-fuzz-webhook-secret",
+          "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000")), dbs.chat(), dbs.trading()).wiring();
       int port = w.httpPort().orElseThrow();
       List<UUID> users = List.of(Users.create(dbs.chat(), "free", 100_000), Users.create(dbs.chat(), "pro", 100_000), UUID.randomUUID());
       long now = Instant.now().getEpochSecond();

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -142,6 +143,9 @@ public final class CreditLedger {
     return pool.preparedQuery(CreditSql.DELETE_HOLD).execute(Tuple.of(requestId, user)).mapEmpty();
   }
 
+  /** The most one grant (an operator's top-up) may add. */
+  public static final long MAX_GRANT = 10_000_000;
+
   /** Reverses the charge of {@code requestId} (its answer could not be kept); the credits refunded, 0 when there was none or it was already refunded. */
   public Future<Long> refund(String requestId, UUID user) {
     return pool.preparedQuery(CreditSql.REFUND).execute(Tuple.of(requestId, user)).map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delta"));
@@ -157,6 +161,18 @@ public final class CreditLedger {
             lockUser(conn, user)
                 .compose(t -> conn.preparedQuery(CreditSql.INSERT_LEDGER).execute(Tuple.of(user, amount, null, new JsonObject(), reason, requestId)))
                 .compose(r -> balance(conn, user)));
+  }
+
+  /**
+   * Opens a credit account inside the caller's transaction: the user's profile at {@code tier} and,
+   * when the profile is new, a first ledger row of {@code credits} (idempotent per {@code
+   * requestId}). Completes with true when the profile was created now, false when it existed (and
+   * then nothing is granted).
+   */
+  public static Future<Boolean> openAccount(SqlClient conn, UUID user, Tier tier, long credits, String reason, String requestId) {
+    return conn.preparedQuery(CreditSql.CREATE_PROFILE).execute(Tuple.of(user, tier.wire())).compose(created -> created.size() == 0
+        ? Future.succeededFuture(false)
+        : conn.preparedQuery(CreditSql.INSERT_LEDGER).execute(Tuple.of(user, credits, null, new JsonObject(), reason, requestId)).map(true));
   }
 
   /** The user's balance, credits on hold and latest ledger rows, read under the user's RLS. */
@@ -204,7 +220,7 @@ public final class CreditLedger {
 
   /** The user's tier from A (the token's claim is not trusted for this). */
   public Future<Tier> tier(UUID user) {
-    return pool.preparedQuery("select tier from profiles where id = $1")
+    return pool.preparedQuery(CreditSql.TIER)
         .execute(Tuple.of(user))
         .compose(
             rows ->

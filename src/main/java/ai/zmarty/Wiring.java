@@ -20,6 +20,7 @@ import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.market.SymbolCatalog;
 import ai.zmarty.ops.HealthChecks;
+import ai.zmarty.ops.HealthVerticle;
 import ai.zmarty.ops.NightlyPipeline;
 import ai.zmarty.ops.NightlyVerticle;
 import ai.zmarty.ops.SchedulerVerticle;
@@ -131,7 +132,10 @@ public final class Wiring {
     if (config.roles().contains(Role.OPS)) {
       all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
           .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler())))
-          .compose(v -> w.deploy(nightly(vertx, config, w, market)));
+          .compose(v -> w.deploy(new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks(vertx, config, w, market)::run, config.ops(), NightlyPipeline.nodeName(config)))));
+    }
+    if (config.roles().contains(Role.API) || config.roles().contains(Role.OPS)) {
+      all = all.compose(v -> w.deploy(new HealthVerticle(checks(vertx, config, w, market)))); // GET /admin/health
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());
@@ -140,12 +144,10 @@ public final class Wiring {
         .recover(err -> w.close().transform(ignored -> Future.failedFuture(err)));
   }
 
-  /** The ops role's nightly pipeline and health report, sending its jobs to whichever worker consumes them. */
-  private static NightlyVerticle nightly(Vertx vertx, ZmartyConfig config, Wiring w, MarketDataProvider market) {
-    // with no HEALTH_API_URL, a node that serves the API checks its own bound port
-    SystemChecks checks = new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC(),
+  /** The operator's seven checks; with no HEALTH_API_URL, a node that serves the API checks its own bound port. */
+  private static SystemChecks checks(Vertx vertx, ZmartyConfig config, Wiring w, MarketDataProvider market) {
+    return new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC(),
         () -> config.ops().apiUrl().isEmpty() && w.httpPort().isPresent() ? "http://127.0.0.1:" + w.httpPort().get() + "/healthz" : SystemChecks.apiUrl(config));
-    return new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks::run, config.ops(), NightlyPipeline.nodeName(config)), checks);
   }
 
   static Pricing pricing(ChatConfig chat) {

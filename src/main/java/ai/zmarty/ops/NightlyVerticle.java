@@ -10,27 +10,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ops role's bus face of the operator tools: {@code ops.nightly.run} (from the scheduler, or
- * anyone) runs the nightly pipeline and replies with its summary, or fails with {@code CONFLICT}
- * naming the run that holds the cluster-wide lease; {@code ops.health} replies with the seven
- * checks' report ({@code GET /admin/health}).
+ * The ops role's bus face of the nightly pipeline: {@code ops.nightly.run} (from the scheduler, or
+ * anyone) runs it and replies with its summary, or fails with {@code CONFLICT} naming the run that
+ * holds the cluster-wide lease.
  */
 public final class NightlyVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(NightlyVerticle.class);
 
   private final NightlyPipeline pipeline;
-  private final SystemChecks checks;
 
-  public NightlyVerticle(NightlyPipeline pipeline, SystemChecks checks) {
+  public NightlyVerticle(NightlyPipeline pipeline) {
     this.pipeline = pipeline;
-    this.checks = checks;
   }
 
   @Override
   public Future<?> start() {
-    return Future.join(
-        vertx.eventBus().<Object>consumer(Addresses.OPS_NIGHTLY_RUN, this::nightly).completion(),
-        vertx.eventBus().<Object>consumer(Addresses.OPS_HEALTH, msg -> checks.run().onSuccess(h -> msg.reply(h.toJson())).onFailure(err -> msg.fail(ErrorCode.INTERNAL.failureCode(), err.getMessage()))).completion());
+    return vertx.eventBus().<Object>consumer(Addresses.OPS_NIGHTLY_RUN, this::nightly).completion();
   }
 
   private void nightly(Message<Object> msg) {

@@ -29,7 +29,8 @@ public record ZmartyConfig(
     GuardrailConfig guardrails,
     ProvidersConfig providers,
     VoiceConfig voice,
-    WatchConfig watch) {
+    WatchConfig watch,
+    MetricsConfig metrics) {
 
   public enum Role {
     API,
@@ -213,7 +214,8 @@ public record ZmartyConfig(
             fraction(raw, "VOLATILITY_THRESHOLD")),
         providersConfig(raw),
         voiceConfig(raw),
-        WatchConfig.from(raw));
+        WatchConfig.from(raw),
+        MetricsConfig.from(raw));
   }
 
   private static final Set<String> MODEL_PROVIDERS = Set.of("grok", "gpt", "claude", "gemini");

@@ -90,9 +90,18 @@ public final class ChatMetrics {
     return providers.computeIfAbsent(name, n -> new Provider(registry, n));
   }
 
+  /** Makes {@code provider}'s error counters for each of {@code kinds} now, so they read 0 before a first failure. */
+  public void errorKinds(String provider, java.util.Collection<String> kinds) {
+    kinds.forEach(kind -> errors.computeIfAbsent(provider + '\u0000' + kind, k -> errorCounter(provider, kind)));
+  }
+
   /** A provider call failed ({@code kind}: a provider failure kind in lower case, or {@code other}). */
   public void providerError(String provider, String kind) {
-    errors.computeIfAbsent(provider + '\u0000' + kind, k -> Counter.builder("zmarty.provider.errors").description("Provider calls that failed, by kind").tag("provider", provider).tag("kind", kind).register(registry)).increment();
+    errors.computeIfAbsent(provider + '\u0000' + kind, k -> errorCounter(provider, kind)).increment();
+  }
+
+  private Counter errorCounter(String provider, String kind) {
+    return Counter.builder("zmarty.provider.errors").description("Provider calls that failed, by kind").tag("provider", provider).tag("kind", kind).register(registry);
   }
 
   /** Reports 1 while {@code open} says the provider's circuit breaker is open; the returned action removes the gauge. */

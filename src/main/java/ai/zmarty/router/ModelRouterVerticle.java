@@ -66,7 +66,10 @@ public final class ModelRouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     breakers = new ProviderBreakers(vertx, providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).toList(), breakerSettings, metrics);
-    providers.keySet().forEach(metrics::provider); // every provider's series reads 0 before its first chat
+    // every provider's series reads 0 before its first chat or failure
+    providers.keySet().forEach(metrics::provider);
+    List<String> kinds = java.util.stream.Stream.concat(java.util.Arrays.stream(ai.zmarty.router.providers.ProviderFailure.Kind.values()).map(k -> k.name().toLowerCase(java.util.Locale.ROOT)), java.util.stream.Stream.of("other")).toList();
+    providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).forEach(n -> metrics.errorKinds(n, kinds));
     RouterFailure.registerCodec(vertx);
     log.info("model router providers={}", providers.keySet());
     return Future.join(

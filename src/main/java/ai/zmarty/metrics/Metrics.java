@@ -10,9 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.Match;
-import io.vertx.micrometer.MatchType;
-import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
@@ -80,21 +77,19 @@ public final class Metrics {
 
   /**
    * A Vert.x builder whose instance reports into this registry: HTTP server requests labelled by
-   * route (the route's pattern, never the raw path), method and code; event-bus addresses with
-   * the per-request ones collapsed; pools; JVM.
+   * route (the matched route patterns, never the raw path), method and code; the event bus by
+   * side (local or remote), without addresses; pools; JVM.
    */
   public VertxBuilder vertxBuilder(VertxOptions options) {
     if (!enabled) {
       return Vertx.builder().with(options);
     }
+    // No event-bus address label: every chat has addresses of its own (model.stream.<id>), and a
+    // label per address would make a meter per chat that is never freed. Routes are patterns.
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
-    for (String dynamic : List.of("model.stream.", "model.cancel.", "__vertx.reply.")) {
-      metrics.addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel("address").setType(MatchType.REGEX)
-          .setValue(java.util.regex.Pattern.quote(dynamic) + ".*").setAlias(dynamic + "*"));
-    }
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
     return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
   }
 

@@ -8,6 +8,7 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.testing.ChatApi;
 import ai.zmarty.testing.Eventually;
+import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Scrape;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.Users;
@@ -109,7 +110,9 @@ class MetricsEndpointTest {
     assertThat(routed(after, "429", "/chat") - routed(before, "429", "/chat")).isEqualTo(1);
     assertThat(after.samples()).filteredOn(s -> s.name().startsWith("vertx_http_server")).allMatch(s -> !s.labels().getOrDefault("route", "").contains("sessions/" ));
     assertThat(after.has("vertx_http_server_response_time_seconds_bucket", "method", "POST", "le", "0.1")).isTrue();
-    assertThat(after.samples()).noneMatch(s -> s.labels().getOrDefault("address", "").matches("model\\.(stream|cancel)\\.[0-9a-f-]{36}"));
+    // the event bus without addresses: a chat's own addresses must not make series (or meters) of their own
+    assertThat(after.sum("vertx_eventbus_sent_total", "side", "local")).isPositive();
+    assertThat(after.samples()).noneMatch(s -> s.labels().containsKey("address"));
     assertThat(after.names()).contains("jvm_memory_used_bytes", "vertx_eventbus_handlers");
 
     // a job that succeeds, and one that fails twice (QUEUE_MAX_READS=2): retried once, then dead-lettered
@@ -123,10 +126,64 @@ class MetricsEndpointTest {
     assertThat(delta(before, jobs, "zmarty_jobs_total")).as("nothing else ran").isEqualTo(3);
     assertThat(delta(before, jobs, "zmarty_job_duration_seconds_count", "queue", "compute_signals")).isEqualTo(2);
     assertThat(delta(before, jobs, "zmarty_job_duration_seconds_count", "queue", "compute_winrate")).isEqualTo(1);
-    assertThat(jobs.sum("zmarty_queue_depth", "queue", "dead_letter")).isGreaterThanOrEqualTo(1);
+    // the depths are read from pgmq before each scrape: the next one sees the dead letter
+    assertThat(Scrape.of(client, port).sum("zmarty_queue_depth", "queue", "dead_letter")).isGreaterThanOrEqualTo(1);
     assertThat(jobs.has("zmarty_queue_oldest_age_seconds", "queue", "compute_winrate")).isTrue();
     assertThat(jobs.sum("zmarty_health_status")).as("every check healthy").isZero();
     assertThat(jobs.has("zmarty_health_status", "check", "database_chat")).as(jobs.names().toString()).isTrue();
+  }
+
+  @Test
+  void aRealProvidersFailureAndAnswerAreCountedAndEverySeriesOfTheRulesAndTheDashboardIsInTheScrape() throws Exception {
+    Vertx fakes = Vertx.vertx();
+    try {
+      FakeProvider grok = FakeProvider.start(fakes);
+      Map<String, String> env = new HashMap<>();
+      env.put("MODEL_PROVIDER", "auto");
+      env.put("XAI_API_KEY", "xai-test-key");
+      env.put("XAI_BASE_URL", grok.baseUrl("/v1"));
+      env.put("HEALTH_PROVIDERS", "");
+      env.put("QUEUE_IDLE_POLL", "100ms");
+      int port = start(env).httpPort().orElseThrow(); // every role: the scheduler's and the outbox's series too
+      WebClient client = WebClient.create(vertx);
+      ChatApi api = new ChatApi(vertx, port);
+      UUID user = Users.create(dbs.chat(), "pro", 1000);
+      Scrape before = Scrape.of(client, port);
+
+      grok.then(FakeProvider.error(500, "xai/server_error.json", Map.of()));
+      HttpResponse<Buffer> failed = api.chat(user, "What's the signal for BTC?", false).await(60, TimeUnit.SECONDS);
+      assertThat(failed.statusCode()).as(failed.bodyAsString()).isEqualTo(503);
+      grok.always(FakeProvider.sse("xai/stream.sse"));
+      HttpResponse<Buffer> answered = api.chat(user, "What's the signal for BTC?", false).await(60, TimeUnit.SECONDS);
+      assertThat(answered.statusCode()).as(answered.bodyAsString()).isEqualTo(200);
+      new PgmqClient(wiring.tradingPool()).send(Addresses.QUEUE_COMPUTE_WINRATE, new JsonObject()).await(10, TimeUnit.SECONDS);
+      Scrape after = Eventually.until(Duration.ofSeconds(60), "a job archived", () -> scrape(client, port),
+          now -> delta(before, now, "zmarty_jobs_total", "queue", "compute_winrate", "outcome", "archived") >= 1);
+
+      assertThat(delta(before, after, "zmarty_provider_errors_total", "provider", "grok", "kind", "server_error")).isEqualTo(1);
+      assertThat(delta(before, after, "zmarty_provider_errors_total")).isEqualTo(1);
+      assertThat(delta(before, after, "zmarty_chat_requests_total", "provider", "none", "outcome", "failed")).isEqualTo(1);
+      assertThat(delta(before, after, "zmarty_chat_requests_total", "provider", "grok", "outcome", "answered")).isEqualTo(1);
+      assertThat(after.sum("zmarty_provider_breaker_open", "provider", "grok")).isZero();
+      // the provider's own wait is not the gateway's: overhead below time to first token
+      assertThat(delta(before, after, "zmarty_gateway_overhead_seconds_count", "provider", "grok")).isEqualTo(1);
+      assertThat(delta(before, after, "zmarty_gateway_overhead_seconds_sum", "provider", "grok"))
+          .isLessThan(delta(before, after, "zmarty_chat_ttft_seconds_sum", "provider", "grok"));
+      assertThat(after.has("zmarty_scheduler_runs_total", "job", "compute_winrate", "outcome", "fired")).isTrue();
+
+      java.util.Set<String> used = new java.util.TreeSet<>();
+      for (String expr : MonitoringFiles.alerts().values()) {
+        used.addAll(MonitoringFiles.metricNames(expr));
+      }
+      for (String expr : MonitoringFiles.panelQueries()) {
+        used.addAll(MonitoringFiles.metricNames(expr));
+      }
+      used.remove("up"); // written by Prometheus itself for each target it scrapes
+      assertThat(used).hasSizeGreaterThan(20).contains("zmarty_chat_ttft_seconds_bucket", "vertx_http_server_requests_total", "jvm_memory_used_bytes");
+      assertThat(after.names()).containsAll(used);
+    } finally {
+      fakes.close().await(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -119,7 +119,7 @@ public final class Wiring {
       AudioStore audio = new AudioStore(config.database().dataDir());
       // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
       VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
-      HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.health(), config.providers());
+      HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers());
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
       HttpVerticle http =
           new HttpVerticle(
@@ -181,6 +181,11 @@ public final class Wiring {
   /** The port of the metrics server, on a node without the api role (with it, /metrics is on {@link #httpPort}). */
   public Optional<Integer> metricsPort() {
     return Optional.ofNullable(metricsServer).map(MetricsServerVerticle::port);
+  }
+
+  /** The HTTP routes this node registered, when it runs the api role (empty otherwise). */
+  public List<io.vertx.ext.web.Route> httpRoutes() {
+    return http == null ? List.of() : http.routes();
   }
 
   public Pool chatPool() {

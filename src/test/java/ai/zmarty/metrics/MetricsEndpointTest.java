@@ -11,6 +11,7 @@ import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Scrape;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -56,7 +57,7 @@ class MetricsEndpointTest {
     ZmartyConfig config = dbs.config(env);
     Metrics metrics = Metrics.create(config.metrics());
     vertx = metrics.vertxBuilder(new VertxOptions()).build();
-    wiring = Wiring.deploy(vertx, config, metrics, dbs.chat(), dbs.trading()).await(60, TimeUnit.SECONDS);
+    wiring = TestNode.start(vertx, config, metrics, dbs.chat(), dbs.trading()).wiring();
     return wiring;
   }
 

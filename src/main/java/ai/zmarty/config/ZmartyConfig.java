@@ -37,6 +37,7 @@ public record ZmartyConfig(
     ProvidersConfig providers,
     VoiceConfig voice,
     WatchConfig watch,
+    MetricsConfig metrics,
     OpsConfig ops) {
 
   public enum Role {
@@ -238,6 +239,7 @@ public record ZmartyConfig(
         providersConfig(raw),
         voiceConfig(raw),
         WatchConfig.from(raw),
+        MetricsConfig.from(raw),
         OpsConfig.from(raw));
   }
 

@@ -1,6 +1,7 @@
 package ai.zmarty.ops;
 
 import ai.zmarty.config.ZmartyConfig.SchedulerConfig;
+import ai.zmarty.metrics.OpsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -39,6 +40,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private final Pool trading;
   private final List<Job> jobs;
+  private final OpsMetrics metrics;
   private final Map<String, Long> settledSlot = new HashMap<>();
   private final Set<String> busy = new HashSet<>();
   private List<Job> inApp = List.of();
@@ -48,7 +50,12 @@ public final class SchedulerVerticle extends VerticleBase {
   private volatile long claims;
 
   public SchedulerVerticle(Pool trading, SchedulerConfig config) {
+    this(trading, config, ai.zmarty.metrics.Metrics.disabled().ops());
+  }
+
+  public SchedulerVerticle(Pool trading, SchedulerConfig config, OpsMetrics metrics) {
     this.trading = trading;
+    this.metrics = metrics;
     this.jobs =
         List.of(
             new Job("ingest_indicators", config.ingestEvery(), SchedulerSql.enqueueIngest(Schedule.spreadSeconds(config.ingestEvery(), config.ingestSpread()))),
@@ -132,6 +139,7 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     Duration shortest = inApp.stream().map(Job::every).min(Comparator.naturalOrder()).orElseThrow();
     Duration tick = Schedule.tick(shortest);
+    inApp.forEach(job -> metrics.scheduled(job.name(), job.every(), Instant.now()));
     timer = vertx.setPeriodic(tick.toMillis(), id -> tick());
     log.info("scheduler in-app for {} (tick {} ms)", inApp.stream().map(j -> j.name() + " every " + j.every().toMillis() + " ms").toList(), tick.toMillis());
     tick();
@@ -149,6 +157,7 @@ public final class SchedulerVerticle extends VerticleBase {
           .onComplete(
               ar -> {
                 busy.remove(job.name());
+                metrics.schedulerRun(job.name(), ar.failed() ? OpsMetrics.FAILED : ar.result() >= 0 ? OpsMetrics.FIRED : OpsMetrics.TAKEN_ELSEWHERE, Instant.now());
                 if (ar.succeeded()) {
                   settledSlot.put(job.name(), slot);
                 } else if (!stopping) {

@@ -71,5 +71,13 @@ class OpsRoleTest {
     assertThat(refused.failureCode()).isEqualTo(ErrorCode.CONFLICT.failureCode());
     assertThat(refused.getMessage()).contains("run " + summary.getString("run_id") + " on node ");
     assertThat(Sql.column(dbs.trading(), "select status || ' ' || trigger from public.pipeline_runs")).containsExactly("success cron");
+
+    // exported for Prometheus from the stored run: 1 for its status, 0 for the others, and when it ended
+    String scrape = node.client().get(node.port(), "127.0.0.1", "/metrics").send().await(30, TimeUnit.SECONDS).bodyAsString();
+    assertThat(scrape).contains("zmarty_nightly_last_status{status=\"success\"} 1.0").contains("zmarty_nightly_last_status{status=\"partial\"} 0.0").contains("zmarty_nightly_last_status{status=\"failed\"} 0.0");
+    double ended = Double.parseDouble(Sql.column(dbs.trading(), "select extract(epoch from finished_at) from public.pipeline_runs").get(0));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^zmarty_nightly_last_run_timestamp_seconds (\\S+)$").matcher(scrape);
+    assertThat(m.find()).as(scrape).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).isCloseTo(ended, org.assertj.core.data.Offset.offset(0.01));
   }
 }

@@ -59,6 +59,19 @@ public final class Addresses {
   /** Published once per new signal; body: the signal as JSON. */
   public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
 
+  /**
+   * The nightly pipeline's start, sent by the scheduler at {@code NIGHTLY_CRON} in {@code NIGHTLY_TZ}
+   * (and by {@code POST /admin/cron/nightly/run}); body {@code {job, slot, trigger}}, the reply (a
+   * JSON summary) or failure ends the scheduler's run record.
+   */
+  public static final String OPS_NIGHTLY_RUN = "ops.nightly.run";
+
+  /** The schedules, their next fire times and latest runs ({@code GET /admin/cron}); body {@code {}}. */
+  public static final String OPS_CRON_LIST = "ops.cron.list";
+
+  /** Runs one job now ({@code POST /admin/cron/{job}/run}); body {@code {job}}; 404 unknown, 409 running. */
+  public static final String OPS_CRON_RUN = "ops.cron.run";
+
   public static String job(String queue) {
     return JOBS_PREFIX + queue;
   }

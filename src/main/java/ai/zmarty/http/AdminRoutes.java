@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * Operator routes, for tokens with role {@code service_role} only (403 otherwise).
  * {@code POST /admin/credits {user_id, amount, reason}} writes one positive ledger row; an
- * {@code Idempotency-Key} header makes a retried top-up grant once.
+ * {@code Idempotency-Key} header makes a retried top-up grant once. {@code GET /admin/cron} and
+ * {@code POST /admin/cron/{job}/run} ask the scheduler of an ops node over the bus.
  */
 final class AdminRoutes {
   private final Vertx vertx;
@@ -23,6 +24,17 @@ final class AdminRoutes {
   void mount(Router router) {
     router.route("/admin/*").handler(this::serviceRoleOnly);
     router.post("/admin/credits").handler(this::topUp);
+    router.get("/admin/cron").handler(rc -> Responses.respond(rc, 200, vertx.eventBus().<JsonObject>request(Addresses.OPS_CRON_LIST, new JsonObject()).map(m -> m.body())));
+    router.post("/admin/cron/:job/run").handler(this::runJob);
+  }
+
+  /** Runs a scheduled job now on an ops node: 200 done (SQL job), 202 started (nightly), 404 unknown, 409 running. */
+  private void runJob(RoutingContext rc) {
+    JsonObject request = new JsonObject().put("job", rc.pathParam("job"));
+    vertx.eventBus()
+        .<JsonObject>request(Addresses.OPS_CRON_RUN, request)
+        .onSuccess(m -> Responses.json(rc, "running".equals(m.body().getString("status")) ? 202 : 200, m.body()))
+        .onFailure(rc::fail);
   }
 
   private void serviceRoleOnly(RoutingContext rc) {

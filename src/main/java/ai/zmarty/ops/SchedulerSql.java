@@ -9,6 +9,9 @@ final class SchedulerSql {
   /** Scheduling the same name again replaces the job, so every ops node may run this at start. */
   static final String CRON_SCHEDULE = "select cron.schedule($1::text, $2::text, $3::text) as jobid";
 
+  /** Removes a job this scheduler registered before and now runs in-app (its schedule changed), so it never runs twice. */
+  static final String CRON_UNSCHEDULE = "select cron.unschedule(jobid) from cron.job where jobname = $1";
+
   /** pg_cron's command for a job: the same function the app runs, so both lock and skip alike. */
   static String cronCommand(String job, String enqueueSql) {
     return "select public.scheduler_run('" + job + "', $zq$" + enqueueSql + "$zq$)";

@@ -119,6 +119,7 @@ public final class SchedulerVerticle extends VerticleBase {
     for (CronJob job : jobs) {
       if (!job.pgCronEligible()) {
         log.info("scheduler job={} schedule={} runs in-app (pg_cron 1.4 has no time zones, no seconds, no bus)", job.name(), job.cron());
+        chain = chain.compose(v -> trading.preparedQuery(SchedulerSql.CRON_UNSCHEDULE).execute(Tuple.of(job.cronName())).<Void>mapEmpty());
         continue;
       }
       String expression = job.cron().pgCron().orElseThrow();

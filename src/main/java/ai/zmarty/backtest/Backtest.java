@@ -102,8 +102,8 @@ public final class Backtest {
   private Backtest() {}
 
   public static Result run(List<Candle> candles, Settings settings, Decider decider, Progress progress) {
-    int start = firstAtOrAfter(candles, settings.from());
-    int end = firstAtOrAfter(candles, settings.to());
+    int start = Candle.firstAtOrAfter(candles, settings.from());
+    int end = Candle.firstAtOrAfter(candles, settings.to());
     if (start >= end) {
       throw new IllegalArgumentException("no bars between " + settings.from() + " and " + settings.to());
     }
@@ -206,17 +206,4 @@ public final class Backtest {
     return points;
   }
 
-  private static int firstAtOrAfter(List<Candle> candles, Instant t) {
-    int lo = 0;
-    int hi = candles.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (candles.get(mid).openTime().isBefore(t)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
 }

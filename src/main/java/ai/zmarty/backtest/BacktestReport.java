@@ -3,6 +3,7 @@ package ai.zmarty.backtest;
 import ai.zmarty.backtest.Backtest.BuyAndHold;
 import ai.zmarty.backtest.Backtest.Result;
 import ai.zmarty.backtest.Backtest.Stats;
+import ai.zmarty.market.Pair;
 import ai.zmarty.winrate.Performance;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +18,11 @@ public final class BacktestReport {
 
   private BacktestReport() {}
 
-  public static String text(Result r, String symbol) {
+  public static String text(Result r, Pair pair) {
     Backtest.Settings s = r.settings();
     BuyAndHold hold = r.buyAndHold();
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Backtest %s %s, %s → %s, strategy %s, %s%n", symbol, s.timeframe().label(), hold.from(), hold.to(), ai.zmarty.signal.Strategy.NAME, s.onePosition() ? "one position at a time" : "every signal its own trade (overlapping)"));
+    out.append(String.format(Locale.ROOT, "Backtest %s %s, %s → %s, strategy %s, %s%n", pair.symbol(), pair.timeframeLabel(), hold.from(), hold.to(), ai.zmarty.signal.Strategy.NAME, s.onePosition() ? "one position at a time" : "every signal its own trade (overlapping)"));
     out.append(String.format(Locale.ROOT, "bars %,d   signals: long %,d  short %,d  flat %,d%n%n", r.bars(), r.longs(), r.shorts(), r.flats()));
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"", "strategy", "random (seed " + s.seed() + ")", "buy-and-hold"});
@@ -54,14 +55,14 @@ public final class BacktestReport {
     return new String[] {label, f.apply(r.strategy()), f.apply(r.random()), hold};
   }
 
-  public static JsonObject json(Result r, String symbol) {
+  public static JsonObject json(Result r, Pair pair) {
     Backtest.Settings s = r.settings();
     BuyAndHold hold = r.buyAndHold();
     JsonArray trades = new JsonArray();
     r.trades().forEach(t -> trades.add(t.toJson()));
     return new JsonObject()
-        .put("symbol", symbol)
-        .put("timeframe", s.timeframe().label())
+        .put("symbol", pair.symbol())
+        .put("timeframe", pair.timeframeLabel())
         .put("from", hold.from().toString())
         .put("to", hold.to().toString())
         .put("strategy_name", ai.zmarty.signal.Strategy.NAME)

@@ -7,7 +7,10 @@ public final class Addresses {
   /** Prefix of the job addresses the pgmq poller sends to: {@code jobs.<queue>}. */
   public static final String JOBS_PREFIX = "jobs.";
 
-  /** Live events for dashboards; only {@code events.*} is bridged to browsers. */
+  /**
+   * Domain events published inside the cluster (a signal created, …). Nothing outside the cluster
+   * sees them yet: there is no event-bus bridge to browsers and no dashboard.
+   */
   public static final String EVENTS_PREFIX = "events.";
 
   public static final String CREDIT_RESERVE = "credit.reserve";

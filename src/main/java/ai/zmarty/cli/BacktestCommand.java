@@ -5,6 +5,8 @@ import ai.zmarty.backtest.BacktestReport;
 import ai.zmarty.backtest.EquitySvg;
 import ai.zmarty.market.Candle;
 import ai.zmarty.market.CandleCsv;
+import ai.zmarty.market.Pair;
+import ai.zmarty.market.Symbols;
 import ai.zmarty.market.Timeframe;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,7 +42,7 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--csv", required = true, paramLabel = "FILE", description = "Candle history, e.g. src/main/resources/market/btc_usd_4h.csv.")
   Path csv;
 
-  @Option(names = "--symbol", required = true, paramLabel = "SYMBOL", description = "The pair's name for the report, e.g. BTC/USD.")
+  @Option(names = "--symbol", required = true, paramLabel = "SYMBOL", description = "The pair's symbol for the report, e.g. BTC/USD (upper-cased; one asset or two joined by / - _ or :).")
   String symbol;
 
   @Option(names = "--timeframe", required = true, paramLabel = "TF", description = "The CSV's bar length: 1m, 5m, 15m, 30m, 1h, 4h or 1d.")
@@ -72,6 +74,12 @@ public final class BacktestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw bad("--timeframe: " + e.getMessage());
     }
+    Pair pair;
+    try {
+      pair = new Pair(Symbols.jobSymbol(symbol), tf);
+    } catch (IllegalArgumentException e) {
+      throw bad("--symbol: " + e.getMessage());
+    }
     Instant start = date("--from", from, Instant.MIN);
     Instant end = to == null ? Instant.MAX : date("--to", to, null).plus(java.time.Duration.ofDays(1));
     if (!start.isBefore(end)) {
@@ -89,13 +97,13 @@ public final class BacktestCommand implements Callable<Integer> {
       throw bad(csv + ": " + e.getMessage());
     }
     Files.createDirectories(out);
-    Files.writeString(out.resolve("backtest.json"), BacktestReport.json(result, symbol).encodePrettily(), StandardCharsets.UTF_8);
-    String title = symbol + " " + tf.label() + ": " + ai.zmarty.signal.Strategy.NAME + " strategy vs buy-and-hold";
+    Files.writeString(out.resolve("backtest.json"), BacktestReport.json(result, pair).encodePrettily(), StandardCharsets.UTF_8);
+    String title = pair + ": " + ai.zmarty.signal.Strategy.NAME + " strategy vs buy-and-hold";
     Files.writeString(
         out.resolve("equity.svg"),
         EquitySvg.chart(title, List.of(new EquitySvg.Series("strategy (Π(1+r) of resolved trades)", "#1f77b4", result.strategyEquity()), new EquitySvg.Series("buy-and-hold", "#ff7f0e", result.buyAndHoldEquity()))),
         StandardCharsets.UTF_8);
-    stdout.print(BacktestReport.text(result, symbol));
+    stdout.print(BacktestReport.text(result, pair));
     stdout.printf("%nwrote %s and %s%n", out.resolve("backtest.json"), out.resolve("equity.svg"));
     stdout.flush();
     return 0;

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -159,6 +160,18 @@ public final class CreditLedger {
                 .compose(r -> balance(conn, user)));
   }
 
+  /**
+   * Opens a credit account inside the caller's transaction: the user's profile at {@code tier} and,
+   * when the profile is new, a first ledger row of {@code credits} (idempotent per {@code
+   * requestId}). Completes with true when the profile was created now, false when it existed (and
+   * then nothing is granted).
+   */
+  public static Future<Boolean> openAccount(SqlClient conn, UUID user, Tier tier, long credits, String reason, String requestId) {
+    return conn.preparedQuery(CreditSql.CREATE_PROFILE).execute(Tuple.of(user, tier.wire())).compose(created -> created.size() == 0
+        ? Future.succeededFuture(false)
+        : conn.preparedQuery(CreditSql.INSERT_LEDGER).execute(Tuple.of(user, credits, null, new JsonObject(), reason, requestId)).map(true));
+  }
+
   /** The user's balance, credits on hold and latest ledger rows, read under the user's RLS. */
   public Future<JsonObject> statement(UUID user, int limit) {
     return UserScope.asUser(
@@ -204,7 +217,7 @@ public final class CreditLedger {
 
   /** The user's tier from A (the token's claim is not trusted for this). */
   public Future<Tier> tier(UUID user) {
-    return pool.preparedQuery("select tier from profiles where id = $1")
+    return pool.preparedQuery(CreditSql.TIER)
         .execute(Tuple.of(user))
         .compose(
             rows ->

@@ -34,4 +34,9 @@ final class CreditSql {
 
   static final String RECENT =
       "select delta, provider, units, reason, request_id, created_at from credits_ledger where user_id = $1 order by created_at desc, id desc limit $2";
+
+  static final String TIER = "select tier from profiles where id = $1";
+
+  /** Returns a row only when the profile was new. */
+  static final String CREATE_PROFILE = "insert into profiles (id, tier) values ($1, $2) on conflict (id) do nothing returning id";
 }

@@ -70,7 +70,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   /** Creates {@code database} on the server behind {@code admin} unless it exists. */
   public static void createDatabaseIfMissing(PgUrl admin, String database) {
     try (Connection c = Jdbc.connect(admin);
-        PreparedStatement q = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+        PreparedStatement q = c.prepareStatement(DbSql.DATABASE_EXISTS)) {
       q.setString(1, database);
       try (ResultSet rs = q.executeQuery()) {
         if (rs.next()) {
@@ -78,7 +78,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
       }
       try (Statement s = c.createStatement()) {
-        s.execute("create database \"" + database.replace("\"", "\"\"") + "\"");
+        s.execute(DbSql.createDatabase(database));
         log.info("created database {}", database);
       }
     } catch (SQLException e) {

@@ -19,9 +19,9 @@ public final class UserScope {
     JsonObject claims = new JsonObject().put("sub", user.toString()).put("role", "authenticated");
     return pool.withTransaction(
         conn ->
-            conn.preparedQuery("select set_config('request.jwt.claims', $1, true)")
+            conn.preparedQuery(DbSql.SET_CLAIMS)
                 .execute(Tuple.of(claims.encode()))
-                .compose(r -> conn.query("set local role authenticated").execute())
+                .compose(r -> conn.query(DbSql.SET_ROLE_AUTHENTICATED).execute())
                 .compose(r -> work.apply(conn)));
   }
 }

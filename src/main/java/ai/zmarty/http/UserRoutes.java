@@ -3,9 +3,9 @@ package ai.zmarty.http;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.market.Pair;
 import ai.zmarty.market.Symbols;
 import ai.zmarty.signal.SignalQueries;
-import ai.zmarty.watchlist.Pair;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Vertx;
@@ -78,7 +78,7 @@ final class UserRoutes {
     }
     Pair pair;
     try {
-      pair = Pair.parse(body.getValue("symbol") instanceof String s ? s : null, body.getValue("timeframe") instanceof String t ? t : null);
+      pair = Pair.watched(body.getValue("symbol") instanceof String s ? s : null, body.getValue("timeframe") instanceof String t ? t : null);
     } catch (IllegalArgumentException e) {
       Errors.send(rc, ErrorCode.BAD_REQUEST, e.getMessage());
       return;
@@ -101,7 +101,7 @@ final class UserRoutes {
   private void removeSymbol(RoutingContext rc) {
     Pair pair;
     try {
-      pair = Pair.parse(rc.pathParam("symbol"), rc.pathParam("timeframe"));
+      pair = Pair.watched(rc.pathParam("symbol"), rc.pathParam("timeframe"));
     } catch (IllegalArgumentException e) {
       Errors.send(rc, ErrorCode.BAD_REQUEST, e.getMessage() + " (encode the slash: BTC%2FUSDT)");
       return;

@@ -47,6 +47,14 @@ final class IngestSql {
         set notional = excluded.notional, intensity = excluded.intensity, basis = excluded.basis, updated_at = excluded.updated_at
       """;
 
+  /** A symbol's estimated liquidation clusters, strongest first. */
+  static final String LIQ_CLUSTERS =
+      """
+      select side, price_bin::float8 as price, notional::float8 as notional, intensity::float8 as intensity, basis, updated_at
+      from public.liq_clusters where symbol = $1
+      order by intensity desc, price_bin
+      """;
+
   /**
    * One more dead-lettered ingest of the pair ($1, $2) in a row; at $3 in a row its active watchers
    * are paused with reason $4. Returns the rows paused by this statement (now() is the

@@ -1,6 +1,7 @@
 package ai.zmarty.ingest;
 
 import ai.zmarty.bus.Addresses;
+import ai.zmarty.db.Columns;
 import ai.zmarty.ingest.Ingestion.Result;
 import ai.zmarty.market.Pair;
 import ai.zmarty.queue.PgmqClient;
@@ -10,9 +11,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,76 +51,37 @@ final class IngestStore {
   }
 
   private static Future<Void> replaceClusters(SqlClient conn, Pair pair, List<LiquidationMap.Level> clusters, String basis) {
-    int n = clusters.size();
-    String[] side = new String[n];
-    Double[] price = new Double[n];
-    Double[] notional = new Double[n];
-    Double[] intensity = new Double[n];
-    for (int i = 0; i < n; i++) {
-      LiquidationMap.Level l = clusters.get(i);
-      side[i] = l.side().name().toLowerCase(Locale.ROOT);
-      price[i] = l.price();
-      notional[i] = l.notional();
-      intensity[i] = l.intensity();
-    }
+    Tuple args = Columns.of(clusters).value(pair.symbol()).text(l -> l.side().name().toLowerCase(Locale.ROOT))
+        .float8(LiquidationMap.Level::price).float8(LiquidationMap.Level::notional).float8(LiquidationMap.Level::intensity).value(basis).tuple();
     return conn.preparedQuery(IngestSql.DELETE_LIQ_CLUSTERS).execute(Tuple.of(pair.symbol()))
-        .compose(r -> conn.preparedQuery(IngestSql.INSERT_LIQ_CLUSTERS)
-            .execute(Tuple.tuple().addString(pair.symbol()).addArrayOfString(side).addArrayOfDouble(price).addArrayOfDouble(notional).addArrayOfDouble(intensity).addString(basis)))
+        .compose(r -> conn.preparedQuery(IngestSql.INSERT_LIQ_CLUSTERS).execute(args))
         .mapEmpty();
   }
 
   private static Future<Void> upsertIndicators(SqlClient conn, Pair pair, List<IngestedBar> bars) {
-    int n = bars.size();
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    Double[] closes = new Double[n];
-    String[] values = new String[n];
-    Boolean[] warm = new Boolean[n];
-    String[] quality = new String[n];
-    for (int i = 0; i < n; i++) {
-      IndicatorBar b = bars.get(i).indicators();
-      times[i] = utc(b.barTime());
-      closes[i] = b.close();
-      values[i] = b.values().toJson().encode();
-      warm[i] = b.warm();
-      quality[i] = Quality.toJson(bars.get(i).quality()).encode();
-    }
-    Tuple args = Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(closes).addValue(values).addValue(warm).addValue(quality);
+    Tuple args = Columns.of(bars).value(pair.symbol()).value(pair.timeframeLabel())
+        .timestamptz(b -> b.indicators().barTime())
+        .float8(b -> b.indicators().close())
+        .text(b -> b.indicators().values().toJson().encode())
+        .bool(b -> b.indicators().warm())
+        .text(b -> Quality.toJson(b.quality()).encode())
+        .tuple();
     return conn.preparedQuery(IngestSql.UPSERT_INDICATORS).execute(args).mapEmpty();
   }
 
   private static Future<Void> upsertRisks(SqlClient conn, Pair pair, List<IngestedBar> bars) {
-    int n = bars.size();
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    Double[] volatility = new Double[n];
-    Double[] atrPct = new Double[n];
-    Double[] drawdown = new Double[n];
-    Double[] score = new Double[n];
-    Double[] volatilityLong = new Double[n];
-    Double[] belowDistance = new Double[n];
-    Double[] belowIntensity = new Double[n];
-    Double[] aboveDistance = new Double[n];
-    Double[] aboveIntensity = new Double[n];
-    for (int i = 0; i < n; i++) {
-      RiskMetric r = bars.get(i).risk();
-      LiquidationProximity l = bars.get(i).liquidation();
-      times[i] = utc(r.barTime());
-      volatility[i] = r.volatility();
-      atrPct[i] = r.atrPct();
-      drawdown[i] = r.drawdown();
-      score[i] = r.riskScore();
-      volatilityLong[i] = r.volatilityLong();
-      belowDistance[i] = l.belowDistance();
-      belowIntensity[i] = l.belowIntensity();
-      aboveDistance[i] = l.aboveDistance();
-      aboveIntensity[i] = l.aboveIntensity();
-    }
-    Tuple args =
-        Tuple.tuple().addValue(pair.symbol()).addValue(pair.timeframe().label()).addValue(times).addValue(volatility).addValue(atrPct).addValue(drawdown).addValue(score)
-            .addValue(volatilityLong).addValue(belowDistance).addValue(belowIntensity).addValue(aboveDistance).addValue(aboveIntensity);
+    Tuple args = Columns.of(bars).value(pair.symbol()).value(pair.timeframeLabel())
+        .timestamptz(b -> b.risk().barTime())
+        .float8(b -> b.risk().volatility())
+        .float8(b -> b.risk().atrPct())
+        .float8(b -> b.risk().drawdown())
+        .float8(b -> b.risk().riskScore())
+        .float8(b -> b.risk().volatilityLong())
+        .float8(b -> b.liquidation().belowDistance())
+        .float8(b -> b.liquidation().belowIntensity())
+        .float8(b -> b.liquidation().aboveDistance())
+        .float8(b -> b.liquidation().aboveIntensity())
+        .tuple();
     return conn.preparedQuery(IngestSql.UPSERT_RISK).execute(args).mapEmpty();
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
   }
 }

@@ -9,12 +9,6 @@ import io.vertx.sqlclient.Tuple;
 
 /** The ingest package's read side for the API: a symbol's latest estimated liquidation clusters. */
 public final class LiquidationQueries {
-  static final String CLUSTERS =
-      """
-      select side, price_bin::float8 as price, notional::float8 as notional, intensity::float8 as intensity, basis, updated_at
-      from public.liq_clusters where symbol = $1
-      order by intensity desc, price_bin
-      """;
 
   /** The outside sources the issue names; neither publishes API documentation, so neither has an adapter. */
   public static final java.util.Set<String> UNCONFIGURED_SOURCES = java.util.Set.of("cryptometer", "kingfisher");
@@ -30,7 +24,7 @@ public final class LiquidationQueries {
    * intensity}]}}, strongest first; no clusters (and null basis and time) before the first ingest.
    */
   public Future<JsonObject> clusters(String symbol) {
-    return trading.preparedQuery(CLUSTERS).execute(Tuple.of(symbol)).map(rows -> {
+    return trading.preparedQuery(IngestSql.LIQ_CLUSTERS).execute(Tuple.of(symbol)).map(rows -> {
       JsonArray clusters = new JsonArray();
       String basis = null;
       String updated = null;

@@ -15,11 +15,12 @@ public final class ExchangeException extends RuntimeException {
     this.status = status;
   }
 
-  public String exchange() {
-    return exchange;
-  }
-
   public int status() {
     return status;
+  }
+
+  /** The same failure with {@code note} appended to its message (why the retries stopped). */
+  ExchangeException withNote(String note) {
+    return new ExchangeException(exchange, status, getMessage() + note);
   }
 }

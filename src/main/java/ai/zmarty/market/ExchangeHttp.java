@@ -72,11 +72,11 @@ final class ExchangeHttp {
 
   private Future<Buffer> retry(String path, java.util.function.Supplier<Future<HttpResponse<Buffer>>> send, int attempt, ExchangeException e, String retryAfter) {
     if (attempt >= options.retries()) {
-      return Future.failedFuture(new ExchangeException(e.exchange(), e.status(), e.getMessage() + " (gave up after " + (attempt + 1) + " attempts)"));
+      return Future.failedFuture(e.withNote(" (gave up after " + (attempt + 1) + " attempts)"));
     }
     long wait = delayMillis(attempt, retryAfter, options.backoffBase().toMillis());
     if (wait > MAX_WAIT_MILLIS) {
-      return Future.failedFuture(new ExchangeException(e.exchange(), e.status(), e.getMessage() + " (Retry-After " + retryAfter + " s is longer than we wait)"));
+      return Future.failedFuture(e.withNote(" (Retry-After " + retryAfter + " s is longer than we wait)"));
     }
     log.warn("{} retry {} of {} in {} ms: {}", exchange, attempt + 1, options.retries(), wait, e.getMessage());
     return vertx.timer(Math.max(1, wait)).compose(v -> withRetries(path, send, attempt + 1));

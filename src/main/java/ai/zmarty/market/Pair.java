@@ -1,29 +1,35 @@
 package ai.zmarty.market;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
- * A symbol and a timeframe: what the workers compute for, and the payload {@code {symbol,
- * timeframe}} of the ingest and signal jobs. Symbols are kept upper case ({@code BTC/USDT}).
+ * The one pair type: a symbol and a timeframe. What a user watches ({@link #watched}), what the
+ * workers compute for and the payload {@code {symbol, timeframe}} of the ingest, signal and
+ * win-rate jobs ({@link #of}, {@link #fromJson}). Symbols are kept upper case ({@code BTC/USDT});
+ * {@link Symbols} checks them.
  */
 public record Pair(String symbol, Timeframe timeframe) {
-  private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9]{1,20}([/:_-][A-Z0-9]{1,20})?");
+  /** The timeframe of a watched pair when the user names none. */
+  public static final Timeframe DEFAULT_TIMEFRAME = Timeframe.H1;
 
-  /** Checks and normalises; the message says what is wrong. */
+  /** Checks and normalises a job's pair; the message says what is wrong. */
   public static Pair of(String symbol, String timeframe) {
-    if (symbol == null || symbol.isBlank()) {
-      throw new IllegalArgumentException("symbol is missing");
-    }
-    String s = symbol.trim().toUpperCase(Locale.ROOT);
-    if (!SYMBOL.matcher(s).matches()) {
-      throw new IllegalArgumentException("'" + symbol + "' is not a symbol like BTC/USDT");
-    }
+    String s = Symbols.jobSymbol(symbol);
     if (timeframe == null || timeframe.isBlank()) {
       throw new IllegalArgumentException("timeframe is missing");
     }
     return new Pair(s, Timeframe.parse(timeframe));
+  }
+
+  /**
+   * Checks a pair a user asks to watch: the symbol exactly {@code BASE/QUOTE}, the timeframe an
+   * exact label ({@link #DEFAULT_TIMEFRAME} when null); the message says what is wrong.
+   */
+  public static Pair watched(String symbol, String timeframe) {
+    String s = Symbols.watchable(symbol);
+    String tf = timeframe == null ? DEFAULT_TIMEFRAME.label() : timeframe.trim();
+    return new Pair(s, Timeframe.exactly(tf).orElseThrow(
+        () -> new IllegalArgumentException("timeframe must be one of " + Timeframe.labels() + ", got \"" + timeframe + "\"")));
   }
 
   /** Reads {@code {"symbol": "BTC/USDT", "timeframe": "1h"}}; anything else is an IllegalArgumentException. */
@@ -37,6 +43,16 @@ public record Pair(String symbol, Timeframe timeframe) {
       throw new IllegalArgumentException("symbol and timeframe must be strings");
     }
     return of((String) symbol, (String) timeframe);
+  }
+
+  /** The base asset, e.g. BTC for BTC/USDT. */
+  public String base() {
+    return Symbols.base(symbol);
+  }
+
+  /** The timeframe's label ({@code 1h}), as the databases store it. */
+  public String timeframeLabel() {
+    return timeframe.label();
   }
 
   public JsonObject toJson() {

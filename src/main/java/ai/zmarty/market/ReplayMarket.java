@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -99,40 +98,18 @@ public final class ReplayMarket implements MarketDataProvider {
     List<Candle> all = history(symbol);
     Instant closedUntil = tf.closedUntil(now()); // bars opening before this have closed
     Instant end = toExclusive.isBefore(closedUntil) ? toExclusive : closedUntil;
-    int from = firstAtOrAfter(all, fromInclusive);
-    int to = firstAtOrAfter(all, end);
+    int from = Candle.firstAtOrAfter(all, fromInclusive);
+    int to = Candle.firstAtOrAfter(all, end);
     return from >= to ? List.of() : List.copyOf(all.subList(from, to));
   }
 
   private synchronized List<Candle> history(String symbol) {
-    String base = baseAsset(symbol);
+    String base = Symbols.base(symbol);
     String file = FILES.get(base);
     if (file == null) {
       throw new IllegalArgumentException("the replay market has BTC and ETH only (e.g. BTC/USD, ETH/USDT), not '" + symbol + "'");
     }
     return loaded.computeIfAbsent(base, b -> Collections.unmodifiableList(new ArrayList<>(CandleCsv.resource(file))));
-  }
-
-  /** BTC of BTC/USD, BTC/USDT, BTCUSDT, BTC-PERP or BTC. */
-  static String baseAsset(String symbol) {
-    if (symbol == null || symbol.isBlank()) {
-      throw new IllegalArgumentException("symbol must not be empty");
-    }
-    return SimulatedMarket.baseAsset(symbol.trim().toUpperCase(Locale.ROOT));
-  }
-
-  private static int firstAtOrAfter(List<Candle> bars, Instant t) {
-    int lo = 0;
-    int hi = bars.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (bars.get(mid).openTime().isBefore(t)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** Replay time as a {@link Clock}. */

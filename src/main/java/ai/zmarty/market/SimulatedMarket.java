@@ -1,9 +1,13 @@
 package ai.zmarty.market;
 
+import static ai.zmarty.market.SeededHash.fnv;
+import static ai.zmarty.market.SeededHash.gaussian;
+import static ai.zmarty.market.SeededHash.mix;
+import static ai.zmarty.market.SeededHash.unit;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,7 +133,7 @@ public final class SimulatedMarket implements MarketDataProvider {
 
   /** BTC ≈ 60,000, ETH ≈ 3,000, SOL ≈ 150; any other base asset gets a price from 0.1 to 1,000 by its hash. */
   public static double basePrice(String symbol) {
-    String base = baseAsset(normalise(symbol));
+    String base = Symbols.base(symbol);
     return switch (base) {
       case "BTC" -> 60_000;
       case "ETH" -> 3_000;
@@ -140,7 +144,7 @@ public final class SimulatedMarket implements MarketDataProvider {
 
   /** Annualised volatility of the walk's shocks: majors calmer than the rest. */
   static double annualVolatility(String symbol) {
-    String base = baseAsset(normalise(symbol));
+    String base = Symbols.base(symbol);
     return switch (base) {
       case "BTC" -> 0.55;
       case "ETH" -> 0.70;
@@ -154,29 +158,6 @@ public final class SimulatedMarket implements MarketDataProvider {
       throw new IllegalArgumentException("symbol must not be empty");
     }
     return symbol.trim().toUpperCase(Locale.ROOT);
-  }
-
-  /** {@code BTC} of {@code BTC/USDT}, {@code BTC-PERP} or {@code BTCUSDT}. */
-  static String baseAsset(String symbol) {
-    int sep = indexOfAny(symbol, "/-:_");
-    if (sep > 0) {
-      return symbol.substring(0, sep);
-    }
-    for (String quote : List.of("USDT", "USDC", "USD", "PERP")) {
-      if (symbol.endsWith(quote) && symbol.length() > quote.length()) {
-        return symbol.substring(0, symbol.length() - quote.length());
-      }
-    }
-    return symbol;
-  }
-
-  private static int indexOfAny(String s, String chars) {
-    for (int i = 0; i < s.length(); i++) {
-      if (chars.indexOf(s.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static long index(Timeframe tf, Instant open) {
@@ -305,36 +286,5 @@ public final class SimulatedMarket implements MarketDataProvider {
 
   private static long symbolHash(String symbol) {
     return fnv(symbol);
-  }
-
-  /** FNV-1a over UTF-8: a string hash fixed by its definition, not by the JVM. */
-  private static long fnv(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return h;
-  }
-
-  /** SplitMix64's finaliser. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
-  }
-
-  /** A uniform number in [0, 1) from the top 53 bits. */
-  private static double unit(long h) {
-    return (h >>> 11) * 0x1.0p-53;
-  }
-
-  /** A standard normal variate, near enough: the sum of four 16-bit uniforms (Irwin–Hall), rescaled. */
-  private static double gaussian(long h) {
-    double sum = 0;
-    for (int i = 0; i < 4; i++) {
-      sum += ((h >>> (16 * i)) & 0xffff) / 65536.0;
-    }
-    return (sum - 2.0) * 1.7320508075688772;
   }
 }

@@ -5,9 +5,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The one place where a symbol changes form: the canonical {@code BTC/USDT} the workers store, the
- * Hyperliquid coin {@code BTC} and the Binance symbol {@code BTCUSDT}. A bare coin means its USDT
- * pair. Unknown forms fail with a message that shows the accepted ones.
+ * The one symbol parser: the one place where a symbol is checked or changes form: the canonical
+ * {@code BTC/USDT} the workers store, the Hyperliquid coin {@code BTC} and the Binance symbol
+ * {@code BTCUSDT}. A bare coin means its USDT pair. Unknown forms fail with a message that shows
+ * the accepted ones. What a user may watch ({@link #watchable}) and what a job may name ({@link
+ * #jobSymbol}) are checked here too.
  */
 public final class Symbols {
   /**
@@ -23,6 +25,10 @@ public final class Symbols {
   private static final String DEFAULT_QUOTE = "USDT";
   private static final Pattern ASSET = Pattern.compile("[A-Z0-9]{1,15}");
   private static final String FORMS = "BTC/USDT, BTCUSDT, BTC-PERP or BTC";
+  /** What a user may watch: exactly BASE/QUOTE, as database A's {@code user_symbols} checks it. */
+  private static final Pattern WATCHABLE = Pattern.compile("[A-Z0-9]{2,15}/[A-Z0-9]{2,10}");
+  /** What a job payload may name: one asset, or two joined by one separator. */
+  private static final Pattern JOB = Pattern.compile("[A-Z0-9]{1,20}([/:_-][A-Z0-9]{1,20})?");
 
   private Symbols() {}
 
@@ -38,7 +44,7 @@ public final class Symbols {
     if (symbol == null || symbol.isBlank()) {
       throw new IllegalArgumentException("symbol is missing (expected " + FORMS + ")");
     }
-    String s = symbol.trim().toUpperCase(Locale.ROOT);
+    String s = upper(symbol);
     if (s.endsWith("-PERP")) {
       return checked(symbol, s.substring(0, s.length() - "-PERP".length()), DEFAULT_QUOTE);
     }
@@ -55,6 +61,35 @@ public final class Symbols {
       }
     }
     return checked(symbol, s, DEFAULT_QUOTE);
+  }
+
+  /**
+   * A symbol a user may watch, upper-cased: exactly {@code BASE/QUOTE} (the form A's {@code
+   * user_symbols} stores); the message says what is wrong.
+   */
+  public static String watchable(String symbol) {
+    return matching(symbol, WATCHABLE, "symbol is required, like \"BTC/USDT\"", "symbol must look like BASE/QUOTE, e.g. \"BTC/USDT\", got \"" + symbol + "\"");
+  }
+
+  /** A job payload's symbol, upper-cased: one asset or two joined by {@code / : _ -}. */
+  public static String jobSymbol(String symbol) {
+    return matching(symbol, JOB, "symbol is missing", "'" + symbol + "' is not a symbol like BTC/USDT");
+  }
+
+  private static String matching(String symbol, Pattern form, String missing, String wrong) {
+    if (symbol == null || symbol.isBlank()) {
+      throw new IllegalArgumentException(missing);
+    }
+    String s = upper(symbol);
+    if (!form.matcher(s).matches()) {
+      throw new IllegalArgumentException(wrong);
+    }
+    return s;
+  }
+
+  /** The base asset ({@code BTC}) of any accepted form. */
+  public static String base(String symbol) {
+    return parse(symbol).base();
   }
 
   /** {@code BTC/USDT} for any accepted form. */
@@ -101,6 +136,10 @@ public final class Symbols {
       throw new IllegalArgumentException("'" + original + "' quotes an asset in itself");
     }
     return new Parsed(base, quote);
+  }
+
+  private static String upper(String symbol) {
+    return symbol.trim().toUpperCase(Locale.ROOT);
   }
 
   private static IllegalArgumentException unknown(String symbol) {

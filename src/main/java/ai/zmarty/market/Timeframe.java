@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A bar length the workers compute, by its exchange label ({@code 1h}). Bars are aligned to the
@@ -40,6 +41,16 @@ public enum Timeframe {
       }
     }
     throw new IllegalArgumentException("unknown timeframe '" + label + "' (known: " + Arrays.stream(values()).map(Timeframe::label).toList() + ")");
+  }
+
+  /** The timeframe whose label is exactly {@code label} (no trimming, no case folding). */
+  public static Optional<Timeframe> exactly(String label) {
+    return Arrays.stream(values()).filter(t -> t.label.equals(label)).findFirst();
+  }
+
+  /** Every label, shortest bar first: {@code 1m, 5m, …, 1d}. */
+  public static String labels() {
+    return String.join(", ", Arrays.stream(values()).map(Timeframe::label).toList());
   }
 
   public String label() {

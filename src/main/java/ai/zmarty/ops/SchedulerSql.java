@@ -1,6 +1,6 @@
 package ai.zmarty.ops;
 
-/** The scheduler's statements against database B. */
+/** The ops package's statements: the scheduler's against database B, and the health checks' ping. */
 final class SchedulerSql {
   private SchedulerSql() {}
 
@@ -76,4 +76,7 @@ final class SchedulerSql {
   }
 
   static final String ENQUEUE_WINRATE = "select pgmq.send('compute_winrate'::text, '{}'::jsonb, 0) as msg_id";
+
+  /** The health check's round trip to a database. */
+  static final String PING = "select 1";
 }

@@ -1,6 +1,6 @@
 package ai.zmarty.router;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.market.Pair;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -8,10 +8,10 @@ import java.util.List;
 public record ChatContext(List<Pair> pairs, List<JsonObject> signals, List<JsonObject> winRates) {
 
   public List<JsonObject> signalsOf(Pair p) {
-    return signals.stream().filter(s -> p.symbol().equals(s.getString("symbol")) && p.timeframe().equals(s.getString("timeframe"))).toList();
+    return signals.stream().filter(s -> p.symbol().equals(s.getString("symbol")) && p.timeframeLabel().equals(s.getString("timeframe"))).toList();
   }
 
   public List<JsonObject> winRatesOf(Pair p) {
-    return winRates.stream().filter(s -> p.symbol().equals(s.getString("symbol")) && p.timeframe().equals(s.getString("timeframe"))).toList();
+    return winRates.stream().filter(s -> p.symbol().equals(s.getString("symbol")) && p.timeframeLabel().equals(s.getString("timeframe"))).toList();
   }
 }

@@ -1,6 +1,6 @@
 package ai.zmarty.router;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.market.Pair;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

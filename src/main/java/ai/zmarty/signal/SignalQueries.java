@@ -1,26 +1,16 @@
 package ai.zmarty.signal;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.db.Columns;
+import ai.zmarty.market.Pair;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The signal package's read side for the API and the chat: latest signals of given pairs. */
 public final class SignalQueries {
-  static final String LATEST =
-      """
-      select s.symbol, s.timeframe, s.bar_time, s.direction, s.score, s.entry, s.stop, s.targets, s.reasons, s.created_at
-      from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
-      cross join lateral (
-        select * from signals x where x.symbol = p.symbol and x.timeframe = p.timeframe
-        order by x.bar_time desc limit $3
-      ) s
-      order by s.symbol, s.timeframe, s.bar_time desc
-      """;
 
   private final Pool trading;
 
@@ -33,9 +23,7 @@ public final class SignalQueries {
     if (pairs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
-    String[] timeframes = pairs.stream().map(Pair::timeframe).toArray(String[]::new);
-    return trading.preparedQuery(LATEST).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addInteger(perPair)).map(rows -> {
+    return trading.preparedQuery(SignalSql.LATEST_OF_PAIRS).execute(Columns.of(pairs).text(Pair::symbol).text(Pair::timeframeLabel).value(perPair).tuple()).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(

@@ -1,6 +1,7 @@
 package ai.zmarty.signal;
 
 import ai.zmarty.bus.Addresses;
+import ai.zmarty.db.Columns;
 import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.ingest.LiquidationProximity;
 import ai.zmarty.ingest.Quality;
@@ -17,7 +18,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,42 +75,24 @@ public final class SignalVerticle extends VerticleBase {
             });
   }
 
+  /** A stored bar and the strategy's decision on it. */
+  private record Decided(Instant barTime, Decision decision) {}
+
   private Future<List<Signal>> insert(Pair pair, RowSet<Row> bars) {
-    int n = bars.size();
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    String[] directions = new String[n];
-    Double[] scores = new Double[n];
-    Double[] entries = new Double[n];
-    Double[] stops = new Double[n];
-    String[] targets = new String[n];
-    String[] reasons = new String[n];
-    Integer[] horizons = new Integer[n];
-    int i = 0;
+    List<Decided> decided = new ArrayList<>(bars.size());
     for (Row bar : bars) {
-      Decision d = Strategy.decide(inputs(bar));
-      times[i] = bar.getOffsetDateTime("bar_time");
-      directions[i] = d.direction().wire();
-      scores[i] = d.score();
-      entries[i] = d.entry();
-      stops[i] = d.stop();
-      targets[i] = Signal.targetsJson(d.targets()).encode();
-      reasons[i] = Signal.reasonsJson(d.reasons()).encode();
-      horizons[i] = d.horizonBars();
-      i++;
+      decided.add(new Decided(bar.getOffsetDateTime("bar_time").toInstant(), Strategy.decide(inputs(bar))));
     }
-    Tuple args =
-        Tuple.tuple()
-            .addValue(pair.symbol())
-            .addValue(pair.timeframe().label())
-            .addValue(Strategy.NAME)
-            .addValue(times)
-            .addValue(directions)
-            .addValue(scores)
-            .addValue(entries)
-            .addValue(stops)
-            .addValue(targets)
-            .addValue(reasons)
-            .addValue(horizons);
+    Tuple args = Columns.of(decided).value(pair.symbol()).value(pair.timeframeLabel()).value(Strategy.NAME)
+        .timestamptz(Decided::barTime)
+        .text(d -> d.decision().direction().wire())
+        .float8(d -> d.decision().score())
+        .float8(d -> d.decision().entry())
+        .float8(d -> d.decision().stop())
+        .text(d -> Signal.targetsJson(d.decision().targets()).encode())
+        .text(d -> Signal.reasonsJson(d.decision().reasons()).encode())
+        .int4(d -> d.decision().horizonBars())
+        .tuple();
     // New signals and the win-rate job that will resolve the old enough ones commit together.
     return pool.withTransaction(conn -> conn.preparedQuery(SignalSql.INSERT_NEW).execute(args).compose(rows -> {
       List<Signal> created = new ArrayList<>(rows.size());
@@ -118,9 +101,8 @@ public final class SignalVerticle extends VerticleBase {
       if (created.isEmpty()) {
         return Future.succeededFuture(created);
       }
-      JsonObject job = new JsonObject().put("symbol", pair.symbol()).put("timeframe", pair.timeframe().label());
-      return book.decide(conn, pair.symbol(), pair.timeframe().label(), created)
-          .compose(decisions -> queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, job, Duration.ZERO))
+      return book.decide(conn, pair, created)
+          .compose(decisions -> queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, pair.toJson(), Duration.ZERO))
           .map(created);
     }));
   }

@@ -1,6 +1,6 @@
 package ai.zmarty.sync;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.market.Pair;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,10 +16,19 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
   public static final String TABLE = "user_symbols";
   public static final String SCHEMA = "public";
 
-  /** One user's watcher of one (symbol, timeframe) pair. */
-  public record Watch(UUID userId, String symbol, String timeframe) {
-    public JsonObject pair() {
-      return new JsonObject().put("symbol", symbol).put("timeframe", timeframe);
+  /** One user's watcher of one pair. */
+  public record Watch(UUID userId, Pair pair) {
+    /** Checks the pair as A's {@code user_symbols} does ({@link Pair#watched}). */
+    public Watch(UUID userId, String symbol, String timeframe) {
+      this(userId, Pair.watched(symbol, timeframe));
+    }
+
+    public String symbol() {
+      return pair.symbol();
+    }
+
+    public String timeframe() {
+      return pair.timeframeLabel();
     }
   }
 
@@ -61,9 +70,7 @@ public record WatcherChange(UUID eventId, String type, Optional<Watch> deactivat
     String symbol = text(row, "symbol", 32);
     String timeframe = text(row, "timeframe", 8);
     try {
-      // the same rules as POST /symbols: B never holds a pair the API would refuse
-      Pair pair = Pair.parse(symbol, timeframe);
-      return new Watch(user, pair.symbol(), pair.timeframe());
+      return new Watch(user, symbol, timeframe);
     } catch (IllegalArgumentException e) {
       throw new InvalidPayload(field + ": " + printable(e.getMessage()));
     }

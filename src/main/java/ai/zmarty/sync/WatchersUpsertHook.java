@@ -127,7 +127,7 @@ public final class WatchersUpsertHook {
         .execute(Tuple.of(w.userId(), w.symbol(), w.timeframe()))
         .map(
             rows -> {
-              outcome.put("deactivated", rows.rowCount() > 0 ? w.pair() : null);
+              outcome.put("deactivated", rows.rowCount() > 0 ? w.pair().toJson() : null);
               return null;
             });
   }
@@ -148,12 +148,12 @@ public final class WatchersUpsertHook {
                   })
                   .compose(
                       upserted -> {
-                        outcome.put("activated", upserted.rowCount() > 0 ? w.pair() : null);
+                        outcome.put("activated", upserted.rowCount() > 0 ? w.pair().toJson() : null);
                         if (watchedBefore) {
                           return Future.succeededFuture();
                         }
                         // A pair nobody watched: ingest now rather than at the next scheduled run.
-                        return queues.send(conn, INGEST_QUEUE, w.pair(), Duration.ZERO).map(id -> {
+                        return queues.send(conn, INGEST_QUEUE, w.pair().toJson(), Duration.ZERO).map(id -> {
                           outcome.put("ingest_msg_id", id);
                           return null;
                         });

@@ -3,6 +3,7 @@ package ai.zmarty.watchlist;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.WatchConfig;
 import ai.zmarty.db.UserScope;
+import ai.zmarty.market.Pair;
 import ai.zmarty.market.SymbolCatalog;
 import io.vertx.pgclient.PgException;
 import io.vertx.core.Future;
@@ -26,20 +27,6 @@ import java.util.UUID;
  * holds a lock on the user's watchlist, so two adds at once cannot both pass a cap of one left.
  */
 public final class Watchlist {
-  static final String LIST = "select symbol, timeframe, created_at from user_symbols order by created_at, id";
-  static final String LIST_OF = "select symbol, timeframe from user_symbols where user_id = $1 order by created_at, id";
-  static final String ADD =
-      "insert into user_symbols (user_id, symbol, timeframe) values ($1, $2, $3) on conflict (user_id, symbol, timeframe) do nothing returning created_at";
-  /** Serialises one user's adds: the count and the insert below see each other's rows. */
-  static final String LOCK_USER = "select pg_advisory_xact_lock(hashtextextended('user_symbols:' || $1::uuid::text, 0))";
-  static final String TIER_AND_COUNT =
-      "select p.tier, (select count(*) from user_symbols s where s.user_id = $1) as watched,"
-          + " exists (select 1 from user_symbols s where s.user_id = $1 and s.symbol = $2 and s.timeframe = $3) as watching"
-          + " from profiles p where p.id = $1";
-  /** An update that keeps the row: the sync carries it to B as an UPDATE, which resumes a paused watcher. */
-  static final String TOUCH = "update user_symbols set timeframe = timeframe where user_id = $1 and symbol = $2 and timeframe = $3";
-  static final String REMOVE = "delete from user_symbols where user_id = $1 and symbol = $2 and timeframe = $3";
-
   private final Pool chat;
   private final WatchConfig limits;
   private final SymbolCatalog catalog;
@@ -57,27 +44,27 @@ public final class Watchlist {
   }
 
   public Future<List<Pair>> pairs(UUID user) {
-    return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(Watchlist::toPairs);
+    return UserScope.asUser(chat, user, conn -> conn.query(WatchlistSql.LIST).execute()).map(Watchlist::toPairs);
   }
 
   /** The same list read by user id as the service, for a caller that authenticated the user itself. */
   public Future<List<Pair>> pairsOf(UUID user) {
-    return chat.preparedQuery(LIST_OF).execute(Tuple.of(user)).map(Watchlist::toPairs);
+    return chat.preparedQuery(WatchlistSql.LIST_OF).execute(Tuple.of(user)).map(Watchlist::toPairs);
   }
 
   private static List<Pair> toPairs(Iterable<Row> rows) {
     List<Pair> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(new Pair(r.getString("symbol"), r.getString("timeframe")));
+      out.add(Pair.of(r.getString("symbol"), r.getString("timeframe")));
     }
     return out;
   }
 
   public Future<List<JsonObject>> list(UUID user) {
-    return UserScope.asUser(chat, user, conn -> conn.query(LIST).execute()).map(rows -> {
+    return UserScope.asUser(chat, user, conn -> conn.query(WatchlistSql.LIST).execute()).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
-        out.add(new Pair(r.getString("symbol"), r.getString("timeframe")).toJson().put("created_at", r.getOffsetDateTime("created_at").toString()));
+        out.add(Pair.of(r.getString("symbol"), r.getString("timeframe")).toJson().put("created_at", r.getOffsetDateTime("created_at").toString()));
       }
       return out;
     });
@@ -90,22 +77,22 @@ public final class Watchlist {
    */
   public Future<Boolean> add(UUID user, Pair pair) {
     return listed(pair)
-        .compose(v -> UserScope.asUser(chat, user, conn -> conn.preparedQuery(LOCK_USER).execute(Tuple.of(user))
-            .compose(locked -> conn.preparedQuery(TIER_AND_COUNT).execute(Tuple.of(user, pair.symbol(), pair.timeframe())))
+        .compose(v -> UserScope.asUser(chat, user, conn -> conn.preparedQuery(WatchlistSql.LOCK_USER).execute(Tuple.of(user))
+            .compose(locked -> conn.preparedQuery(WatchlistSql.TIER_AND_COUNT).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel())))
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.failedFuture(ErrorCode.FORBIDDEN.exception("user " + user + " has no profile yet"));
               }
               Row r = rows.iterator().next();
               if (r.getBoolean("watching")) {
-                return conn.preparedQuery(TOUCH).execute(Tuple.of(user, pair.symbol(), pair.timeframe())).map(false);
+                return conn.preparedQuery(WatchlistSql.TOUCH).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel())).map(false);
               }
               String tier = r.getString("tier");
               if (limits != null && r.getLong("watched") >= limits.maxSymbols(tier)) {
                 return Future.failedFuture(ErrorCode.FORBIDDEN.exception(
                     "the " + tier + " tier watches at most " + limits.maxSymbols(tier) + " pairs (MAX_SYMBOLS_" + tier.toUpperCase(java.util.Locale.ROOT) + "); remove one first"));
               }
-              return conn.preparedQuery(ADD).execute(Tuple.of(user, pair.symbol(), pair.timeframe())).map(inserted -> inserted.size() > 0);
+              return conn.preparedQuery(WatchlistSql.ADD).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel())).map(inserted -> inserted.size() > 0);
             })))
         .recover(err -> err instanceof PgException pg && "23503".equals(pg.getSqlState())
             ? Future.failedFuture(ErrorCode.FORBIDDEN.exception("user " + user + " has no profile yet"))
@@ -117,7 +104,7 @@ public final class Watchlist {
     if (catalog == null) {
       return Future.succeededFuture();
     }
-    return catalog.lists(pair.symbol(), pair.timeframe()).transform(ar -> {
+    return catalog.lists(pair.symbol(), pair.timeframeLabel()).transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture(ErrorCode.UNAVAILABLE.exception(
             "cannot check " + pair.symbol() + " on " + catalog.marketName() + " now (" + ar.cause().getMessage() + "); try again shortly"));
@@ -129,6 +116,6 @@ public final class Watchlist {
 
   /** True when the pair was removed, false when the user did not watch it. */
   public Future<Boolean> remove(UUID user, Pair pair) {
-    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(REMOVE).execute(Tuple.of(user, pair.symbol(), pair.timeframe()))).map(rows -> rows.rowCount() > 0);
+    return UserScope.asUser(chat, user, conn -> conn.preparedQuery(WatchlistSql.REMOVE).execute(Tuple.of(user, pair.symbol(), pair.timeframeLabel()))).map(rows -> rows.rowCount() > 0);
   }
 }

@@ -1,6 +1,7 @@
 package ai.zmarty.winrate;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.db.Columns;
+import ai.zmarty.market.Pair;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -11,13 +12,6 @@ import java.util.List;
 
 /** The win-rate package's read side: the rollups of given pairs. */
 public final class WinRateQueries {
-  static final String FOR_PAIRS =
-      """
-      select w.symbol, w.timeframe, w.window_name, w.wins, w.losses, w.sample_size, w.win_rate, w.ci_low, w.ci_high, w.computed_at
-      from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
-      join win_rate w on w.symbol = p.symbol and w.timeframe = p.timeframe
-      order by w.symbol, w.timeframe, w.window_name
-      """;
 
   private final Pool trading;
 
@@ -62,9 +56,7 @@ public final class WinRateQueries {
     if (pairs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    String[] symbols = pairs.stream().map(Pair::symbol).toArray(String[]::new);
-    String[] timeframes = pairs.stream().map(Pair::timeframe).toArray(String[]::new);
-    return trading.preparedQuery(FOR_PAIRS).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes)).map(rows -> {
+    return trading.preparedQuery(WinRateSql.FOR_PAIRS).execute(Columns.of(pairs).text(Pair::symbol).text(Pair::timeframeLabel).tuple()).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(toJson(r).put("computed_at", r.getOffsetDateTime("computed_at").toString()));

@@ -126,4 +126,13 @@ final class WinRateSql {
       where rank <= $1
       order by category, rank
       """;
+
+  /** The win_rate rows of the pairs in the arrays $1 (symbols) and $2 (timeframes). */
+  static final String FOR_PAIRS =
+      """
+      select w.symbol, w.timeframe, w.window_name, w.wins, w.losses, w.sample_size, w.win_rate, w.ci_low, w.ci_high, w.computed_at
+      from unnest($1::text[], $2::text[]) as p(symbol, timeframe)
+      join win_rate w on w.symbol = p.symbol and w.timeframe = p.timeframe
+      order by w.symbol, w.timeframe, w.window_name
+      """;
 }

@@ -125,4 +125,12 @@ class BacktestCommandTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("--timeframe 1h does not match", "4h apart");
   }
+
+  @Test
+  void aSymbolThePairParserRefusesIsOneLineAndExitTwo() {
+    Run run = zmarty("backtest", "--csv", BTC, "--symbol", "BTC/USD/EUR", "--timeframe", "4h");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--symbol: 'BTC/USD/EUR' is not a symbol like BTC/USDT");
+    assertThat(run.err().strip().lines()).hasSize(1);
+  }
 }

@@ -89,4 +89,17 @@ class CreditLedgerTest {
     Sql.exec(dbs.chat(), "update credit_holds set expires_at = now() - interval '1 second' where request_id = 'stale'");
     assertThat(await(ledger.reserve("fresh", user, "grok", 0)).amount()).isEqualTo(6);
   }
+
+  @Test
+  void openingAnAccountCreatesTheProfileAndGrantsOnce() throws Exception {
+    UUID user = UUID.randomUUID();
+    Sql.exec(dbs.chat(), "insert into auth.users (id, email) values ('" + user + "', 'open@test')");
+    boolean first = await(pool.withTransaction(conn -> CreditLedger.openAccount(conn, user, Tier.PRO, 250, "welcome", "welcome-" + user)));
+    assertThat(first).isTrue();
+    boolean again = await(pool.withTransaction(conn -> CreditLedger.openAccount(conn, user, Tier.FREE, 999, "welcome", "welcome-again-" + user)));
+    assertThat(again).isFalse();
+    assertThat(await(ledger.tier(user))).isEqualTo(Tier.PRO);
+    assertThat(Users.balance(dbs.chat(), user)).isEqualTo(250);
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credits_ledger where user_id = '" + user + "'")).isEqualTo(1);
+  }
 }

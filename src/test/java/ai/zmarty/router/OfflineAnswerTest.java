@@ -2,18 +2,18 @@ package ai.zmarty.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.watchlist.Pair;
+import ai.zmarty.market.Pair;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OfflineAnswerTest {
-  private static final Pair BTC = new Pair("BTC/USDT", "1h");
-  private static final Pair ETH = new Pair("ETH/USDT", "1h");
+  private static final Pair BTC = Pair.of("BTC/USDT", "1h");
+  private static final Pair ETH = Pair.of("ETH/USDT", "1h");
 
   private static JsonObject signal(Pair p, String direction, double score) {
-    return new JsonObject().put("symbol", p.symbol()).put("timeframe", p.timeframe()).put("direction", direction).put("score", score)
+    return new JsonObject().put("symbol", p.symbol()).put("timeframe", p.timeframeLabel()).put("direction", direction).put("score", score)
         .put("entry", 61234.5).put("stop", 60100.0).put("targets", new JsonArray().add(62000.0).add(63000.0)).put("bar_time", "2026-11-21T22:00:00Z");
   }
 

@@ -59,4 +59,11 @@ class WatcherChangeTest {
     assertThatThrownBy(() -> WatcherChange.fromPayload(payload("INSERT", row("", "1h"), null))).isInstanceOf(InvalidPayload.class).hasMessageContaining("symbol");
     assertThatThrownBy(() -> WatcherChange.fromPayload(payload("INSERT", row("BTC/USDT", "1h"), null).put("table", "profiles"))).isInstanceOf(InvalidPayload.class).hasMessageContaining("user_symbols");
   }
+
+  @Test
+  void aRecordOutsideUserSymbolsFormIsRefusedByThePairParser() {
+    assertThatThrownBy(() -> WatcherChange.fromPayload(payload("INSERT", row("BTCUSDT", "1h"), null))).isInstanceOf(InvalidPayload.class).hasMessageContaining("record: symbol must look like BASE/QUOTE");
+    assertThatThrownBy(() -> WatcherChange.fromPayload(payload("DELETE", null, row("BTC/USDT", "7h")))).isInstanceOf(InvalidPayload.class).hasMessageContaining("old_record: timeframe must be one of");
+    assertThat(WatcherChange.fromPayload(payload("INSERT", row("btc/usdt", "1h"), null)).activate()).contains(new Watch(USER, "BTC/USDT", "1h"));
+  }
 }

@@ -46,3 +46,13 @@ begin
   execute format('select count(*)::int from (%s) s', p_command) into n;
   return n;
 end $$;
+
+-- It runs the statement it is given: only the owner (the app's and pg_cron's user) may call it, so
+-- on Supabase PostgREST cannot offer it to anon or authenticated callers.
+revoke all on function public.scheduler_run(text, text) from public;
+do $$
+begin
+  if exists (select 1 from pg_roles where rolname = 'anon') then
+    execute 'revoke all on function public.scheduler_run(text, text) from anon, authenticated';
+  end if;
+end $$;

@@ -201,8 +201,9 @@ public final class SchedulerVerticle extends VerticleBase {
             ar -> {
               if (ar.succeeded()) {
                 JsonObject result = ar.result().body() instanceof JsonObject json ? json : new JsonObject().put("reply", String.valueOf(ar.result().body()));
-                boolean failed = "failed".equals(result.getString("status"));
-                return runs.finish(job, slot, failed ? "failed" : "succeeded", failed ? "the consumer answered status failed" : null, result);
+                String status = result.getString("status", "success");
+                boolean failed = !"success".equals(status) && !"succeeded".equals(status);
+                return runs.finish(job, slot, failed ? "failed" : "succeeded", failed ? "the consumer answered status " + status : null, result);
               }
               String error = job.failure(ar.cause());
               log.warn("scheduler job={} slot={} failed: {}", job.name(), body.getString("slot"), error);

@@ -109,7 +109,7 @@ public final class Wiring {
           new HttpVerticle(
               config.http(),
               config.chat(),
-              new HealthChecks(vertx, w.chat, w.trading, queues, config.health(), config.providers()),
+              new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers()),
               new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config)),
               watchlist,
               signals,
@@ -152,6 +152,11 @@ public final class Wiring {
   /** The HTTP port bound, when this node runs the api role. */
   public Optional<Integer> httpPort() {
     return Optional.ofNullable(http).map(HttpVerticle::port);
+  }
+
+  /** The HTTP routes this node registered, when it runs the api role (empty otherwise). */
+  public List<io.vertx.ext.web.Route> httpRoutes() {
+    return http == null ? List.of() : http.routes();
   }
 
   public Pool chatPool() {

@@ -120,6 +120,15 @@ public final class RawConfig {
     return d;
   }
 
+  /** {@code true} or {@code false}. */
+  public boolean bool(String key) {
+    String v = string(key).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ConfigException(key, "must be true or false, got '" + string(key) + "'");
+    }
+    return v.equals("true");
+  }
+
   public List<String> list(String key) {
     List<String> out = new ArrayList<>();
     for (String part : string(key).split(",")) {

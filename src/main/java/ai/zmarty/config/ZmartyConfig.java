@@ -65,7 +65,15 @@ public record ZmartyConfig(
     TEXT
   }
 
-  public record HttpConfig(String host, int port) {}
+  /**
+   * {@code idleTimeout}: a connection with no byte moving either way for this long is closed;
+   * {@code requestTimeout}: the time a client has to send a whole request (headers and body).
+   */
+  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout) {
+    public HttpConfig(String host, int port) {
+      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+  }
 
   public record DatabaseConfig(Optional<PgUrl> chatUrl, Optional<PgUrl> tradingUrl, int poolSize, Path dataDir, int embeddedPort) {
     /** Both URLs unset: the program runs its own PostgreSQL. */
@@ -74,8 +82,11 @@ public record ZmartyConfig(
     }
   }
 
-  /** {@code jwtSecret} empty means: use (or create) the one kept under the data directory. */
-  public record AuthConfig(Optional<String> jwtSecret, String audience, Optional<String> jwksUrl) {}
+  /**
+   * {@code jwtSecret} empty means: use (or create) the one kept under the data directory;
+   * {@code allowNoExp}: accept signed tokens without an {@code exp} (local tools only).
+   */
+  public record AuthConfig(Optional<String> jwtSecret, String audience, Optional<String> jwksUrl, boolean allowNoExp) {}
 
   /** Credits per 1,000 input tokens, per 1,000 output tokens, per call. */
   public record Price(long inPer1k, long outPer1k, long minPerCall) {}
@@ -98,8 +109,11 @@ public record ZmartyConfig(
       Duration backoffBase,
       Duration backoffMax) {}
 
-  /** {@code providers}: the model providers whose reachability /healthz reports (grok, gpt, claude, gemini). */
-  public record HealthConfig(int queueDepthThreshold, Duration checkTimeout, List<String> providers) {}
+  /**
+   * {@code queueMaxAge}: a queue whose oldest ready message has waited longer is DOWN;
+   * {@code providers}: the model providers whose reachability /healthz reports (grok, gpt, claude, gemini).
+   */
+  public record HealthConfig(Duration queueMaxAge, Duration checkTimeout, List<String> providers) {}
 
   /** ElevenLabs text-to-speech: {@code apiKey} empty means voice answers say so instead. The key never appears in {@link #toString()}. */
   /** {@code cacheMaxMb}: the most the spoken-answer cache keeps on this node's disk; the oldest files go first. */
@@ -188,13 +202,17 @@ public record ZmartyConfig(
 
     QueueConfig queue = queueConfig(raw);
     HealthConfig health =
-        new HealthConfig(raw.integer("HEALTH_QUEUE_DEPTH_THRESHOLD", 1, Integer.MAX_VALUE), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)), healthProviders(raw));
+        new HealthConfig(raw.duration("HEALTH_QUEUE_MAX_AGE", Duration.ofSeconds(1), Duration.ofDays(1)), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)), healthProviders(raw));
     LogConfig log = new LogConfig(raw.choice("LOG_FORMAT", LogFormat.class), logLevel(raw.required("LOG_LEVEL")));
 
     return new ZmartyConfig(
-        new HttpConfig(raw.required("HTTP_HOST"), raw.integer("HTTP_PORT", 0, 65535)),
+        new HttpConfig(
+            raw.required("HTTP_HOST"),
+            raw.integer("HTTP_PORT", 0, 65535),
+            raw.duration("HTTP_IDLE_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
+            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1))),
         database,
-        new AuthConfig(secret, raw.required("JWT_AUDIENCE"), raw.optional("JWT_JWKS_URL")),
+        new AuthConfig(secret, raw.required("JWT_AUDIENCE"), raw.optional("JWT_JWKS_URL"), raw.bool("JWT_ALLOW_NO_EXP")),
         cluster,
         Role.parse("ROLES", raw.list("ROLES")),
         queue,

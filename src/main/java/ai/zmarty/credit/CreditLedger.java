@@ -143,6 +143,9 @@ public final class CreditLedger {
     return pool.preparedQuery(CreditSql.DELETE_HOLD).execute(Tuple.of(requestId, user)).mapEmpty();
   }
 
+  /** The most one grant (an operator's top-up) may add. */
+  public static final long MAX_GRANT = 10_000_000;
+
   /** Reverses the charge of {@code requestId} (its answer could not be kept); the credits refunded, 0 when there was none or it was already refunded. */
   public Future<Long> refund(String requestId, UUID user) {
     return pool.preparedQuery(CreditSql.REFUND).execute(Tuple.of(requestId, user)).map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("delta"));

@@ -70,7 +70,7 @@ public final class CreditVerticle extends VerticleBase {
     Replies.reply(msg, parse(msg).compose(b -> {
       String requestId = Replies.required(b, "request_id");
       Long amount = b.getLong("amount");
-      if (amount == null || amount <= 0 || amount > 10_000_000) {
+      if (amount == null || amount <= 0 || amount > CreditLedger.MAX_GRANT) {
         return Future.failedFuture(ErrorCode.BAD_REQUEST.exception("amount must be a whole number of credits from 1 to 10,000,000"));
       }
       return ledger.grant(user(b), amount, Replies.required(b, "reason"), requestId).map(balance -> new JsonObject().put("request_id", requestId).put("balance", balance));

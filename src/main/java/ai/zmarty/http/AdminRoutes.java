@@ -2,15 +2,19 @@ package ai.zmarty.http;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.credit.CreditLedger;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Operator routes, for tokens with role {@code service_role} only (403 otherwise).
- * {@code POST /admin/credits {user_id, amount, reason}} writes one positive ledger row; an
+ * {@code POST /admin/credits {user_id, amount, reason}} writes one positive ledger row (amount a
+ * whole number from 1 to {@link CreditLedger#MAX_GRANT}); an
  * {@code Idempotency-Key} header makes a retried top-up grant once. {@code GET /admin/cron} and
  * {@code POST /admin/cron/{job}/run} ask the scheduler of an ops node over the bus.
  */
@@ -50,19 +54,42 @@ final class AdminRoutes {
     if (body == null) {
       return;
     }
-    try {
-      UUID.fromString(String.valueOf(body.getValue("user_id")));
-    } catch (IllegalArgumentException e) {
+    Optional<UUID> user = Uuids.canonical(body.getValue("user_id"));
+    if (user.isEmpty()) {
       Errors.send(rc, ErrorCode.BAD_REQUEST, "user_id must be a UUID");
       return;
     }
-    if (!(body.getValue("amount") instanceof Number) || !(body.getValue("reason") instanceof String reason) || reason.isBlank()) {
-      Errors.send(rc, ErrorCode.BAD_REQUEST, "amount (credits) and reason are required");
+    Optional<Long> amount = wholeCredits(body.getValue("amount"));
+    if (amount.isEmpty()) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, "amount must be a whole number of credits from 1 to " + String.format(java.util.Locale.ROOT, "%,d", CreditLedger.MAX_GRANT));
+      return;
+    }
+    if (!(body.getValue("reason") instanceof String reason) || reason.isBlank()) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, "reason is required");
       return;
     }
     String key = rc.request().getHeader("Idempotency-Key");
     String requestId = "topup-" + (key == null || key.isBlank() ? UUID.randomUUID() : key);
-    JsonObject request = new JsonObject().put("request_id", requestId).put("user_id", body.getString("user_id")).put("amount", body.getLong("amount")).put("reason", reason);
+    JsonObject request = new JsonObject().put("request_id", requestId).put("user_id", user.get().toString()).put("amount", amount.get()).put("reason", reason);
     Responses.respond(rc, 201, vertx.eventBus().<JsonObject>request(Addresses.CREDIT_GRANT, request).map(m -> m.body()));
+  }
+
+  /**
+   * A JSON number that is a whole number from 1 to {@link CreditLedger#MAX_GRANT}, exactly: 1.9 and
+   * 2^64 + 5,000,000 are refused, not truncated or wrapped.
+   */
+  static Optional<Long> wholeCredits(Object value) {
+    if (!(value instanceof Number n)) {
+      return Optional.empty();
+    }
+    try {
+      BigDecimal d = new BigDecimal(n.toString()).stripTrailingZeros();
+      if (d.scale() > 0 || d.compareTo(BigDecimal.ONE) < 0 || d.compareTo(BigDecimal.valueOf(CreditLedger.MAX_GRANT)) > 0) {
+        return Optional.empty();
+      }
+      return Optional.of(d.longValueExact());
+    } catch (NumberFormatException | ArithmeticException e) {
+      return Optional.empty();
+    }
   }
 }

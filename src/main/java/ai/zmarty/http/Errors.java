@@ -1,6 +1,7 @@
 package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -9,13 +10,38 @@ final class Errors {
   private Errors() {}
 
   static void send(RoutingContext rc, ErrorCode code, String message) {
-    if (rc.response().headWritten()) {
-      rc.response().end();
+    send(rc.response(), code.httpStatus(), code.wire(), message);
+  }
+
+  /** For the statuses the bus never carries (408, 413, 414, 431 …): {@code error} is {@link #code(int)}. */
+  static void send(HttpServerResponse response, int status, String message) {
+    send(response, status, code(status), message);
+  }
+
+  private static void send(HttpServerResponse response, int status, String error, String message) {
+    if (response.ended() || response.closed()) {
       return;
     }
-    rc.response()
-        .setStatusCode(code.httpStatus())
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", code.wire()).put("message", message).encode());
+    if (response.headWritten()) {
+      response.end();
+      return;
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/json").end(new JsonObject().put("error", error).put("message", message).encode());
+  }
+
+  /** The {@code error} code of an HTTP status. */
+  static String code(int status) {
+    return switch (status) {
+      case 405 -> "method_not_allowed";
+      case 408 -> "request_timeout";
+      case 413 -> "payload_too_large";
+      case 414 -> "uri_too_long";
+      case 415 -> "unsupported_media_type";
+      case 431 -> "header_fields_too_large";
+      default -> {
+        ErrorCode code = ErrorCode.fromFailureCode(status);
+        yield code == ErrorCode.INTERNAL && status != 500 ? (status < 500 ? ErrorCode.BAD_REQUEST : code).wire() : code.wire();
+      }
+    };
   }
 }

@@ -14,9 +14,14 @@ import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +42,9 @@ public final class HttpVerticle extends VerticleBase {
   private final WatchersUpsertHook watchersHook;
   private final AudioStore audio;
   private final ChatSessions sessions;
+  private static final long BODY_LIMIT = 64 * 1024;
   private HttpServer server;
+  private Router router;
   private ChatRoutes chatRoutes;
 
   public HttpVerticle(
@@ -68,7 +75,13 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, config.requestTimeout());
+    router.route().handler(rc -> {
+      rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
+      rc.next();
+    });
+    // Nothing here takes uploads: a multipart body is never written to disk.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/healthz").handler(this::healthz);
     // Signed by HMAC, not by a user token.
     watchersHook.mount(router);
@@ -88,16 +101,48 @@ public final class HttpVerticle extends VerticleBase {
     chatRoutes.mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
-    router.route().failureHandler(this::failure);
+    Failures.install(router, BODY_LIMIT);
+    this.router = router;
     return auth.start().compose(v -> vertx
-        .createHttpServer()
-        .requestHandler(router)
+        .createHttpServer(serverOptions())
+        .connectionHandler(deadlines::opened)
+        .invalidRequestHandler(Failures::invalidRequest)
+        .requestHandler(req -> {
+          Optional<Framing.Refusal> refused = Framing.refusal(req);
+          if (refused.isPresent()) {
+            log.info("refused request from {} status={}: {}", req.remoteAddress(), refused.get().status(), refused.get().message());
+            Errors.send(req.response(), refused.get().status(), refused.get().message());
+            req.connection().close();
+            return;
+          }
+          deadlines.begin(req);
+          router.handle(req);
+        })
         .listen(config.port(), config.host())
         .onSuccess(
             s -> {
               server = s;
               log.info("HTTP API listening on {}:{}", config.host(), s.actualPort());
             }));
+  }
+
+  /**
+   * HTTP/1.1 only: HTTP/2 without TLS (the {@code PRI * HTTP/2.0} preface) is refused at once with
+   * 501 and a closed connection, and {@code Upgrade: h2c} is ignored. A request line over 4 KB
+   * gets 414, headers over 8 KB 431.
+   */
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setIdleTimeout((int) config.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setHttp2ClearTextEnabled(false)
+        .setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(8192);
+  }
+
+  /** The routes this node serves (the fuzz test walks them all). */
+  public List<Route> routes() {
+    return router.getRoutes();
   }
 
   /**
@@ -119,27 +164,5 @@ public final class HttpVerticle extends VerticleBase {
         .run()
         .onSuccess(report -> rc.response().setStatusCode(report.httpStatus()).putHeader("content-type", "application/json").end(report.toJson().encode()))
         .onFailure(rc::fail);
-  }
-
-  private void failure(RoutingContext rc) {
-    int status = rc.statusCode();
-    if (status == 413) {
-      Errors.send(rc, ErrorCode.BAD_REQUEST, "request body too large");
-      return;
-    }
-    if (status >= 400 && status < 500) {
-      ErrorCode code = ErrorCode.fromFailureCode(status);
-      Errors.send(rc, code == ErrorCode.INTERNAL ? ErrorCode.BAD_REQUEST : code, "request rejected");
-      return;
-    }
-    Throwable cause = rc.failure();
-    ErrorCode code = cause == null ? ErrorCode.INTERNAL : ErrorCode.of(cause);
-    if (code.httpStatus() < 500) {
-      // an ordinary refusal (not found, forbidden, …) from a service: no stack trace
-      log.info("request refused endpoint={} status={}: {}", rc.request().path(), code.httpStatus(), cause.getMessage());
-    } else {
-      log.error("request failed endpoint={} {}", rc.request().path(), cause == null ? status : cause.toString(), cause);
-    }
-    Errors.send(rc, code, code == ErrorCode.INTERNAL ? "internal error" : cause.getMessage());
   }
 }

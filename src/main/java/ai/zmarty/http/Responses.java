@@ -10,12 +10,21 @@ import io.vertx.ext.web.RoutingContext;
 final class Responses {
   private Responses() {}
 
-  /** The JSON object body, or null after answering 400. */
+  /**
+   * The JSON object body, or null after answering 400: also when any field holds text PostgreSQL
+   * cannot store (NUL, a lone surrogate), naming the field.
+   */
   static JsonObject jsonBody(RoutingContext rc) {
     try {
       JsonObject body = rc.body().asJsonObject();
       if (body == null) {
         Errors.send(rc, ErrorCode.BAD_REQUEST, "a JSON object body is required");
+        return null;
+      }
+      java.util.Optional<String> bad = JsonText.firstUnstorable(body);
+      if (bad.isPresent()) {
+        Errors.send(rc, ErrorCode.BAD_REQUEST, bad.get() + " contains a character that cannot be stored (NUL \\u0000 or an unpaired surrogate)");
+        return null;
       }
       return body;
     } catch (DecodeException | ClassCastException e) {

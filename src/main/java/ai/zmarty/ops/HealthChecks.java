@@ -5,7 +5,6 @@ import ai.zmarty.config.ZmartyConfig.ProviderConfig;
 import ai.zmarty.config.ZmartyConfig.ProvidersConfig;
 import ai.zmarty.ops.HealthReport.Check;
 import ai.zmarty.queue.PgmqClient;
-import ai.zmarty.queue.QueueMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,10 +17,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the health checks: database A and B answer, no queue is deeper than the threshold, and the
- * model providers named in HEALTH_PROVIDERS list their models (a GET: no tokens spent; a provider
- * without a key is skipped, UP). Every check has its own time limit, so one hung dependency cannot
- * hang the endpoint.
+ * Runs the health checks: database A and B answer, no queue's oldest ready message has waited
+ * longer than HEALTH_QUEUE_MAX_AGE, and the model providers named in HEALTH_PROVIDERS list their
+ * models (a GET: no tokens spent; a provider without a key is skipped, UP). Every check has its
+ * own time limit, so one hung dependency cannot hang the endpoint. A round's result is reused for
+ * {@link #REUSE_MS}, and concurrent callers share the round in progress, so a flood of /healthz
+ * calls costs at most one round of database checks a second.
  */
 public final class HealthChecks {
   private final Vertx vertx;
@@ -40,8 +41,15 @@ public final class HealthChecks {
 
   private record Probe(Future<Check> check, long atNanos) {}
 
-  public HealthChecks(Vertx vertx, Pool chat, Pool trading, PgmqClient queues, HealthConfig config, ProvidersConfig providers) {
+  /** How long a finished round answers later calls. */
+  static final long REUSE_MS = 1_000;
+  private final String deadLetterQueue;
+  private Future<HealthReport> round;
+  private long roundDoneNanos;
+
+  public HealthChecks(Vertx vertx, Pool chat, Pool trading, PgmqClient queues, String deadLetterQueue, HealthConfig config, ProvidersConfig providers) {
     this.vertx = vertx;
+    this.deadLetterQueue = deadLetterQueue;
     this.chat = chat;
     this.trading = trading;
     this.queues = queues;
@@ -50,7 +58,22 @@ public final class HealthChecks {
     this.client = WebClient.create(vertx, new WebClientOptions().setName("health-providers").setConnectTimeout((int) Math.min(providers.connectTimeout().toMillis(), config.checkTimeout().toMillis())));
   }
 
-  public Future<HealthReport> run() {
+  /** The latest round if it finished at most {@link #REUSE_MS} ago or is still running, else a new one. */
+  public synchronized Future<HealthReport> run() {
+    if (round != null && (!round.isComplete() || System.nanoTime() - roundDoneNanos <= REUSE_MS * 1_000_000)) {
+      return round;
+    }
+    Future<HealthReport> next = checkAll();
+    round = next;
+    next.onComplete(ar -> {
+      synchronized (this) {
+        roundDoneNanos = System.nanoTime();
+      }
+    });
+    return next;
+  }
+
+  private Future<HealthReport> checkAll() {
     Future<Check> a = ping("database_chat", chat);
     Future<Check> b = ping("database_trading", trading);
     Future<List<Check>> depths = queueDepths();
@@ -63,7 +86,7 @@ public final class HealthChecks {
               checks.add(b.result());
               checks.addAll(depths.result());
               reachable.forEach(f -> checks.add(f.result()));
-              return Future.succeededFuture(new HealthReport(checks));
+              return Future.succeededFuture(new HealthReport(checks, java.time.Instant.now()));
             });
   }
 
@@ -75,17 +98,8 @@ public final class HealthChecks {
   }
 
   private Future<List<Check>> queueDepths() {
-    return limited(queues.metricsAll())
-        .map(
-            metrics -> {
-              List<Check> checks = new ArrayList<>();
-              for (QueueMetrics m : metrics) {
-                JsonObject data = new JsonObject().put("depth", m.length()).put("threshold", config.queueDepthThreshold());
-                boolean up = m.length() < config.queueDepthThreshold();
-                checks.add(new Check("queue:" + m.queue(), up, up ? data : data.put("error", "depth " + m.length() + " is not under " + config.queueDepthThreshold())));
-              }
-              return checks;
-            })
+    return limited(queues.waiting())
+        .map(waits -> waits.stream().map(q -> HealthReport.queue(q, config.queueMaxAge(), q.queue().equals(deadLetterQueue))).toList())
         .otherwise(err -> List.of(Check.down("queues", message(err))));
   }
 

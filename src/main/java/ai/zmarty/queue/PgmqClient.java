@@ -106,6 +106,19 @@ public final class PgmqClient {
             });
   }
 
+  /** How long each queue's oldest ready message has waited for a worker (for /healthz). */
+  public Future<List<QueueWait>> waiting() {
+    return pool.query(QueueSql.WAITING)
+        .execute()
+        .map(rows -> {
+          List<QueueWait> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new QueueWait(r.getString("queue_name"), r.getLong("queue_length"), r.getLong("waiting"), r.getInteger("oldest_wait_sec")));
+          }
+          return out;
+        });
+  }
+
   private static List<QueueMessage> messages(RowSet<Row> rows) {
     List<QueueMessage> out = new ArrayList<>(rows.size());
     for (Row r : rows) {

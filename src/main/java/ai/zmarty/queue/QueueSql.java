@@ -21,4 +21,7 @@ final class QueueSql {
 
   static final String METRICS_ALL =
       "select queue_name, queue_length, queue_visible_length, total_messages, oldest_msg_age_sec from pgmq.metrics_all() order by queue_name";
+
+  /** Per queue: depth, messages ready now, and the age of the oldest ready one (seconds, null when none). */
+  static final String WAITING = "select queue_name, queue_length, waiting, oldest_wait_sec from public.queue_waiting()";
 }

@@ -30,7 +30,10 @@ class ZmartyConfigTest {
     assertThat(c.cluster().members()).containsExactly("127.0.0.1");
     assertThat(c.queue().queues()).containsExactly("ingest_indicators", "compute_signals", "compute_winrate");
     assertThat(c.queue().maxReads()).isEqualTo(5);
-    assertThat(c.health().queueDepthThreshold()).isEqualTo(100);
+    assertThat(c.health().queueMaxAge()).isEqualTo(java.time.Duration.ofSeconds(120));
+    assertThat(c.http().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(c.http().requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(c.auth().allowNoExp()).isFalse();
     assertThat(c.auth().jwtSecret()).isEmpty();
   }
 

@@ -1,5 +1,7 @@
 package ai.zmarty.http;
 
+import ai.zmarty.Wiring;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.testing.TestDatabases;
@@ -106,6 +108,57 @@ class AuthTest {
   @Test
   void anAnonRoleIsRejected() throws Exception {
     assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("role", "anon")), "anon role");
+  }
+
+  /** 401 whose message is ours: no library internals such as "Cannot invoke \"Object.hashCode()\"". */
+  private void assertUnauthorizedSaying(String token, String fragment) throws Exception {
+    HttpResponse<Buffer> r = credits(token);
+    assertThat(r.statusCode()).as(fragment).isEqualTo(401);
+    String message = r.bodyAsJsonObject().getString("message");
+    assertThat(message).contains(fragment).doesNotContain("Cannot invoke", "hashCode", "Exception", "java.");
+  }
+
+  @Test
+  void correctlySignedClaimsOfTheWrongTypeAre401NotA500() throws Exception {
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("exp", "tomorrow")), "exp must be a NumericDate");
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("nbf", new JsonObject())), "nbf must be a NumericDate");
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("aud", 42)), "aud must be");
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).putNull("aud")), "wrong audience");
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("sub", 7)), "sub must be a string");
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsRefused() throws Exception {
+    JsonObject claims = TestJwt.claims(user);
+    claims.remove("exp");
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, claims), "no expiry (exp)");
+  }
+
+  @Test
+  void aTokenWithoutExpiryPassesWhereTheSettingAllowsIt(Vertx vertx) throws Exception {
+    Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api", "JWT_ALLOW_NO_EXP", "true")), dbs.chat(), dbs.trading()).wiring();
+    JsonObject claims = TestJwt.claims(user);
+    claims.remove("exp");
+    HttpResponse<Buffer> r = client.get(w.httpPort().orElseThrow(), "127.0.0.1", "/credits").putHeader("Authorization", "Bearer " + TestJwt.hs256(TestJwt.SECRET, claims)).send().await(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anUnknownCriticalHeaderIsRefused() throws Exception {
+    JsonObject header = new JsonObject().put("alg", "HS256").put("typ", "JWT").put("crit", new io.vertx.core.json.JsonArray().add("exp-ext")).put("exp-ext", true);
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, header, TestJwt.claims(user)), "unsupported critical header");
+  }
+
+  @Test
+  void aFutureNotBeforeIsNotYetValidRatherThanExpired() throws Exception {
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("nbf", Instant.now().getEpochSecond() + 600)), "not yet valid");
+    long past = Instant.now().getEpochSecond() - 3600;
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("iat", past - 60).put("exp", past)), "expired");
+  }
+
+  @Test
+  void aSubjectMustBeACanonicalUuid() throws Exception {
+    assertUnauthorizedSaying(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("sub", "1-1-1-1-1")), "must be a user id");
   }
 
   @Test

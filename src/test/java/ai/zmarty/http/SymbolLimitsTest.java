@@ -2,11 +2,11 @@ package ai.zmarty.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.zmarty.Wiring;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.Users;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,7 +41,7 @@ class SymbolLimitsTest {
   private static int api(Vertx vertx, Map<String, String> env) throws Exception {
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("ROLES", "api");
-    return Wiring.deploy(vertx, dbs.config(all), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS).httpPort().orElseThrow();
+    return TestNode.start(vertx, dbs.config(all), dbs.chat(), dbs.trading()).wiring().httpPort().orElseThrow();
   }
 
   private static Future<HttpResponse<Buffer>> add(WebClient client, int port, UUID user, String symbol) {

@@ -8,6 +8,7 @@ import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.Users;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -39,7 +40,7 @@ class WatcherPauseTest {
   private Wiring node(Vertx vertx, Map<String, String> env) throws Exception {
     Map<String, String> all = new HashMap<>(Map.of("QUEUE_MAX_READS", "1", "QUEUE_IDLE_POLL", "100ms", "WATCHER_PAUSE_AFTER", "3", "SYNC_POLL", "200ms"));
     all.putAll(env);
-    return Wiring.deploy(vertx, dbs.config(all), dbs.chat(), dbs.trading()).await(30, TimeUnit.SECONDS);
+    return TestNode.start(vertx, dbs.config(all), dbs.chat(), dbs.trading()).wiring();
   }
 
   /** A worker whose exchange never answers: every ingest fails and, after one read, is dead-lettered. */

@@ -6,6 +6,7 @@ import ai.zmarty.Wiring;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -39,8 +40,7 @@ class WebhookValidationTest {
   }
 
   private Wiring node(Vertx vertx, String roles) throws Exception {
-    return Wiring.deploy(vertx, dbs.config(Map.of("ROLES", roles, "WEBHOOK_SECRET", SECRET, "SYNC_POLL", "200ms", "SYNC_BACKOFF_MAX", "1s")), dbs.chat(), dbs.trading())
-        .await(30, TimeUnit.SECONDS);
+    return TestNode.start(vertx, dbs.config(Map.of("ROLES", roles, "WEBHOOK_SECRET", SECRET, "SYNC_POLL", "200ms", "SYNC_BACKOFF_MAX", "1s")), dbs.chat(), dbs.trading()).wiring();
   }
 
   private static String insert(UUID user, String symbol, String timeframe) {

@@ -20,7 +20,12 @@ public final class TestJwt {
   }
 
   public static String hs256(String secret, JsonObject claims) {
-    String head = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode());
+    return hs256(secret, new JsonObject().put("alg", "HS256").put("typ", "JWT"), claims);
+  }
+
+  /** Signed with {@code secret} whatever {@code header} says (e.g. an unknown {@code crit}). */
+  public static String hs256(String secret, JsonObject header, JsonObject claims) {
+    String head = b64(header.encode());
     String body = b64(claims.encode());
     return head + "." + body + "." + signature(secret, head + "." + body);
   }

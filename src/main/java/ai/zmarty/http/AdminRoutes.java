@@ -4,6 +4,8 @@ import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.credit.CreditLedger;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,17 +30,26 @@ final class AdminRoutes {
   void mount(Router router) {
     router.route("/admin/*").handler(this::serviceRoleOnly);
     router.post("/admin/credits").handler(this::topUp);
-    router.get("/admin/cron").handler(rc -> Responses.respond(rc, 200, vertx.eventBus().<JsonObject>request(Addresses.OPS_CRON_LIST, new JsonObject()).map(m -> m.body())));
-    router.post("/admin/cron/:job/run").handler(this::runJob);
+    router.get("/admin/cron").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_LIST, new JsonObject()));
+    router.post("/admin/cron/:job/run").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_RUN, new JsonObject().put("job", rc.pathParam("job"))));
   }
 
-  /** Runs a scheduled job now on an ops node: 200 done (SQL job), 202 started (nightly), 404 unknown, 409 running. */
-  private void runJob(RoutingContext rc) {
-    JsonObject request = new JsonObject().put("job", rc.pathParam("job"));
+  /**
+   * Asks an ops node's scheduler: 200 (a run started answers 202), its 404/409 as they are, and 503
+   * naming the cause when no node in the cluster runs the ops role.
+   */
+  private void askScheduler(RoutingContext rc, String address, JsonObject request) {
     vertx.eventBus()
-        .<JsonObject>request(Addresses.OPS_CRON_RUN, request)
+        .<JsonObject>request(address, request)
         .onSuccess(m -> Responses.json(rc, "running".equals(m.body().getString("status")) ? 202 : 200, m.body()))
-        .onFailure(rc::fail);
+        .onFailure(
+            err -> {
+              if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+                Errors.send(rc, ErrorCode.UNAVAILABLE, "no node in the cluster runs the ops role (the scheduler)");
+              } else {
+                rc.fail(err);
+              }
+            });
   }
 
   private void serviceRoleOnly(RoutingContext rc) {

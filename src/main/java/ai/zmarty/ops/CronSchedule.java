@@ -5,6 +5,7 @@ import com.cronutils.model.definition.CronDefinition;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -122,8 +123,8 @@ public final class CronSchedule {
   }
 
   /** The shortest the app's tick may be to catch every fire time: sub-second for seconds schedules. */
-  public java.time.Duration tick() {
-    return seconds ? java.time.Duration.ofMillis(200) : java.time.Duration.ofSeconds(1);
+  public Duration tick() {
+    return seconds ? Duration.ofMillis(200) : Duration.ofSeconds(1);
   }
 
   @Override

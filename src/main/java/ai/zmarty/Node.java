@@ -4,6 +4,7 @@ import ai.zmarty.cluster.HazelcastSetup;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.db.Databases;
 import ai.zmarty.db.Migrations;
+import ai.zmarty.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +34,9 @@ public final class Node implements AutoCloseable {
     try {
       Migrations.apply(databases.chat(), Migrations.Target.CHAT);
       Migrations.apply(databases.trading(), Migrations.Target.TRADING);
-      vertx = clustered ? clusteredVertx(config) : Vertx.vertx(options());
-      Wiring wiring = Wiring.deploy(vertx, config, databases.chat(), databases.trading()).await(2, TimeUnit.MINUTES);
+      Metrics metrics = Metrics.create(config.metrics());
+      vertx = clustered ? clusteredVertx(config, metrics) : metrics.vertxBuilder(options()).build();
+      Wiring wiring = Wiring.deploy(vertx, config, metrics, databases.chat(), databases.trading()).await(2, TimeUnit.MINUTES);
       return new Node(databases, vertx, wiring);
     } catch (Exception e) {
       if (vertx != null) {
@@ -49,10 +51,9 @@ public final class Node implements AutoCloseable {
     return new VertxOptions().setPreferNativeTransport(true);
   }
 
-  private static Vertx clusteredVertx(ZmartyConfig config) throws Exception {
+  private static Vertx clusteredVertx(ZmartyConfig config, Metrics metrics) throws Exception {
     log.info("joining cluster {} as {} (members {})", config.cluster().name(), config.cluster().host(), config.cluster().members());
-    return Vertx.builder()
-        .with(options().setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
+    return metrics.vertxBuilder(options().setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
         .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
         .buildClustered()
         .await(2, TimeUnit.MINUTES);

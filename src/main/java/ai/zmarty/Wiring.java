@@ -19,6 +19,9 @@ import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.market.SymbolCatalog;
+import ai.zmarty.metrics.Metrics;
+import ai.zmarty.metrics.MetricsServerVerticle;
+import ai.zmarty.metrics.OpsMetrics;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.queue.PgmqClient;
@@ -30,6 +33,7 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.Providers;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.sync.OutboxBacklog;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
@@ -65,7 +69,10 @@ public final class Wiring {
   private final Pool chat;
   private final Pool trading;
   private final List<String> deployments = new ArrayList<>();
+  /** Removes this wiring's scrape-time readings from the node's metrics. */
+  private final List<Runnable> scrapeHooks = new ArrayList<>();
   private HttpVerticle http;
+  private MetricsServerVerticle metricsServer;
 
   private Wiring(Vertx vertx, Pool chat, Pool trading) {
     this.vertx = vertx;
@@ -73,13 +80,20 @@ public final class Wiring {
     this.trading = trading;
   }
 
-  /** Deploys the verticles of {@code config.roles()} into {@code vertx}, against A and B. */
+  /** {@link #deploy(Vertx, ZmartyConfig, Metrics, PgUrl, PgUrl)} with metrics of its own, not bound to {@code vertx}'s. */
   public static Future<Wiring> deploy(Vertx vertx, ZmartyConfig config, PgUrl chatUrl, PgUrl tradingUrl) {
+    return deploy(vertx, config, Metrics.create(config.metrics()), chatUrl, tradingUrl);
+  }
+
+  /** Deploys the verticles of {@code config.roles()} into {@code vertx}, against A and B, reporting into {@code metrics}. */
+  public static Future<Wiring> deploy(Vertx vertx, ZmartyConfig config, Metrics metrics, PgUrl chatUrl, PgUrl tradingUrl) {
     Wiring w = new Wiring(vertx, Pools.create(vertx, chatUrl, config.database().poolSize(), "chat"), Pools.create(vertx, tradingUrl, config.database().poolSize(), "trading"));
     ai.zmarty.router.RouterFailure.registerCodec(vertx); // every node: the API reads the router's failures, wherever it runs
     PgmqClient queues = new PgmqClient(w.trading);
     Supplier<String> webhookSecret = Secrets.webhookSecret(config);
     Future<Void> all = Future.succeededFuture();
+    // every node reports the queues' depths (the same figures from each: alert on their max)
+    w.scrapeHooks.add(metrics.beforeScrape(() -> queues.metricsAll().onSuccess(list -> list.forEach(q -> metrics.jobs().depth(q.queue(), q.length(), q.oldestMessageAgeSeconds())))));
     // the workers' candles, and the api's check that a pair to watch is listed
     MarketDataProvider market = config.roles().contains(Role.WORKER) || config.roles().contains(Role.API) ? MarketProviders.create(vertx, config.market(), Clock.systemUTC()) : null;
     if (config.roles().contains(Role.WORKER)) {
@@ -90,7 +104,7 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses))));
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses), metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
       Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));
@@ -105,11 +119,13 @@ public final class Wiring {
       AudioStore audio = new AudioStore(config.database().dataDir());
       // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
       VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
+      HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers());
+      w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
       HttpVerticle http =
           new HttpVerticle(
               config.http(),
               config.chat(),
-              new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers()),
+              health,
               new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config)),
               watchlist,
               signals,
@@ -117,17 +133,25 @@ public final class Wiring {
               new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
               audio,
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
-              new LiquidationQueries(w.trading));
+              new LiquidationQueries(w.trading),
+              metrics);
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))
-              .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens)))
+              .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens, metrics.chat())))
               .compose(v -> w.deploy(http))
               .onSuccess(v -> w.http = http);
     }
     if (config.roles().contains(Role.OPS)) {
+      OutboxBacklog backlog = new OutboxBacklog(w.chat);
+      w.scrapeHooks.add(metrics.beforeScrape(() -> backlog.pending().onSuccess(metrics.ops()::outboxPending)));
       all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
-          .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler())));
+          .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler(), metrics.ops())));
+    }
+    if (!config.roles().contains(Role.API) && metrics.enabled()) {
+      // no API to serve /metrics beside: a server of its own on METRICS_PORT
+      MetricsServerVerticle server = new MetricsServerVerticle(metrics, config.http().host(), config.metrics().port());
+      all = all.compose(v -> w.deploy(server)).onSuccess(v -> w.metricsServer = server);
     }
     return all.map(v -> {
           log.info("roles {} deployed", config.roles());
@@ -154,6 +178,11 @@ public final class Wiring {
     return Optional.ofNullable(http).map(HttpVerticle::port);
   }
 
+  /** The port of the metrics server, on a node without the api role (with it, /metrics is on {@link #httpPort}). */
+  public Optional<Integer> metricsPort() {
+    return Optional.ofNullable(metricsServer).map(MetricsServerVerticle::port);
+  }
+
   /** The HTTP routes this node registered, when it runs the api role (empty otherwise). */
   public List<io.vertx.ext.web.Route> httpRoutes() {
     return http == null ? List.of() : http.routes();
@@ -172,6 +201,8 @@ public final class Wiring {
    * answers in flight while the router and the credit service it needs still run), then closes its pools.
    */
   public Future<Void> close() {
+    scrapeHooks.forEach(Runnable::run);
+    scrapeHooks.clear();
     List<String> ids = new ArrayList<>(deployments);
     deployments.clear();
     java.util.Collections.reverse(ids);

@@ -36,7 +36,8 @@ public record ZmartyConfig(
     GuardrailConfig guardrails,
     ProvidersConfig providers,
     VoiceConfig voice,
-    WatchConfig watch) {
+    WatchConfig watch,
+    MetricsConfig metrics) {
 
   public enum Role {
     API,
@@ -229,7 +230,8 @@ public record ZmartyConfig(
             fraction(raw, "VOLATILITY_THRESHOLD")),
         providersConfig(raw),
         voiceConfig(raw),
-        WatchConfig.from(raw));
+        WatchConfig.from(raw),
+        MetricsConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

@@ -6,6 +6,9 @@ import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.session.ChatSessions;
 import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.metrics.ChatMetrics;
+import ai.zmarty.metrics.Metrics;
+import ai.zmarty.metrics.MetricsServerVerticle;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.voice.AudioStore;
@@ -43,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   private final AudioStore audio;
   private final ChatSessions sessions;
   private static final long BODY_LIMIT = 64 * 1024;
+  private final Metrics metrics;
   private HttpServer server;
   private Router router;
   private ChatRoutes chatRoutes;
@@ -58,7 +62,8 @@ public final class HttpVerticle extends VerticleBase {
       WatchersUpsertHook watchersHook,
       AudioStore audio,
       ChatSessions sessions,
-      LiquidationQueries liquidations) {
+      LiquidationQueries liquidations,
+      Metrics metrics) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -70,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     this.watchersHook = watchersHook;
     this.audio = audio;
     this.sessions = sessions;
+    this.metrics = metrics;
   }
 
   @Override
@@ -83,6 +89,11 @@ public final class HttpVerticle extends VerticleBase {
     // Nothing here takes uploads: a multipart body is never written to disk.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/healthz").handler(this::healthz);
+    if (metrics.enabled()) {
+      // Prometheus scrapes without a user token: /metrics belongs on a private network (README)
+      var scrape = MetricsServerVerticle.handler(vertx, metrics);
+      router.get("/metrics").handler(rc -> scrape.handle(rc.request()));
+    }
     // Signed by HMAC, not by a user token.
     watchersHook.mount(router);
     // Public: an <audio> element sends no token; the name is an unguessable SHA-256.
@@ -92,7 +103,8 @@ public final class HttpVerticle extends VerticleBase {
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*"}) {
       router.route(path).handler(auth::handle);
     }
-    Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()));
+    Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
+        () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
     router.post("/chat").handler(limits::chat);
     router.post("/chat/estimate").handler(limits::rate);
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);

@@ -13,10 +13,13 @@ import io.vertx.ext.web.RoutingContext;
 final class Limits {
   private final RateLimiter rate;
   private final StreamLimiter streams;
+  /** Counts a chat refused by a limit ({@code zmarty_chat_requests_total{outcome="rate_limited"}}). */
+  private final Runnable chatLimited;
 
-  Limits(RateLimiter rate, StreamLimiter streams) {
+  Limits(RateLimiter rate, StreamLimiter streams, Runnable chatLimited) {
     this.rate = rate;
     this.streams = streams;
+    this.chatLimited = chatLimited;
   }
 
   /** {@code POST /chat/estimate}: counts against the same per-minute limit as the chat. */
@@ -38,9 +41,11 @@ final class Limits {
   void chat(RoutingContext rc) {
     String user = Authenticator.user(rc).id().toString();
     if (!allowed(rc, user)) {
+      chatLimited.run();
       return;
     }
     if (!streams.acquire(user)) {
+      chatLimited.run();
       rc.response().putHeader("Retry-After", "1");
       Errors.send(rc, ErrorCode.RATE_LIMITED, "too many answers streaming at once for this user; wait for one to finish");
       return;

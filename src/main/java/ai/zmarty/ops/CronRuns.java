@@ -1,5 +1,6 @@
 package ai.zmarty.ops;
 
+import ai.zmarty.metrics.OpsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The scheduler's runs in database B ({@code scheduler_runs}): claiming a slot (one node per slot,
@@ -22,9 +24,22 @@ import java.util.List;
  */
 final class CronRuns {
   /** What a claim found: it ran (SQL job, {@code messages}), it started (bus job), the slot was taken, or the job was busy. */
-  enum Kind { DONE, STARTED, TAKEN, BUSY }
+  enum Kind {
+    DONE, STARTED, TAKEN, BUSY;
+
+    /** The metrics outcome of a settled slot; a slot skipped because the job still ran is {@code skipped}. */
+    String metricsOutcome() {
+      return switch (this) {
+        case DONE, STARTED -> OpsMetrics.FIRED;
+        case TAKEN -> OpsMetrics.TAKEN_ELSEWHERE;
+        case BUSY -> "skipped";
+      };
+    }
+  }
 
   record Outcome(Kind kind, int messages, JsonObject running) {}
+
+  private static final int HISTORY = 20;
 
   private final Pool trading;
   private final String node;
@@ -85,6 +100,16 @@ final class CronRuns {
   /** Ends a bus job's run with its status, error and the consumer's answer. */
   Future<Void> finish(CronJob job, long slot, String status, String error, JsonObject result) {
     return trading.preparedQuery(SchedulerSql.FINISH).execute(Tuple.of(job.name(), slot, status, null, error, result)).mapEmpty();
+  }
+
+  /** {@code GET /admin/cron}'s answer: every job with its schedule, runner and latest runs. */
+  Future<JsonObject> describe(List<CronJob> jobs, Set<String> onPgCron, Instant now) {
+    List<Future<JsonObject>> described = new ArrayList<>();
+    for (CronJob job : jobs) {
+      boolean cron = onPgCron.contains(job.name());
+      described.add(history(job, cron, HISTORY).map(history -> job.describe(cron, now, history)));
+    }
+    return Future.all(described).map(all -> new JsonObject().put("now", now.toString()).put("jobs", new JsonArray(described.stream().map(Future::result).toList())));
   }
 
   /** The latest {@code limit} runs, newest first: the app's own, and pg_cron's where it runs the job. */

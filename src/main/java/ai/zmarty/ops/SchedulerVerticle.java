@@ -3,11 +3,12 @@ package ai.zmarty.ops;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.SchedulerConfig;
+import ai.zmarty.metrics.Metrics;
+import ai.zmarty.metrics.OpsMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -15,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,11 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class SchedulerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SchedulerVerticle.class);
   private static final Duration RETRY_SETUP = Duration.ofSeconds(5);
-  private static final int HISTORY = 20;
-
   private final Pool trading;
   private final SchedulerConfig config;
   private final Clock clock;
+  private final OpsMetrics metrics;
   private final List<CronJob> jobs;
   private final CronRuns runs;
   private final Map<String, Instant> settled = new HashMap<>();
@@ -53,10 +52,15 @@ public final class SchedulerVerticle extends VerticleBase {
   private volatile long claims;
 
   public SchedulerVerticle(Pool trading, SchedulerConfig config) {
-    this(trading, config, Clock.systemUTC());
+    this(trading, config, Metrics.disabled().ops(), Clock.systemUTC());
   }
 
-  public SchedulerVerticle(Pool trading, SchedulerConfig config, Clock clock) {
+  public SchedulerVerticle(Pool trading, SchedulerConfig config, OpsMetrics metrics) {
+    this(trading, config, metrics, Clock.systemUTC());
+  }
+
+  public SchedulerVerticle(Pool trading, SchedulerConfig config, OpsMetrics metrics, Clock clock) {
+    this.metrics = metrics;
     this.trading = trading;
     this.config = config;
     this.clock = clock;
@@ -89,7 +93,7 @@ public final class SchedulerVerticle extends VerticleBase {
     return fired;
   }
 
-  /** Slot claims this node settled, taken or found taken by another node: it ticked. */
+  /** Slot claims this node settled (taken, or found taken or busy): it ticked. */
   public long claims() {
     return claims;
   }
@@ -147,6 +151,7 @@ public final class SchedulerVerticle extends VerticleBase {
       return;
     }
     Duration tick = inApp.stream().map(j -> j.cron().tick()).min(Duration::compareTo).orElseThrow();
+    inApp.forEach(job -> metrics.scheduled(job.name(), Schedule.interval(job.cron(), clock.instant()), clock.instant()));
     timer = vertx.setPeriodic(tick.toMillis(), id -> tick());
     log.info("scheduler in-app for {} (tick {} ms, catch-up {} s)", inApp.stream().map(j -> j.name() + " " + j.cron()).toList(), tick.toMillis(), config.catchUp().toSeconds());
     tick();
@@ -164,6 +169,7 @@ public final class SchedulerVerticle extends VerticleBase {
           .onComplete(
               ar -> {
                 busy.remove(job.name());
+                metrics.schedulerRun(job.name(), ar.failed() ? OpsMetrics.FAILED : ar.result().kind().metricsOutcome(), clock.instant());
                 if (ar.succeeded()) {
                   settled.put(job.name(), slot);
                   claims++;
@@ -213,14 +219,8 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private void list(Message<JsonObject> msg) {
-    Instant now = clock.instant();
-    List<Future<JsonObject>> described = new ArrayList<>();
-    for (CronJob job : jobs) {
-      boolean cron = onPgCron.contains(job.name());
-      described.add(runs.history(job, cron, HISTORY).map(history -> job.describe(cron, now, history)));
-    }
-    Future.all(described)
-        .onSuccess(all -> msg.reply(new JsonObject().put("now", now.toString()).put("jobs", new JsonArray(described.stream().map(Future::result).toList()))))
+    runs.describe(jobs, onPgCron, clock.instant())
+        .onSuccess(msg::reply)
         .onFailure(err -> msg.fail(ErrorCode.UNAVAILABLE.failureCode(), "cannot read the runs: " + err.getMessage()));
   }
 

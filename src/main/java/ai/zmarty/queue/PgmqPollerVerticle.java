@@ -2,6 +2,7 @@ package ai.zmarty.queue;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.config.ZmartyConfig.QueueConfig;
+import ai.zmarty.metrics.JobMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,18 +28,20 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final QueueConfig config;
   private final RetryPolicy retry;
   private final Map<String, DeadLetterHook> hooks;
+  private final JobMetrics metrics;
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
   private int inFlight;
   private volatile long reads;
   private volatile boolean stopping;
 
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
-    this(client, config, Map.of());
+    this(client, config, Map.of(), ai.zmarty.metrics.Metrics.disabled().jobs());
   }
 
   /** @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered */
-  public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks) {
+  public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks, JobMetrics metrics) {
     this.hooks = Map.copyOf(hooks);
+    this.metrics = metrics;
     this.client = client;
     this.config = config;
     this.retry = new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax());
@@ -46,6 +49,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    config.queues().forEach(metrics::register);
     config.queues().forEach(this::poll);
     log.info("pgmq poller started for {} (max {} in flight, batch {})", config.queues(), config.maxInFlight(), config.batchSize());
     return Future.succeededFuture();
@@ -106,8 +110,14 @@ public final class PgmqPollerVerticle extends VerticleBase {
         .onComplete(
             outcome -> {
               inFlight--;
-              long jobMs = (System.nanoTime() - started) / 1_000_000;
+              long nanos = System.nanoTime() - started;
+              long jobMs = nanos / 1_000_000;
               if (outcome.succeeded()) {
+                metrics.job(queue, switch (outcome.result()) {
+                  case "archived" -> JobMetrics.Outcome.ARCHIVED;
+                  case "dead-lettered" -> JobMetrics.Outcome.DEAD_LETTERED;
+                  default -> JobMetrics.Outcome.RETRIED;
+                }, nanos);
                 log.info("job " + outcome.result() + " " + JobLog.PATTERN, (Object[]) JobLog.fields(job, jobMs));
               } else {
                 // The message keeps the visibility timeout it got at read time and comes back then.

@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.metrics.ChatMetrics;
 import ai.zmarty.router.providers.ProviderFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,6 +48,8 @@ final class AnswerStream {
   private boolean replied;
   private String answering;
   private long firstTokenAt;
+  private long attemptStartedAt;
+  private final ChatMetrics metrics;
   private MessageConsumer<Object> cancel;
   /**
    * Text pieces that arrived together (one network read of the provider's stream can carry many)
@@ -55,8 +58,9 @@ final class AnswerStream {
   private final StringBuilder pending = new StringBuilder();
   private boolean flushQueued;
 
-  AnswerStream(Vertx vertx, Map<String, ModelProvider> providers, ProviderBreakers breakers, Request request, ChatPreparer.Prepared prepared, List<String> candidates, JsonObject hold) {
+  AnswerStream(Vertx vertx, Map<String, ModelProvider> providers, ProviderBreakers breakers, Request request, ChatPreparer.Prepared prepared, List<String> candidates, JsonObject hold, ChatMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.providers = providers;
     this.breakers = breakers;
     this.request = request;
@@ -101,6 +105,7 @@ final class AnswerStream {
       }
       return true;
     };
+    attemptStartedAt = System.nanoTime();
     breakers.<ModelProvider.Usage>execute(name, () -> providers.get(name).stream(call, sink)).onComplete(ar -> {
       if (ar.succeeded()) {
         accept(name);
@@ -122,6 +127,7 @@ final class AnswerStream {
   private void failedBeforeOutput(String name, Throwable cause) {
     ProviderFailure pf = cause instanceof ProviderFailure f ? f : cause.getCause() instanceof ProviderFailure f ? f : null;
     attempts.add(new RouterFailure.Attempt(name, kind(cause)));
+    metrics.providerError(name, kind(cause));
     failures.add(name + " (" + cause.getMessage() + ")");
     if (pf != null) {
       pf.retryAfter().ifPresent(hints::add);
@@ -139,6 +145,8 @@ final class AnswerStream {
       replied = true;
       answering = name;
       firstTokenAt = System.nanoTime();
+      // the gateway's share of the first token: all of it for the offline analyst, else minus the provider's own wait
+      metrics.provider(name).firstToken(firstTokenAt - request.startedAt(), name.equals(OfflineAnalyst.NAME) ? 0 : firstTokenAt - attemptStartedAt);
       request.message().reply(new JsonObject().put("request_id", request.requestId()).put("provider", name).put("reserved", hold.getLong("amount")).put("max_tokens", hold.getInteger("max_tokens")));
     }
   }
@@ -152,6 +160,7 @@ final class AnswerStream {
       String why = cancelled ? "the client went away before any answer"
           : allOpen ? "every model provider is failing (circuit open: " + String.join(", ", candidates) + ")"
           : "every model provider failed before answering: " + String.join("; ", failures);
+      metrics.provider(ChatMetrics.NO_PROVIDER).outcome(cancelled ? ChatMetrics.Outcome.CANCELLED : ChatMetrics.Outcome.FAILED);
       log.warn("chat failed before any output " + ChatLog.PATTERN + " tried={}: {}", ChatLog.with(fields(null, prepared.inputTokens(), 0, 0), failures.size(), why));
       request.message().reply(new RouterFailure(reason, attempts, retry, why + "; nothing was charged; retry after " + retry + " s"));
       ended.tryComplete();
@@ -175,6 +184,7 @@ final class AnswerStream {
         .put("input_tokens", usage.inputTokens()).put("output_tokens", usage.outputTokens()).put("estimated", usage.estimated());
     vertx.eventBus().<JsonObject>request(Addresses.CREDIT_SETTLE, settle).onComplete(ar -> {
       if (ar.failed()) {
+        metrics.provider(answering).outcome(ChatMetrics.Outcome.FAILED);
         log.error("settling failed " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(answering, usage.inputTokens(), usage.outputTokens(), 0), ar.cause().getMessage()));
         send(new StreamEvent.Failed(ErrorCode.of(ar.cause()).wire(), null, null, "the answer could not be billed; it was not charged", null, 0, null));
         return;
@@ -182,6 +192,11 @@ final class AnswerStream {
       JsonObject s = ar.result().body();
       long charged = s.getLong("charged");
       long now = System.nanoTime();
+      if (error != null) {
+        metrics.providerError(answering, kind);
+      }
+      metrics.provider(answering).settled(error != null ? ChatMetrics.Outcome.FAILED : cancelled ? ChatMetrics.Outcome.CANCELLED : ChatMetrics.Outcome.ANSWERED,
+          now - request.startedAt(), usage.inputTokens(), usage.outputTokens(), charged);
       log.info("chat answered " + ChatLog.PATTERN + " {} {} {} {} {} {} {}", ChatLog.with(fields(answering, usage.inputTokens(), usage.outputTokens(), charged),
           kv("estimated", usage.estimated()), kv("prepare_ms", ChatLog.ms(request.preparedAt() - request.startedAt())),
           kv("reserve_ms", ChatLog.ms(reservedAt - request.preparedAt())), kv("first_token_ms", ChatLog.ms(firstTokenAt - reservedAt)),
@@ -197,6 +212,8 @@ final class AnswerStream {
   /** A failure after output with nothing billable reported: the hold goes back. */
   private void finishUnbilled(Throwable cause) {
     cancel.unregister();
+    metrics.providerError(answering, kind(cause));
+    metrics.provider(answering).outcome(ChatMetrics.Outcome.FAILED);
     log.warn("chat failed after output " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(answering, prepared.inputTokens(), 0, 0), cause.getMessage()));
     release().onComplete(ar -> send(new StreamEvent.Failed("provider_failed", kind(cause), answering, String.valueOf(cause.getMessage()), null, 0, null)));
   }

@@ -1,7 +1,9 @@
 package ai.zmarty.router;
 
 import ai.zmarty.bus.Addresses;
+import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.bus.Replies;
+import ai.zmarty.metrics.ChatMetrics;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
@@ -45,13 +47,15 @@ public final class ModelRouterVerticle extends VerticleBase {
   private final Breakers breakerSettings;
   private final ChatPreparer preparer;
   private final Set<AnswerStream> streaming = ConcurrentHashMap.newKeySet();
+  private final ChatMetrics metrics;
   private ProviderBreakers breakers;
 
   /**
    * {@code real}: the providers that have a key, each behind its own breaker; {@code offline}
    * answers only when there is none.
    */
-  public ModelRouterVerticle(ModelProvider offline, List<ModelProvider> real, Breakers breakers, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens) {
+  public ModelRouterVerticle(ModelProvider offline, List<ModelProvider> real, Breakers breakers, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens, ChatMetrics metrics) {
+    this.metrics = metrics;
     providers.put(offline.name(), offline);
     real.forEach(p -> providers.put(p.name(), p));
     this.policy = new RoutingPolicy(real.stream().map(ModelProvider::name).toList());
@@ -61,7 +65,11 @@ public final class ModelRouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    breakers = new ProviderBreakers(vertx, providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).toList(), breakerSettings);
+    breakers = new ProviderBreakers(vertx, providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).toList(), breakerSettings, metrics);
+    // every provider's series reads 0 before its first chat or failure
+    providers.keySet().forEach(metrics::provider);
+    List<String> kinds = java.util.stream.Stream.concat(java.util.Arrays.stream(ai.zmarty.router.providers.ProviderFailure.Kind.values()).map(k -> k.name().toLowerCase(java.util.Locale.ROOT)), java.util.stream.Stream.of("other")).toList();
+    providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).forEach(n -> metrics.errorKinds(n, kinds));
     RouterFailure.registerCodec(vertx);
     log.info("model router providers={}", providers.keySet());
     return Future.join(
@@ -122,14 +130,17 @@ public final class ModelRouterVerticle extends VerticleBase {
         .compose(p -> candidates(p.message()).compose(candidates -> {
           AnswerStream.Request request = new AnswerStream.Request(msg, requestId, streamAddress, endpoint, started, System.nanoTime());
           return vertx.eventBus().<JsonObject>request(Addresses.CREDIT_RESERVE, new JsonObject().put("request_id", requestId).put("user_id", p.user().toString()).put("providers", new JsonArray(candidates)).put("input_tokens", p.inputTokens()))
-              .map(reply -> new AnswerStream(vertx, providers, breakers, request, p, candidates, reply.body()));
+              .map(reply -> new AnswerStream(vertx, providers, breakers, request, p, candidates, reply.body(), metrics));
         }))
         .onSuccess(answer -> {
           streaming.add(answer);
           answer.ended().onComplete(v -> streaming.remove(answer));
           answer.run();
         })
-        .onFailure(err -> fail(msg, err));
+        .onFailure(err -> {
+          metrics.provider(ChatMetrics.NO_PROVIDER).outcome(ErrorCode.of(err) == ErrorCode.PAYMENT_REQUIRED ? ChatMetrics.Outcome.REFUSED_402 : ChatMetrics.Outcome.FAILED);
+          fail(msg, err);
+        });
   }
 
   private static void fail(Message<JsonObject> msg, Throwable err) {

@@ -26,8 +26,9 @@ final class ProviderBreakers {
 
   private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
   private final Duration reset;
+  private final java.util.List<Runnable> gauges = new java.util.ArrayList<>();
 
-  ProviderBreakers(Vertx vertx, Collection<String> providers, ModelRouterVerticle.Breakers settings) {
+  ProviderBreakers(Vertx vertx, Collection<String> providers, ModelRouterVerticle.Breakers settings, ai.zmarty.metrics.ChatMetrics metrics) {
     this.reset = settings.reset();
     for (String name : providers) {
       CircuitBreaker b = CircuitBreaker.create("provider-" + name, vertx, new CircuitBreakerOptions()
@@ -39,6 +40,7 @@ final class ProviderBreakers {
       b.<ModelProvider.Usage>failurePolicy(f -> f.failed() && countsAgainstHealth(f.cause()));
       b.openHandler(v -> log.warn("circuit breaker open provider={}", name)).halfOpenHandler(v -> log.info("circuit breaker half-open provider={}", name)).closeHandler(v -> log.info("circuit breaker closed provider={}", name));
       breakers.put(name, b);
+      gauges.add(metrics.breaker(name, () -> b.state() == CircuitBreakerState.OPEN));
     }
   }
 
@@ -62,6 +64,7 @@ final class ProviderBreakers {
   }
 
   void close() {
+    gauges.forEach(Runnable::run);
     breakers.values().forEach(CircuitBreaker::close);
   }
 }

@@ -9,6 +9,9 @@ final class SyncSql {
 
   // --- A: the outbox ---------------------------------------------------------------------------
 
+  /** Rows still to deliver (neither delivered nor refused): {@code zmarty_sync_outbox_pending}. */
+  static final String COUNT_PENDING = "select count(*) as pending from public.sync_outbox where delivered_at is null and refused_at is null";
+
   /**
    * Claims up to $1 due rows for $2 seconds by pushing their next attempt forward, in one statement:
    * another node's claim skips them (SKIP LOCKED while this runs, not due once committed), and a

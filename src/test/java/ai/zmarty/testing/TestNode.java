@@ -1,6 +1,7 @@
 package ai.zmarty.testing;
 
 import ai.zmarty.Wiring;
+import ai.zmarty.metrics.Metrics;
 import ai.zmarty.config.PgUrl;
 import ai.zmarty.config.ZmartyConfig;
 import io.vertx.core.Vertx;
@@ -45,6 +46,11 @@ public final class TestNode {
   /** A node on exactly this configuration and these databases (e.g. a database A that does not answer). */
   public static TestNode start(Vertx vertx, ZmartyConfig config, PgUrl chat, PgUrl trading) throws Exception {
     return new TestNode(vertx, Wiring.deploy(vertx, config, chat, trading).await(DEPLOY_SECONDS, TimeUnit.SECONDS));
+  }
+
+  /** A node reporting into {@code metrics}, whose Vert.x was built by {@link Metrics#vertxBuilder} (as {@code Node.start} does). */
+  public static TestNode start(Vertx vertx, ZmartyConfig config, Metrics metrics, PgUrl chat, PgUrl trading) throws Exception {
+    return new TestNode(vertx, Wiring.deploy(vertx, config, metrics, chat, trading).await(DEPLOY_SECONDS, TimeUnit.SECONDS));
   }
 
   /** The HTTP API's port; fails when the node runs no API. */

@@ -3,15 +3,18 @@
 # PostgreSQL) through one full scheduler run: prints the JVM's peak RSS, when every pair was
 # ingested, and the same for another checkout (by default the code before issue 9's fix), side by side.
 # Usage: bench/scheduler/run.sh            (this checkout and BEFORE_REF)
-# Env: PAIRS=1000  EVERY=2h SPREAD=0.0334 (SCHEDULER_INGEST_EVERY/_SPREAD)  BEFORE_REF=aae452b  ONLY=after|before  JAVA_OPTS=…
+# Env: PAIRS=1000  EVERY=2h SPREAD=0.0334 (the before code's SCHEDULER_INGEST_EVERY/_SPREAD)
+#      CRON_SPREAD=0.00278  BEFORE_REF=aae452b  ONLY=after|before  JAVA_OPTS=…
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 pairs="${PAIRS:-1000}"
-# one run per 2 h (no second run during the drain), its jobs spread over 240 s as the defaults do
-# (SCHEDULER_INGEST_EVERY 5m × SCHEDULER_INGEST_SPREAD 0.8)
+# one run (no second during the drain), its jobs spread over 240 s as the defaults do (5 min × 0.8):
+# this checkout: daily at 00:00 UTC with a day's catch-up (a fresh node runs that slot at once),
+# 0.00278 × 24 h = 240 s; the before code: every 2 h, 0.0334 × 2 h = 240 s
 every="${EVERY:-2h}"
 spread="${SPREAD:-0.0334}"
+cron_spread="${CRON_SPREAD:-0.00278}"
 before_ref="${BEFORE_REF:-aae452b}"
 work="$(mktemp -d /tmp/zmarty-bench-scheduler.XXXXXX)"
 pid=""
@@ -30,8 +33,9 @@ java_pid() { # the JVM started under the launcher's pid $1 (exec: the same pid)
 kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 start() { # label dir zm_port pg_port data log: starts a demo node, waits for its token line
-  ( cd "$2" && exec env HTTP_PORT="$3" EMBEDDED_PG_PORT="$4" ZMARTY_DATA_DIR="$5" SCHEDULER_INGEST_EVERY="$every" \
-      SCHEDULER_INGEST_SPREAD="$spread" LOG_LEVEL=warn ./zmarty demo ) >"$6" 2>&1 &
+  local sched=(SCHEDULER_INGEST_EVERY="$every" SCHEDULER_INGEST_SPREAD="$spread")
+  [[ "$1" == after ]] && sched=(SCHEDULER_INGEST_CRON="0 0 * * *" SCHEDULER_CATCH_UP=1d SCHEDULER_INGEST_SPREAD="$cron_spread")
+  ( cd "$2" && exec env HTTP_PORT="$3" EMBEDDED_PG_PORT="$4" ZMARTY_DATA_DIR="$5" "${sched[@]}" LOG_LEVEL=warn ./zmarty demo ) >"$6" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do grep -q 'export TOKEN=' "$6" && break; sleep 1; done
   grep -q 'export TOKEN=' "$6" || { echo "$1: zmarty did not start:" >&2; tail -40 "$6" >&2; exit 1; }

@@ -63,13 +63,21 @@ public final class Addresses {
   public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
 
   /**
-   * Runs the nightly pipeline on an ops node (the scheduler sends here at NIGHTLY time); body
-   * {@code {"trigger": "…"}} or empty; reply: the run summary; {@code CONFLICT} while a run goes.
+   * The nightly pipeline's start, sent by the scheduler at {@code NIGHTLY_CRON} in {@code NIGHTLY_TZ}
+   * (and by {@code POST /admin/cron/nightly/run}); body {@code {job, slot, trigger}} (every field
+   * optional), consumed on ops nodes; the reply (the run summary) or failure ({@code CONFLICT} while
+   * another run holds the lease) ends the scheduler's run record.
    */
   public static final String OPS_NIGHTLY_RUN = "ops.nightly.run";
 
-  /** The operator's seven health checks on an ops node; reply: the report ({@code GET /admin/health}). */
+  /** The operator's seven health checks, answered on api and ops nodes; reply: the report ({@code GET /admin/health}). */
   public static final String OPS_HEALTH = "ops.health";
+
+  /** The schedules, their next fire times and latest runs ({@code GET /admin/cron}); body {@code {}}. */
+  public static final String OPS_CRON_LIST = "ops.cron.list";
+
+  /** Runs one job now ({@code POST /admin/cron/{job}/run}); body {@code {job}}; 404 unknown, 409 running. */
+  public static final String OPS_CRON_RUN = "ops.cron.run";
 
   public static String job(String queue) {
     return JOBS_PREFIX + queue;

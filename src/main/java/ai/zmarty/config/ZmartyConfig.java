@@ -138,10 +138,6 @@ public record ZmartyConfig(
    */
   public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax) {}
 
-  /** How often the cluster-wide schedules enqueue their jobs. */
-  /** {@code ingestSpread}: the share of the ingest period over which one run's jobs become visible. */
-  public record SchedulerConfig(Duration ingestEvery, Duration winrateEvery, double ingestSpread) {}
-
   /** One model service: {@code apiKey} empty means it is not routed to. The key never appears in {@link #toString()}. */
   public record ProviderConfig(String name, Optional<String> apiKey, String baseUrl, String model) {
     public boolean configured() {
@@ -226,10 +222,7 @@ public record ZmartyConfig(
         log,
         chatConfig(raw),
         syncConfig(raw),
-        new SchedulerConfig(
-            raw.duration("SCHEDULER_INGEST_EVERY", Duration.ofSeconds(1), Duration.ofDays(1)),
-            raw.duration("SCHEDULER_WINRATE_EVERY", Duration.ofSeconds(1), Duration.ofDays(7)),
-            fraction(raw, "SCHEDULER_INGEST_SPREAD")),
+        SchedulerConfig.from(raw, fraction(raw, "SCHEDULER_INGEST_SPREAD")),
         MarketConfig.from(raw),
         new GuardrailConfig(
             fraction(raw, "SCORE_DELTA_THRESHOLD"),

@@ -4,6 +4,8 @@ import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.credit.CreditLedger;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,9 +17,11 @@ import java.util.UUID;
  * Operator routes, for tokens with role {@code service_role} only (403 otherwise).
  * {@code POST /admin/credits {user_id, amount, reason}} writes one positive ledger row (amount a
  * whole number from 1 to {@link CreditLedger#MAX_GRANT}); an
- * {@code Idempotency-Key} header makes a retried top-up grant once. {@code GET /admin/health}: the
- * seven checks of {@code zmarty health} ({@code ops.health}, answered by this node's own {@code
- * HealthVerticle}); 200 with the report, whose {@code status} says healthy, warning or critical.
+ * {@code Idempotency-Key} header makes a retried top-up grant once. {@code GET /admin/cron} and
+ * {@code POST /admin/cron/{job}/run} ask the scheduler of an ops node over the bus. {@code GET
+ * /admin/health}: the seven checks of {@code zmarty health} ({@code ops.health}, answered by this
+ * node's own {@code HealthVerticle}); 200 with the report, whose {@code status} says healthy,
+ * warning or critical.
  */
 final class AdminRoutes {
   private final Vertx vertx;
@@ -30,6 +34,26 @@ final class AdminRoutes {
     router.route("/admin/*").handler(this::serviceRoleOnly);
     router.post("/admin/credits").handler(this::topUp);
     router.get("/admin/health").handler(this::health);
+    router.get("/admin/cron").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_LIST, new JsonObject()));
+    router.post("/admin/cron/:job/run").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_RUN, new JsonObject().put("job", rc.pathParam("job"))));
+  }
+
+  /**
+   * Asks an ops node's scheduler: 200 (a run started answers 202), its 404/409 as they are, and 503
+   * naming the cause when no node in the cluster runs the ops role.
+   */
+  private void askScheduler(RoutingContext rc, String address, JsonObject request) {
+    vertx.eventBus()
+        .<JsonObject>request(address, request)
+        .onSuccess(m -> Responses.json(rc, "running".equals(m.body().getString("status")) ? 202 : 200, m.body()))
+        .onFailure(
+            err -> {
+              if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+                Errors.send(rc, ErrorCode.UNAVAILABLE, "no node in the cluster runs the ops role (the scheduler)");
+              } else {
+                rc.fail(err);
+              }
+            });
   }
 
   private void serviceRoleOnly(RoutingContext rc) {

@@ -30,8 +30,13 @@ class SyncConfigTest {
     assertThat(c.sync().tolerance()).isEqualTo(Duration.ofSeconds(300));
     assertThat(c.sync().poll()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.sync().backoffMax()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(c.scheduler().ingestEvery()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(c.scheduler().winrateEvery()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.scheduler().ingest().expression()).isEqualTo("*/5 * * * *");
+    assertThat(c.scheduler().ingest().pgCron()).contains("*/5 * * * *");
+    assertThat(c.scheduler().winrate().expression()).isEqualTo("0 * * * *");
+    assertThat(c.scheduler().nightly().expression()).isEqualTo("0 3 * * *");
+    assertThat(c.scheduler().nightly().zone()).isEqualTo(java.time.ZoneId.of("America/New_York"));
+    assertThat(c.scheduler().catchUp()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.scheduler().nightlyTimeout()).isEqualTo(Duration.ofHours(2));
   }
 
   @Test
@@ -44,15 +49,18 @@ class SyncConfigTest {
                 "WEBHOOK_TOLERANCE", "60s",
                 "SYNC_POLL", "250ms",
                 "SYNC_BACKOFF_MAX", "5m",
-                "SCHEDULER_INGEST_EVERY", "1s",
-                "SCHEDULER_WINRATE_EVERY", "1d"));
+                "SCHEDULER_INGEST_CRON", "* * * * * *",
+                "SCHEDULER_WINRATE_CRON", "0 0 * * *",
+                "NIGHTLY_TZ", "Europe/Paris"));
     assertThat(c.sync().webhookUrl()).contains("https://trading.example/functions/v1/watchers-upsert");
     assertThat(c.sync().webhookSecret()).contains("x".repeat(32));
     assertThat(c.sync().tolerance()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.sync().poll()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.sync().backoffMax()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(c.scheduler().ingestEvery()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(c.scheduler().winrateEvery()).isEqualTo(Duration.ofDays(1));
+    assertThat(c.scheduler().ingest().hasSeconds()).isTrue();
+    assertThat(c.scheduler().ingest().pgCron()).isEmpty();
+    assertThat(c.scheduler().winrate().expression()).isEqualTo("0 0 * * *");
+    assertThat(c.scheduler().nightly().zone()).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
   }
 
   @Test
@@ -61,7 +69,11 @@ class SyncConfigTest {
     rejects(Map.of("WEBHOOK_URL", "ftp://x/hook"), "WEBHOOK_URL", "http:// or https://");
     rejects(Map.of("WEBHOOK_URL", "http://"), "WEBHOOK_URL", "http:// or https://");
     rejects(Map.of("SYNC_POLL", "1"), "SYNC_POLL", "duration like");
-    rejects(Map.of("SCHEDULER_INGEST_EVERY", "500ms"), "SCHEDULER_INGEST_EVERY", "from 1s");
+    rejects(Map.of("SCHEDULER_INGEST_CRON", "every 5 minutes"), "SCHEDULER_INGEST_CRON", "cron expression");
+    rejects(Map.of("SCHEDULER_WINRATE_CRON", "0 25 * * *"), "SCHEDULER_WINRATE_CRON", "not a valid cron expression");
+    rejects(Map.of("NIGHTLY_CRON", ""), "NIGHTLY_CRON", "must not be empty");
+    rejects(Map.of("NIGHTLY_TZ", "America/Gotham"), "NIGHTLY_TZ", "time zone");
+    rejects(Map.of("SCHEDULER_CATCH_UP", "2d"), "SCHEDULER_CATCH_UP", "from 0s");
   }
 
   @Test

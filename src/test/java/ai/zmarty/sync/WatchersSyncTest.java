@@ -211,7 +211,7 @@ class WatchersSyncTest {
   void symbolChangesInAReachBsWatchersWithOneIngestPerNewPair(Vertx vertx) throws Exception {
     // The whole wiring of one node (api + ops), posting to its own hook on the port it bound.
     // A long poll: only NOTIFY can make a change arrive quickly.
-    ZmartyConfig config = config(Map.of("ROLES", "api,ops", "WEBHOOK_URL", "", "SYNC_POLL", "30s", "SCHEDULER_INGEST_EVERY", "1d", "SCHEDULER_WINRATE_EVERY", "7d"));
+    ZmartyConfig config = config(Map.of("ROLES", "api,ops", "WEBHOOK_URL", "", "SYNC_POLL", "30s", "SCHEDULER_INGEST_CRON", "0 0 * * *", "SCHEDULER_CATCH_UP", "1d", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "NIGHTLY_CRON", "0 3 1 1 *"));
     TestNode.start(vertx, config, a, b);
     // The scheduler's first run (nothing watched yet) must not be counted below.
     Eventually.await(Duration.ofSeconds(10), "scheduler's first ingest run", () -> Sql.count(b, "select count(*) from scheduler_runs where job = 'ingest_indicators'") == 1);

@@ -25,10 +25,12 @@ public final class TestDatabases {
 
   /** A and B as the application sees them. */
   public record Pair(PgUrl chat, PgUrl trading) {
-    /** A configuration pointing at this pair, HTTP on a free port, plus {@code overrides}. */
+    /** A configuration pointing at this pair, HTTP and metrics on free ports, plus {@code overrides}. */
     public ZmartyConfig config(Map<String, String> overrides) {
       Map<String, String> env = new HashMap<>(env());
       env.put("HTTP_PORT", "0");
+      // a node without the api role serves /metrics on its own port: any free one, as tests run side by side
+      env.put("METRICS_PORT", "0");
       env.put("HTTP_HOST", "127.0.0.1");
       env.put("JWT_SECRET", "test-secret-test-secret-test-secret-0123");
       env.put("LOG_FORMAT", "text");

@@ -59,6 +59,25 @@ public final class Addresses {
   /** Resolves signal outcomes and rolls up win rates; body: a queue Job, payload {@code {}} or {@code {symbol, timeframe}}. */
   public static final String JOB_COMPUTE_WINRATE = JOBS_PREFIX + QUEUE_COMPUTE_WINRATE;
 
+  /** Lens (outside trade signals): enrichment, then evaluation; payload {@code {event_id}} for both. */
+  public static final String QUEUE_LENS_ENRICH = "lens_enrich";
+
+  public static final String QUEUE_LENS_EVALUATE = "lens_evaluate";
+
+  /** Enriches one outside signal (market data, TA, levels, quality flags); body: a queue Job, payload {@code {event_id}}. */
+  public static final String JOB_LENS_ENRICH = JOBS_PREFIX + QUEUE_LENS_ENRICH;
+
+  /** Asks every configured model about one enriched signal; body: a queue Job, payload {@code {event_id}}. */
+  public static final String JOB_LENS_EVALUATE = JOBS_PREFIX + QUEUE_LENS_EVALUATE;
+
+  /**
+   * Published once per model decision on an outside signal, after its row is committed; body:
+   * {@code {event_id, source, symbol, event_type, direction, model, status, decision, confidence,
+   * entry_plan, risk_plan, size_pct, reasons, prompt_version, decided_at}}. The API nodes' decision
+   * sockets ({@code /ws/decisions}) filter and forward it.
+   */
+  public static final String EVENTS_LENS_DECISION = EVENTS_PREFIX + "lens.decision";
+
   /** Published once per new signal; body: the signal as JSON. */
   public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
 

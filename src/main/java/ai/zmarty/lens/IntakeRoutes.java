@@ -59,7 +59,7 @@ public final class IntakeRoutes {
   }
 
   private void authenticate(RoutingContext rc) {
-    if (rc.body().length() > MAX_BODY) { // sent chunked, without a length
+    if (rc.body().length() > MAX_BODY) { // a length the pre-body check could not read
       tooLarge(rc);
       return;
     }

@@ -2,7 +2,6 @@ package ai.zmarty.cli;
 
 import ai.zmarty.config.ConfigException;
 import ai.zmarty.config.ZmartyConfig;
-import ai.zmarty.db.Migrations;
 import ai.zmarty.lens.SourceKeys;
 import java.io.PrintStream;
 import java.time.format.DateTimeFormatter;
@@ -88,7 +87,7 @@ public final class SourceCommand implements Runnable {
     }
   }
 
-  /** Runs {@code work} on database B (migrated first, so a fresh database has the lens schema). */
+  /** Runs {@code work} on database B (migrated by the nodes or {@code zmarty migrate}). */
   private static int withKeys(Work work) {
     ZmartyConfig config;
     try {
@@ -97,14 +96,17 @@ public final class SourceCommand implements Runnable {
       return Cli.configError(e);
     }
     try (OpsSession session = new OpsSession(config)) {
-      Migrations.apply(session.databases.trading(), Migrations.Target.TRADING);
       return work.run(new SourceKeys(session.trading));
     } catch (Exception e) {
       Throwable t = e;
       while (!(t instanceof IllegalArgumentException) && t.getCause() != null) {
         t = t.getCause();
       }
-      System.err.println("zmarty source: " + (t instanceof IllegalArgumentException ? t.getMessage() : e.toString()));
+      String message = t instanceof IllegalArgumentException ? t.getMessage() : String.valueOf(e.getMessage());
+      if (message.contains("lens.sources") && message.contains("does not exist")) {
+        message = "database B has no lens schema yet: run `zmarty migrate` (or start a node) first";
+      }
+      System.err.println("zmarty source: " + message);
       return 1;
     }
   }

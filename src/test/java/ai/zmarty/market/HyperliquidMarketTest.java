@@ -168,7 +168,7 @@ class HyperliquidMarketTest {
     AtomicLong now = new AtomicLong(0);
     HyperliquidMarket m = new HyperliquidMarket(vertx, new ExchangeOptions(fake.baseUrl(), Duration.ofSeconds(2), 0, Duration.ofMillis(20)), NOW, WeightBudget.hyperliquid(0), now::get, Duration.ofSeconds(5));
     fake.thenReplay("hyperliquid/meta_and_asset_ctxs.json").thenReplay("hyperliquid/meta_and_asset_ctxs.json");
-    assertThat(await(m.assetContext("BTC"))).isEqualTo(new HyperliquidMarket.AssetContext("BTC", 0.0000125, 29345.61234, 93462.0, 2154038211.0482301));
+    assertThat(await(m.assetContext("BTC"))).isEqualTo(new HyperliquidMarket.AssetContext("BTC", 0.0000125, 29345.61234, 93462.0, 2154038211.0482301, 0.00031259));
     now.set(4_999);
     assertThat(await(m.assetContext("SOL/USDT")).funding()).isEqualTo(-0.0000042);
     assertThat(fake.seen).hasSize(1);

@@ -38,6 +38,7 @@ public final class Enricher {
   private final LensEnrichConfig config;
   private final EnrichChecks checks;
   private final QualityFlags quality;
+  private final EnrichCandles candles;
   private final int maxReads;
   private final Clock clock;
   private final LensEnrichMetrics metrics;
@@ -48,6 +49,7 @@ public final class Enricher {
     this.config = config;
     this.checks = new EnrichChecks(config);
     this.quality = new QualityFlags(config);
+    this.candles = new EnrichCandles(live.candles());
     this.maxReads = maxReads;
     this.clock = clock;
     this.metrics = metrics;
@@ -101,7 +103,7 @@ public final class Enricher {
     Map<Timeframe, Future<List<Candle>>> bars = new HashMap<>();
     if (p.ta() || p.levels()) {
       for (Timeframe tf : p.timeframes()) {
-        bars.put(tf, live.candles().candles(e.symbol(), tf.label(), now.minus(tf.duration().multipliedBy(config.candles())), now));
+        bars.put(tf, candles.last(e.symbol(), tf, config.candles(), now));
       }
     }
     List<Future<?>> all = new ArrayList<>(bars.values());

@@ -25,7 +25,7 @@ final class FakeHyperliquid {
   /** A scripted misbehaviour for the next request of a type: an HTTP status (0: never answer). */
   record Fault(int status, String body) {}
 
-  final Map<String, Double> mids = new ConcurrentHashMap<>(Map.of("BTC", 93_000.0, "ETH", 3_300.0));
+  final Map<String, Double> mids = new ConcurrentHashMap<>(Map.of("BTC", 93_000.0, "ETH", 3_300.0, "SOL", 150.0));
   final List<JsonObject> seen = new CopyOnWriteArrayList<>();
   private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
   /** Candles with open = high = low = close (ATR 0). */

@@ -178,6 +178,9 @@ class LensEnrichTest {
       assertThat(logs.events()).anySatisfy(e -> {
         assertThat(e.getFormattedMessage()).contains("rejected").contains("event_id=" + drift);
       });
+      // the poller's line for the same job carries it too
+      ai.zmarty.testing.Eventually.await(Duration.ofSeconds(10), "the poller's job line with the event_id",
+          () -> logs.events().stream().anyMatch(e -> e.getFormattedMessage().startsWith("job archived") && e.getFormattedMessage().contains("event_id=" + drift)));
     }
   }
 
@@ -223,9 +226,11 @@ class LensEnrichTest {
 
   @Test
   void afterTheLastAttemptTheFailureIsADlqEntryAndARetryLaterResolvesIt() {
+    double deadBefore = metrics.registry().counter("zmarty.lens.enrich.dead.lettered").count();
     fake.fail("allMids", new FakeHyperliquid.Fault(500, "{\"error\":\"internal\"}"), 3);
     UUID id = btc(93_000, "trend_follow_v1");
     events.awaitStatus(id, "failed");
+    ai.zmarty.testing.Eventually.await(Duration.ofSeconds(10), "dead-lettered counted", () -> metrics.registry().counter("zmarty.lens.enrich.dead.lettered").count() - deadBefore == 1);
     events.awaitArchived(id, 1);
     assertThat(events.stages(id)).containsExactly("enrich_started", "enrich_started", "enrich_started", "dead_lettered");
     List<String> dlq = events.dlq(id);

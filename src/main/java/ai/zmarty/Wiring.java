@@ -122,7 +122,7 @@ public final class Wiring {
       // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
       EnrichStore enrichStore = new EnrichStore(w.trading, queues, NightlyPipeline.nodeName(config));
       LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
-      Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), clock, new LensEnrichMetrics(metrics.registry()));
+      Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
       all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
       Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs())));

@@ -40,10 +40,15 @@ public final class Enricher {
   private final QualityFlags quality;
   private final EnrichCandles candles;
   private final int maxReads;
+  private final java.time.Duration timeLimit;
   private final Clock clock;
   private final LensEnrichMetrics metrics;
 
-  public Enricher(LiveMarket live, EnrichStore store, LensEnrichConfig config, int maxReads, Clock clock, LensEnrichMetrics metrics) {
+  /**
+   * @param timeLimit how long the market may take for one attempt (quote and full fetch); kept under
+   *     the poller's handler timeout so the worker, not the poller, sees the last attempt fail
+   */
+  public Enricher(LiveMarket live, EnrichStore store, LensEnrichConfig config, int maxReads, java.time.Duration timeLimit, Clock clock, LensEnrichMetrics metrics) {
     this.live = live;
     this.store = store;
     this.config = config;
@@ -51,8 +56,19 @@ public final class Enricher {
     this.quality = new QualityFlags(config);
     this.candles = new EnrichCandles(live.candles());
     this.maxReads = maxReads;
+    this.timeLimit = timeLimit;
     this.clock = clock;
     this.metrics = metrics;
+  }
+
+  /**
+   * The market's share of one attempt: the poller's handler timeout less 2 s (at least half of it),
+   * leaving time to write the outcome before the poller gives up on the delivery.
+   */
+  public static java.time.Duration marketTimeLimit(java.time.Duration handlerTimeout) {
+    java.time.Duration less = handlerTimeout.minusSeconds(2);
+    java.time.Duration half = handlerTimeout.dividedBy(2);
+    return less.compareTo(half) > 0 ? less : half;
   }
 
   /** Enriches {@code id} on delivery {@code attempt} (pgmq's read count, 1 first); the outcome as JSON. */
@@ -83,7 +99,7 @@ public final class Enricher {
     }
     FeatureProfile p = profile.get();
     return store.timeline(e.eventId(), "enrich_started", "started", new JsonObject().put("attempt", attempt).put("profile", p.name()))
-        .compose(v -> live.quote(e.symbol()))
+        .compose(v -> live.quote(e.symbol()).timeout(timeLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
         .compose(q -> {
           if (q == null) {
             return reject(e, new EnrichChecks.Rejection(EnrichChecks.UNKNOWN_SYMBOL, new JsonObject().put("symbol", e.symbol()).put("provider", live.provider())));
@@ -92,7 +108,8 @@ public final class Enricher {
           if (drift.isPresent()) {
             return reject(e, drift.get());
           }
-          return fetch(e, p, q).compose(s -> store(e, p, s, started));
+          long left = Math.max(1, timeLimit.toMillis() - (System.nanoTime() - started) / 1_000_000);
+          return fetch(e, p, q).timeout(left, java.util.concurrent.TimeUnit.MILLISECONDS).compose(s -> store(e, p, s, started));
         });
   }
 

@@ -39,7 +39,8 @@ public record ZmartyConfig(
     WatchConfig watch,
     MetricsConfig metrics,
     OpsConfig ops,
-    IntakeConfig intake) {
+    IntakeConfig intake,
+    LensEnrichConfig lensEnrich) {
 
   public enum Role {
     API,
@@ -235,7 +236,8 @@ public record ZmartyConfig(
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
-        IntakeConfig.from(raw));
+        IntakeConfig.from(raw),
+        LensEnrichConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

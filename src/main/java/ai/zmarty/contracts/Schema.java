@@ -22,7 +22,8 @@ public final class Schema {
   /** Keywords that only apply subschemas: their errors repeat the failures found beneath them. */
   private static final Set<String> APPLICATORS = Set.of("properties", "patternProperties", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "items", "prefixItems",
       "contains", "if", "then", "else", "dependentSchemas", "unevaluatedItems", "unevaluatedProperties", "propertyNames", "not");
-  private static final Pattern NAMED_PROPERTY = Pattern.compile("propert(?:y|ies) \"([^\"]+)\"");
+  /** The missing property in the validator's words for {@code required} and for {@code dependentRequired}. */
+  private static final Pattern MISSING = Pattern.compile("(?:required property|does not have) \"([^\"]+)\"");
 
   private final String name;
   private final Validator validator;
@@ -56,7 +57,7 @@ public final class Schema {
       String field = pointer(e.getInstanceLocation());
       String[] subschema = subschema(e.getAbsoluteKeywordLocation());
       if (keyword.equals("required") || keyword.equals("dependentRequired")) {
-        Matcher m = NAMED_PROPERTY.matcher(e.getError() == null ? "" : e.getError());
+        Matcher m = MISSING.matcher(e.getError() == null ? "" : e.getError());
         String missing = m.find() ? m.group(1) : "";
         field = field + "/" + missing;
         if (subschema != null) {
@@ -64,7 +65,7 @@ public final class Schema {
         }
       }
       if (!byField.containsKey(field)) {
-        byField.put(field, new FieldProblem(field, sentence(field, keyword, e.getError(), subschema)));
+        byField.put(field, new FieldProblem(field, sentence(field, keyword.equals("dependentRequired") ? "required" : keyword, e.getError(), subschema)));
       }
     }
     if (byField.isEmpty()) {
@@ -97,7 +98,7 @@ public final class Schema {
     }
     String label = field.isEmpty() ? "the body" : field.substring(1).replace('/', '.');
     return switch (keyword) {
-      case "required", "dependentRequired" -> label + " is required";
+      case "required" -> label + " is required";
       case "additionalProperties" -> label + " is not a known field";
       default -> label + ": " + (error == null ? keyword + " not met" : error);
     };

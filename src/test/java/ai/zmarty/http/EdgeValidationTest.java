@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookSignature;
+import ai.zmarty.testing.ApiFixture;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
-import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11 §6 at the edge: a request body that breaks its contract (docs/openapi.yaml →
@@ -34,24 +30,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * problem}]}} naming EACH bad field, before the route does anything (no ledger row, no watched pair);
  * token and role checks still come first; the signed sync receiver checks the signature first.
  */
-@ExtendWith(VertxExtension.class)
 class EdgeValidationTest {
   private static final String SECRET = "edge-validation-secret-edge-validation-01";
-  private static TestDatabases.Pair dbs;
-  private WebClient client;
-  private int port;
 
-  @BeforeAll
-  static void database() {
-    dbs = TestDatabases.migrated();
-  }
+  @RegisterExtension
+  static final ApiFixture fixture = new ApiFixture(Map.of("WEBHOOK_SECRET", SECRET, "OFFLINE_PACE", "0ms"));
 
-  @BeforeEach
-  void api(Vertx vertx) throws Exception {
-    TestNode node = TestNode.api(vertx, dbs, Map.of("WEBHOOK_SECRET", SECRET, "OFFLINE_PACE", "0ms"));
-    port = node.port();
-    client = node.client();
-  }
+  private final TestDatabases.Pair dbs = fixture.dbs();
+  private final WebClient client = fixture.api().client();
+  private final int port = fixture.api().port();
 
   private HttpResponse<Buffer> post(String path, String token, Object body) throws Exception {
     return client.post(port, "127.0.0.1", path).putHeader("Authorization", "Bearer " + token).putHeader("content-type", "application/json")
@@ -121,7 +108,7 @@ class EdgeValidationTest {
   }
 
   @Test
-  void theSyncReceiverChecksTheSignatureThenTheContract(Vertx vertx) throws Exception {
+  void theSyncReceiverChecksTheSignatureThenTheContract() throws Exception {
     String body = new JsonObject().put("event_id", "nope").put("type", "UPSERT").put("table", "user_symbols").put("schema", "public").encode();
     HttpResponse<Buffer> unsigned = client.post(port, "127.0.0.1", WatchersUpsertHook.PATH).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)).await(10, TimeUnit.SECONDS);
     assertThat(unsigned.statusCode()).isEqualTo(401);

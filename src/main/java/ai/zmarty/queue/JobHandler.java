@@ -43,7 +43,11 @@ public final class JobHandler {
    * @param summary the figures of a reply worth a log line, e.g. {@code created=3}
    */
   public static <P> Handler<Message<Object>> of(String queue, Logger log, Function<JsonObject, P> parse, Function<P, Future<JsonObject>> work, Function<JsonObject, String> summary) {
-    Schema contract = contract(queue);
+    return of(queue, contract(queue), log, parse, work, summary);
+  }
+
+  /** The same with the payloads' contract given (a queue that shares another's payload shape). */
+  public static <P> Handler<Message<Object>> of(String queue, Schema contract, Logger log, Function<JsonObject, P> parse, Function<P, Future<JsonObject>> work, Function<JsonObject, String> summary) {
     return msg -> {
       long started = System.nanoTime();
       P payload;

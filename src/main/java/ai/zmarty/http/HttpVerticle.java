@@ -2,6 +2,7 @@ package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.ZmartyConfig.ChatConfig;
+import ai.zmarty.contracts.Contracts;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.session.ChatSessions;
@@ -114,8 +115,12 @@ public final class HttpVerticle extends VerticleBase {
         () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
     router.post("/chat").handler(limits::chat);
     router.post("/chat/estimate").handler(limits::rate);
+    AdminRoutes admin = new AdminRoutes(vertx);
+    admin.guard(router);
+    // after the token and role checks, before the routes read a body: 400 naming each bad field
+    EdgeValidation.install(router, Contracts.bundled());
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
-    new AdminRoutes(vertx).mount(router);
+    admin.mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
     // lens: a source's key (X-API-Key) or a service-role token, checked by each route

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command: fake provider + Zmarty (demo node, embedded PostgreSQL) + Portkey gateway, all on
 # 127.0.0.1, then client.mjs streams chats at 1/100/500 concurrent through each and prints tables.
-# METRICS_AB=1 instead runs two nodes, metrics on and off, interleaved (ab.mjs: AB_STREAMS, AB_ROUNDS, AB_PAIRS).
+# METRICS_AB=1 instead runs two nodes, metrics on and off, interleaved (ab.mjs: AB_STREAMS, AB_ROUNDS, AB_PAIRS;
+# AB_FIRST=off, AB_CONTROL=1 below).
 # Env: LEVELS=1,100,500  ROUNDS_1=20 ROUNDS_100=5 ROUNDS_500=3  CHUNKS=20 INTERVAL_MS=5  NO_PORTKEY=1  BENCH_USERS=500
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -68,12 +69,21 @@ SQL
 }
 
 # METRICS_AB=1: two nodes, metrics on and off, measured in interleaved slots (ab.mjs); nothing else.
+# AB_FIRST=off starts the metrics-off node first; AB_CONTROL=1 runs metrics on in both (an A/A run:
+# what the bench reports then is its own bias and noise, with nothing to find).
 if [[ -n "${METRICS_AB:-}" ]]; then
-  start_zmarty metrics-on METRICS_ENABLED=true
-  on_port="$zm_port" on_pid="$zm_pid" on_data="$zm_data" on_tokens="$zm_tokens"
-  start_zmarty metrics-off METRICS_ENABLED=false
+  off_value=$([[ -n "${AB_CONTROL:-}" ]] && echo true || echo false)
+  for side in $([[ "${AB_FIRST:-on}" == off ]] && echo "off on" || echo "on off"); do
+    if [[ $side == on ]]; then
+      start_zmarty metrics-on METRICS_ENABLED=true
+      on_port="$zm_port" on_pid="$zm_pid" on_data="$zm_data" on_tokens="$zm_tokens"
+    else
+      start_zmarty metrics-off METRICS_ENABLED="$off_value"
+      off_port="$zm_port" off_pid="$zm_pid" off_data="$zm_data" off_tokens="$zm_tokens"
+    fi
+  done
   AB_ON_URL="http://127.0.0.1:$on_port" AB_ON_JVM="$on_pid" AB_ON_PGDATA="$on_data/postgres" AB_ON_TOKENS="$on_tokens" \
-    AB_OFF_URL="http://127.0.0.1:$zm_port" AB_OFF_JVM="$zm_pid" AB_OFF_PGDATA="$zm_data/postgres" AB_OFF_TOKENS="$zm_tokens" \
+    AB_OFF_URL="http://127.0.0.1:$off_port" AB_OFF_JVM="$off_pid" AB_OFF_PGDATA="$off_data/postgres" AB_OFF_TOKENS="$off_tokens" \
     node "$here/ab.mjs"
   exit $?
 fi

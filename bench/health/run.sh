@@ -26,7 +26,7 @@ echo "demo node :$port (data in $ZMARTY_DATA_DIR); $(nproc) cores, load average 
 (cd "$root" && ./zmarty health --json >/dev/null 2>&1) || true
 times=()
 critical=0
-printf '| run | wall ms | status | report elapsed_ms |\n|---:|---:|---|---:|\n'
+printf '| run | wall ms | status | report elapsed_ms |\n|---:|---:|---|---|\n'
 for i in $(seq 1 "$runs"); do
   t0=$(date +%s%N)
   set +e
@@ -36,7 +36,7 @@ for i in $(seq 1 "$runs"); do
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   times+=("$ms")
   status="$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status","?"))' 2>/dev/null || echo "exit $code")"
-  elapsed="$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("elapsed_ms","?"))' 2>/dev/null || echo "?")"
+  elapsed="$(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); c=max(r["checks"], key=lambda c: c.get("ms", 0)); print("%s (slowest check: %s %s ms)" % (r.get("elapsed_ms", "?"), c["name"], c.get("ms")))' 2>/dev/null || echo "?")"
   [[ "$status" == critical || "$code" -ne 0 ]] && critical=$((critical + 1))
   printf '| %d | %d | %s | %s |\n' "$i" "$ms" "$status" "$elapsed"
 done

@@ -97,7 +97,20 @@ public record ZmartyConfig(
       String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace, int ratePerMinute, int maxConcurrentStreams,
       long maxCreditsPerRequest, int maxTurns) {}
 
-  public record ClusterConfig(String name, String host, int port, List<String> members) {}
+  /**
+   * How members find each other: {@code tcp-ip} from {@code CLUSTER_MEMBERS} (the default), or
+   * {@code kubernetes}, a DNS lookup of the headless Service {@code CLUSTER_SERVICE_DNS}.
+   */
+  public record ClusterConfig(String name, String host, int port, List<String> members, Discovery discovery, String serviceDns) {
+    public ClusterConfig(String name, String host, int port, List<String> members) {
+      this(name, host, port, members, Discovery.TCP_IP, "");
+    }
+  }
+
+  public enum Discovery {
+    TCP_IP,
+    KUBERNETES
+  }
 
   public record QueueConfig(
       List<String> queues,
@@ -200,7 +213,16 @@ public record ZmartyConfig(
         throw new ConfigException("CLUSTER_MEMBERS", "'" + m + "' is not a host name, IP address or host:port");
       }
     }
-    ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members);
+    Discovery discovery = switch (raw.string("CLUSTER_DISCOVERY").trim().toLowerCase(Locale.ROOT)) {
+      case "tcp-ip" -> Discovery.TCP_IP;
+      case "kubernetes" -> Discovery.KUBERNETES;
+      default -> throw new ConfigException("CLUSTER_DISCOVERY", "must be tcp-ip or kubernetes, got '" + raw.string("CLUSTER_DISCOVERY") + "'");
+    };
+    String serviceDns = raw.optional("CLUSTER_SERVICE_DNS").orElse("");
+    if (discovery == Discovery.KUBERNETES && !HOST.matcher(serviceDns).matches()) {
+      throw new ConfigException("CLUSTER_SERVICE_DNS", "must name the headless Service (e.g. zmarty-cluster.default.svc.cluster.local) when CLUSTER_DISCOVERY is kubernetes");
+    }
+    ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members, discovery, serviceDns);
 
     QueueConfig queue = queueConfig(raw);
     HealthConfig health =

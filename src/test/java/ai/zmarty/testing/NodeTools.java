@@ -50,6 +50,13 @@ public final class NodeTools {
     return run(workDir, command, env, timeoutSeconds);
   }
 
+  /** Runs {@code node script args} in the tools' directory (so the script's imports resolve there). */
+  public static Run node(String script, long timeoutSeconds, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("node", script));
+    command.addAll(List.of(args));
+    return run(installed(), command, Map.of(), timeoutSeconds);
+  }
+
   private static Run run(Path workDir, List<String> command, Map<String, String> env, long timeoutSeconds) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);

@@ -39,6 +39,7 @@ import ai.zmarty.router.providers.Providers;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.OutboxBacklog;
+import ai.zmarty.sync.OutboxKeeperVerticle;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
@@ -153,7 +154,8 @@ public final class Wiring {
     if (config.roles().contains(Role.OPS)) {
       OutboxBacklog backlog = new OutboxBacklog(w.chat);
       w.scrapeHooks.add(metrics.beforeScrape(() -> backlog.pending().onSuccess(metrics.ops()::outboxPending)));
-      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
+      all = all.compose(v -> w.deploy(new OutboxKeeperVerticle(w.chat, config.sync())))
+          .compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
           .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler(), metrics.ops())))
           .compose(v -> w.deploy(new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks(vertx, config, w, market)::run, config.ops(), NightlyPipeline.nodeName(config)))));
     }

@@ -134,7 +134,9 @@ final class ConfigSections {
         secret,
         raw.duration("WEBHOOK_TOLERANCE", Duration.ofSeconds(1), Duration.ofDays(1)),
         raw.duration("SYNC_POLL", Duration.ofMillis(50), Duration.ofMinutes(5)),
-        raw.duration("SYNC_BACKOFF_MAX", Duration.ofSeconds(1), Duration.ofDays(1)));
+        raw.duration("SYNC_BACKOFF_MAX", Duration.ofSeconds(1), Duration.ofDays(1)),
+        raw.integer("SYNC_MAX_ATTEMPTS", 1, 1_000),
+        raw.duration("SYNC_RETENTION", Duration.ofMinutes(1), Duration.ofDays(3650)));
   }
 
   static QueueConfig queueConfig(RawConfig raw) {

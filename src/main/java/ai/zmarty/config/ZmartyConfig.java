@@ -149,7 +149,11 @@ public record ZmartyConfig(
    * The signed A→B sync. {@code webhookUrl} empty: this node's own receiver; {@code webhookSecret}
    * empty: the one generated under the data directory ({@link Secrets#webhookSecret}).
    */
-  public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax) {}
+  /**
+   * The A→B sync: a change the receiver answers with a 4xx (other than 429) {@code maxAttempts}
+   * times is dead (kept for operators, retryable); delivered rows are purged after {@code retention}.
+   */
+  public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax, int maxAttempts, Duration retention) {}
 
   /** One model service: {@code apiKey} empty means it is not routed to. The key never appears in {@link #toString()}. */
   public record ProviderConfig(String name, Optional<String> apiKey, String baseUrl, String model) {

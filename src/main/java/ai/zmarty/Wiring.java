@@ -43,7 +43,7 @@ import ai.zmarty.sync.OutboxKeeperVerticle;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
-import ai.zmarty.voice.AudioStore;
+import ai.zmarty.voice.AudioCache;
 import ai.zmarty.voice.ElevenLabsClient;
 import ai.zmarty.voice.VoiceService;
 import ai.zmarty.voice.VoiceVerticle;
@@ -125,9 +125,9 @@ public final class Wiring {
       // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
       List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();
       var breakers = new ModelRouterVerticle.Breakers(config.providers().breakerMaxFailures(), config.providers().breakerReset());
-      AudioStore audio = new AudioStore(config.database().dataDir());
+      AudioCache audio = AudioCache.of(vertx, config.voice(), w.chat, config.database().dataDir());
       // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
-      VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
+      VoiceService voice = new VoiceService(config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
       HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers());
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
       HttpVerticle http =

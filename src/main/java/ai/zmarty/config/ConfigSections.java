@@ -43,7 +43,8 @@ final class ConfigSections {
     if (!VOICE_ID.matcher(voice).matches()) {
       throw new ConfigException("ELEVENLABS_VOICE_ID", "must be an ElevenLabs voice id (letters and digits), got '" + voice + "'");
     }
-    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000), raw.integer("VOICE_CACHE_MAX_MB", 1, 1_000_000));
+    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000), raw.integer("VOICE_CACHE_MAX_MB", 1, 1_000_000),
+        raw.choice("VOICE_STORE", ZmartyConfig.AudioStoreKind.class));
   }
 
 

@@ -107,6 +107,11 @@ public record ZmartyConfig(
     }
   }
 
+  public enum AudioStoreKind {
+    DATABASE,
+    FILE
+  }
+
   public enum Discovery {
     TCP_IP,
     KUBERNETES
@@ -132,14 +137,15 @@ public record ZmartyConfig(
 
   /** ElevenLabs text-to-speech: {@code apiKey} empty means voice answers say so instead. The key never appears in {@link #toString()}. */
   /** {@code cacheMaxMb}: the most the spoken-answer cache keeps on this node's disk; the oldest files go first. */
-  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars, int cacheMaxMb) {
+  /** {@code store}: where spoken answers are kept, {@code database} (A, served by every API node) or {@code file} (this node's data directory). */
+  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars, int cacheMaxMb, AudioStoreKind store) {
     public boolean configured() {
       return apiKey.isPresent();
     }
 
     @Override
     public String toString() {
-      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + ", cacheMaxMb=" + cacheMaxMb + "]";
+      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + ", cacheMaxMb=" + cacheMaxMb + ", store=" + store + "]";
     }
   }
 

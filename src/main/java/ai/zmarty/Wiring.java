@@ -38,6 +38,7 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.Providers;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.outbox.EventPublisherVerticle;
 import ai.zmarty.sync.OutboxBacklog;
 import ai.zmarty.sync.OutboxKeeperVerticle;
 import ai.zmarty.sync.OutboxRelayVerticle;
@@ -112,7 +113,9 @@ public final class Wiring {
       WatcherPauses pauses = new WatcherPauses(w.trading, config.watch().pauseAfter());
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
-          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
+          // events written with their rows (signals, lens decisions) go out on the bus after commit
+          .compose(v -> w.deploy(new EventPublisherVerticle(w.trading, Pools.connectOptions(tradingUrl, "trading-listen"), config.queue().idlePoll())));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses), metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {

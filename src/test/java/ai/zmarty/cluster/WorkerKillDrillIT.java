@@ -58,13 +58,12 @@ class WorkerKillDrillIT {
 
     List<NodeProcess> started = java.util.Collections.synchronizedList(new ArrayList<>());
     try (NodeProcess api = new NodeProcess("api", apiEnv, "run", "--cluster", "--roles", "api,ops").start()) {
+      // one at a time: members that start together can form separate clusters first and merge later
+      api.awaitOutput("zmarty node up", Duration.ofSeconds(180));
       NodeProcess[] workers = new NodeProcess[2];
       for (int i = 0; i < 2; i++) {
         workers[i] = worker(common, hz[i + 1], "worker-" + i, started);
-      }
-      api.awaitOutput("zmarty node up", Duration.ofSeconds(120));
-      for (NodeProcess w : workers) {
-        w.awaitOutput("zmarty node up", Duration.ofSeconds(120));
+        workers[i].awaitOutput("zmarty node up", Duration.ofSeconds(180));
       }
 
       // the drill's clock: a batch of ingest jobs (one per pair) every second, a kill every 10 s

@@ -56,12 +56,24 @@ public final class TestDatabases {
         Path dir = Files.createTempDirectory("zmarty-test-pg");
         server = EmbeddedDatabase.start(dir.resolve("data"), 0);
         EmbeddedDatabase started = server;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+        // stopped and removed when the test JVM exits: runs leave no data directories behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          started.close();
+          deleteTree(dir);
+        }, "test-postgres-stop"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return server;
+  }
+
+  private static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not remove the test database directory " + root + ": " + e);
+    }
   }
 
   /** Two new empty databases, not migrated. */

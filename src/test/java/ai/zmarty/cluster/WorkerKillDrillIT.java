@@ -51,7 +51,7 @@ class WorkerKillDrillIT {
     // a killed worker's messages come back after the visibility timeout; the schedules stay out of
     // the way (the drill sends its own jobs)
     common.putAll(Map.of("QUEUE_IDLE_POLL", "200ms", "QUEUE_VISIBILITY_TIMEOUT", "6s", "QUEUE_HANDLER_TIMEOUT", "5s", "QUEUE_BACKOFF_BASE", "1s",
-        "SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "MARKET_LATENCY", "200ms"));
+        "SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "MARKET_LATENCY", "200ms", "METRICS_PORT", "0"));
     Map<String, String> apiEnv = new HashMap<>(common);
     apiEnv.put("HTTP_PORT", Integer.toString(freePort()));
     apiEnv.put("CLUSTER_PORT", Integer.toString(hz[0]));

@@ -60,6 +60,7 @@ class PostgresRestartDrillIT {
         "ZMARTY_DATA_DIR", Files.createTempDirectory("zmarty-drill").toString(),
         "QUEUE_IDLE_POLL", "200ms", "QUEUE_BACKOFF_BASE", "1s", "QUEUE_BACKOFF_MAX", "2s"));
     env.put("SCHEDULER_INGEST_CRON", "0 0 1 1 *");
+    env.put("METRICS_PORT", "0"); // the worker-only node: any free port for /metrics
     int port = freePort();
     Map<String, String> apiEnv = new HashMap<>(env);
     apiEnv.put("HTTP_PORT", Integer.toString(port));

@@ -55,11 +55,13 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.Providers;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.outbox.EventPublisherVerticle;
 import ai.zmarty.sync.OutboxBacklog;
+import ai.zmarty.sync.OutboxKeeperVerticle;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
-import ai.zmarty.voice.AudioStore;
+import ai.zmarty.voice.AudioCache;
 import ai.zmarty.voice.ElevenLabsClient;
 import ai.zmarty.voice.VoiceService;
 import ai.zmarty.voice.VoiceVerticle;
@@ -128,7 +130,9 @@ public final class Wiring {
       WatcherPauses pauses = new WatcherPauses(w.trading, config.watch().pauseAfter());
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
-          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
+          // events written with their rows (signals, lens decisions) go out on the bus after commit
+          .compose(v -> w.deploy(new EventPublisherVerticle(w.trading, Pools.connectOptions(tradingUrl, "trading-listen"), config.queue().idlePoll())));
       // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
       EnrichStore enrichStore = new EnrichStore(w.trading, queues, NightlyPipeline.nodeName(config));
       LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
@@ -147,9 +151,9 @@ public final class Wiring {
       // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
       List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();
       var breakers = new ModelRouterVerticle.Breakers(config.providers().breakerMaxFailures(), config.providers().breakerReset());
-      AudioStore audio = new AudioStore(config.database().dataDir());
+      AudioCache audio = AudioCache.of(vertx, config.voice(), w.chat, config.database().dataDir());
       // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
-      VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
+      VoiceService voice = new VoiceService(config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
       Authenticator authenticator = new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config));
       HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers());
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
@@ -178,7 +182,8 @@ public final class Wiring {
     if (config.roles().contains(Role.OPS)) {
       OutboxBacklog backlog = new OutboxBacklog(w.chat);
       w.scrapeHooks.add(metrics.beforeScrape(() -> backlog.pending().onSuccess(metrics.ops()::outboxPending)));
-      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
+      all = all.compose(v -> w.deploy(new OutboxKeeperVerticle(w.chat, config.sync())))
+          .compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
           .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler(), metrics.ops())))
           .compose(v -> w.deploy(new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks(vertx, config, w, market)::run, config.ops(), NightlyPipeline.nodeName(config)))));
     }

@@ -95,6 +95,12 @@ public final class Addresses {
   /** The schedules, their next fire times and latest runs ({@code GET /admin/cron}); body {@code {}}. */
   public static final String OPS_CRON_LIST = "ops.cron.list";
 
+  /** The A→B sync outbox for operators ({@code GET /admin/sync}): counts and the newest dead rows; body {@code {}}; answered on ops nodes. */
+  public static final String OPS_SYNC_LIST = "ops.sync.list";
+
+  /** Sends a dead outbox row again ({@code POST /admin/sync/{id}/retry}); body {@code {id}}; 404 unknown, 409 not dead. */
+  public static final String OPS_SYNC_RETRY = "ops.sync.retry";
+
   /** Runs one job now ({@code POST /admin/cron/{job}/run}); body {@code {job}}; 404 unknown, 409 running. */
   public static final String OPS_CRON_RUN = "ops.cron.run";
 

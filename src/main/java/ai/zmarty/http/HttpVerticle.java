@@ -13,7 +13,7 @@ import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
-import ai.zmarty.voice.AudioStore;
+import ai.zmarty.voice.AudioCache;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
@@ -45,7 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   private final SignalQueries signals;
   private final WinRateQueries winRates;
   private final WatchersUpsertHook watchersHook;
-  private final AudioStore audio;
+  private final AudioCache audio;
   private final ChatSessions sessions;
   private static final long BODY_LIMIT = 64 * 1024;
   private final Metrics metrics;
@@ -63,7 +63,7 @@ public final class HttpVerticle extends VerticleBase {
       SignalQueries signals,
       WinRateQueries winRates,
       WatchersUpsertHook watchersHook,
-      AudioStore audio,
+      AudioCache audio,
       ChatSessions sessions,
       LiquidationQueries liquidations,
       Metrics metrics,
@@ -105,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
     // Signed by HMAC, not by a user token.
     watchersHook.mount(router);
     // Public: an <audio> element sends no token; the name is an unguessable SHA-256.
-    new AudioRoutes(vertx, audio).mount(router);
+    new AudioRoutes(audio).mount(router);
 
     // Every route below needs a valid user token.
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*"}) {

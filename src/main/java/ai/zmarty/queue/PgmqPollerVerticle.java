@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * request; a success reply archives it, a failure or timeout hides it again with exponential
  * backoff, and after too many reads it moves to the dead-letter queue. A payload its handler
  * rejects ({@link JobHandler#reject}: it breaks its contract) is dead-lettered at once. At most
- * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer.
+ * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer. Stopping
+ * (SIGTERM) reads nothing more, lets the jobs in flight finish for up to {@link #STOP_GRACE}, and
+ * hands back the rest: visible again at once, for another node, instead of after their timeout.
  */
 public final class PgmqPollerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PgmqPollerVerticle.class);
@@ -30,7 +32,15 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final RetryPolicy retry;
   private final Map<String, DeadLetterHook> hooks;
   private final JobMetrics metrics;
+  /** How long a stopping node waits for its jobs in flight before handing the rest back. */
+  static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(10);
+
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
+  /** A message handed to a handler and not yet settled (msg_ids are per queue). */
+  private record Outstanding(String queue, long msgId) {}
+
+  private final Set<Outstanding> outstanding = new LinkedHashSet<>();
+  private io.vertx.core.Promise<Void> drained;
   private int inFlight;
   private volatile long reads;
   private volatile boolean stopping;
@@ -59,7 +69,23 @@ public final class PgmqPollerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    return Future.succeededFuture();
+    if (outstanding.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    drained = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(STOP_GRACE.toMillis(), id -> handBack());
+    log.info("pgmq poller stopping: waiting up to {} s for {} job(s) in flight", STOP_GRACE.toSeconds(), outstanding.size());
+    return drained.future().onComplete(v -> vertx.cancelTimer(timer));
+  }
+
+  /** The grace is over: what is still running goes back to its queue, visible at once. */
+  private void handBack() {
+    List<Outstanding> left = List.copyOf(outstanding);
+    List<Future<Boolean>> back = left.stream().map(o -> client.setVisibleAfter(o.queue(), o.msgId(), java.time.Duration.ZERO)).toList();
+    Future.join(back).onComplete(ar -> {
+      log.warn("pgmq poller stopped with {} job(s) still running: handed back to their queues, visible again now ({})", left.size(), left);
+      drained.tryComplete();
+    });
   }
 
   /** One turn of a queue's loop; exactly one loop per queue is ever pending. */
@@ -100,6 +126,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
 
   private void dispatch(String queue, QueueMessage message) {
     inFlight++;
+    outstanding.add(new Outstanding(queue, message.msgId()));
     long started = System.nanoTime();
     Job job = Job.of(queue, message);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.handlerTimeout().toMillis()).addHeader("msg_id", Long.toString(message.msgId()));
@@ -111,6 +138,10 @@ public final class PgmqPollerVerticle extends VerticleBase {
         .onComplete(
             outcome -> {
               inFlight--;
+              outstanding.remove(new Outstanding(queue, message.msgId()));
+              if (drained != null && outstanding.isEmpty()) {
+                drained.tryComplete();
+              }
               long nanos = System.nanoTime() - started;
               long jobMs = nanos / 1_000_000;
               if (outcome.succeeded()) {

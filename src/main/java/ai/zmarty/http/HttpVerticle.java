@@ -13,6 +13,7 @@ import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.voice.AudioStore;
 import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.AnalyticsQueries;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,6 +43,7 @@ public final class HttpVerticle extends VerticleBase {
   private final LiquidationQueries liquidations;
   private final SignalQueries signals;
   private final WinRateQueries winRates;
+  private final AnalyticsQueries analytics;
   private final WatchersUpsertHook watchersHook;
   private final AudioStore audio;
   private final ChatSessions sessions;
@@ -59,6 +61,7 @@ public final class HttpVerticle extends VerticleBase {
       Watchlist watchlist,
       SignalQueries signals,
       WinRateQueries winRates,
+      AnalyticsQueries analytics,
       WatchersUpsertHook watchersHook,
       AudioStore audio,
       ChatSessions sessions,
@@ -72,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     this.liquidations = liquidations;
     this.signals = signals;
     this.winRates = winRates;
+    this.analytics = analytics;
     this.watchersHook = watchersHook;
     this.audio = audio;
     this.sessions = sessions;
@@ -100,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
     new AudioRoutes(vertx, audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
@@ -109,6 +113,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/chat/estimate").handler(limits::rate);
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     new AdminRoutes(vertx).mount(router);
+    new AnalyticsRoutes(analytics).mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
 

@@ -92,40 +92,112 @@ final class WinRateSql {
       returning symbol, timeframe, window_name, wins, losses, sample_size, win_rate, ci_low, ci_high
       """;
 
-  /** The resolved trades of the listed pairs, in the order they were taken, for the performance figures. */
-  static final String TRADES =
+  /**
+   * Recomputes the performance figures (docs/performance.md) of every strategy source on the
+   * listed pairs ($1 symbols, $2 timeframes) for the windows 'all', '30d' and '7d' (by signal bar
+   * time, back from $3 = now), in one statement, the same formulas as {@link Performance#of}: each
+   * resolved long/short signal is a trade with return r; profit factor and Omega(0) Σr⁺ ÷ Σ|r⁻|,
+   * Sharpe mean ÷ sample std, Sortino mean ÷ √(Σmin(r,0)² ÷ n), max drawdown on the equity curve
+   * Π(1 + r) taken as a running sum of ln(1 + r) (a trade losing everything, r ≤ −1, sends it to
+   * −∞: drawdown 1). Wins are outcome 'win', as in win_rate. Every window of a source with any
+   * trade gets a row, one without trades in the window with trades 0 and null ratios, so a window
+   * that emptied never keeps stale figures.
+   */
+  static final String PERFORMANCE_ROLL_UP =
       """
-      select s.strategy, s.symbol, s.timeframe, s.direction, s.entry::float8 as entry, s.exit_price::float8 as exit_price
-      from public.signals s
-      join unnest($1::text[], $2::text[]) as p(symbol, timeframe) on p.symbol = s.symbol and p.timeframe = s.timeframe
-      where s.outcome is not null and s.direction <> 'flat' and s.exit_price is not null
-      order by s.strategy, s.symbol, s.timeframe, s.bar_time
-      """;
-
-  static final String UPSERT_PERFORMANCE =
-      """
-      insert into public.performance (source, category, strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown, computed_at)
-      select u.strategy || ':' || u.symbol || ':' || u.timeframe, u.timeframe, u.strategy, u.symbol, u.timeframe,
-             u.trades, u.wins, u.pnl, u.profit_factor, u.expectancy, u.sharpe, u.sortino, u.omega, u.max_drawdown, now()
-      from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[])
-        as u(strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown)
-      on conflict (source) do update
+      with bounds as materialized (
+        select $3::timestamptz - interval '30 days' as d30, $3::timestamptz - interval '7 days' as d7
+      ),
+      pairs as (
+        select distinct symbol, timeframe from unnest($1::text[], $2::text[]) as u(symbol, timeframe)
+      ),
+      trades as (
+        select s.strategy, s.symbol, s.timeframe, s.bar_time, s.outcome,
+               ((case s.direction when 'long' then s.exit_price - s.entry else s.entry - s.exit_price end) / s.entry)::float8 as r
+        from pairs p
+        join public.signals s on s.symbol = p.symbol and s.timeframe = p.timeframe
+        where s.direction <> 'flat' and s.outcome is not null and s.exit_price is not null
+      ),
+      windowed as (
+        select t.*, w.window_name
+        from trades t
+        cross join bounds b
+        cross join lateral (values ('all', true), ('30d', t.bar_time >= b.d30), ('7d', t.bar_time >= b.d7)) as w(window_name, inside)
+        where w.inside
+      ),
+      curve as (
+        select x.*, sum(case when x.r <= -1 then '-Infinity'::float8 else ln(1 + x.r) end)
+                      over (partition by x.strategy, x.symbol, x.timeframe, x.window_name order by x.bar_time rows unbounded preceding) as log_equity
+        from windowed x
+      ),
+      peaks as (
+        select c.*, greatest(0, max(c.log_equity) over (partition by c.strategy, c.symbol, c.timeframe, c.window_name order by c.bar_time rows unbounded preceding)) as log_peak
+        from curve c
+      ),
+      figures as (
+        select strategy, symbol, timeframe, window_name, count(*)::int as trades, (count(*) filter (where outcome = 'win'))::int as wins,
+               sum(r) as pnl, sum(greatest(r, 0)) / nullif(sum(greatest(-r, 0)), 0) as profit_factor, avg(r) as expectancy,
+               avg(r) / nullif(stddev_samp(r), 0) as sharpe, avg(r) / nullif(sqrt(sum(least(r, 0) ^ 2) / count(*)), 0) as sortino,
+               max(1 - exp(log_equity - log_peak)) as max_drawdown
+        from peaks
+        group by strategy, symbol, timeframe, window_name
+      ),
+      sources as (
+        select distinct strategy, symbol, timeframe from figures
+      )
+      insert into public.performance (source_kind, source, window_name, category, asset, strategy, symbol, timeframe,
+                                      trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown, computed_at)
+      select 'strategy', s.strategy || ':' || s.symbol || ':' || s.timeframe, w.window_name, s.timeframe, split_part(s.symbol, '/', 1), s.strategy, s.symbol, s.timeframe,
+             coalesce(f.trades, 0), coalesce(f.wins, 0), coalesce(f.pnl, 0), f.profit_factor, f.expectancy, f.sharpe, f.sortino, f.profit_factor,
+             coalesce(f.max_drawdown, 0), now()
+      from sources s
+      cross join (values ('all'), ('30d'), ('7d')) as w(window_name)
+      left join figures f on f.strategy = s.strategy and f.symbol = s.symbol and f.timeframe = s.timeframe and f.window_name = w.window_name
+      on conflict (source_kind, source, window_name) do update
         set trades = excluded.trades, wins = excluded.wins, pnl = excluded.pnl, profit_factor = excluded.profit_factor,
             expectancy = excluded.expectancy, sharpe = excluded.sharpe, sortino = excluded.sortino, omega = excluded.omega,
             max_drawdown = excluded.max_drawdown, computed_at = excluded.computed_at
       """;
 
-  /** The top $1 sources by Omega in each category (timeframe); sources without an Omega come last. */
+  /** The columns of a performance row that the analytics routes show. */
+  private static final String FIGURES =
+      "source_kind, source, window_name, category, asset, strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown, computed_at";
+
+  /**
+   * The leaderboard of one window ($1) by one metric ($2: omega, sharpe, sortino, profit_factor,
+   * win_rate), optionally of one timeframe ($3) or asset ($4). Within each category (timeframe:
+   * per-trade figures of different bar lengths do not compare), sources with at least $5 trades
+   * and a defined metric are ranked, best first (ties: more trades, then the name); the others
+   * follow unranked, most trades first. At most $6 of each per category.
+   */
   static final String LEADERBOARD =
       """
-      select source, category, strategy, symbol, timeframe, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown, rank
-      from (
-        select p.*, row_number() over (partition by category order by omega desc nulls last, trades desc, source) as rank
+      with scored as (
+        select p.*, case $2::text when 'omega' then p.omega when 'sharpe' then p.sharpe when 'sortino' then p.sortino
+                                  when 'profit_factor' then p.profit_factor when 'win_rate' then p.wins::float8 / nullif(p.trades, 0) end as score
         from public.performance p
-      ) ranked
-      where rank <= $1
-      order by category, rank
-      """;
+        where p.window_name = $1 and ($3::text is null or p.category = $3) and ($4::text is null or p.asset = $4)
+      ),
+      placed as (
+        select s.*, (s.trades >= $5 and s.score is not null) as ranked,
+               row_number() over (partition by s.category, (s.trades >= $5 and s.score is not null)
+                                  order by case when s.trades >= $5 then s.score end desc nulls last, s.trades desc, s.source_kind, s.source) as place
+        from scored s
+      )
+      select %s, score, ranked, place
+      from placed
+      where place <= $6
+      order by category, ranked desc, place
+      """.formatted(FIGURES);
+
+  /** Every window of every source on symbol $1, optionally of timeframe $2 only. */
+  static final String PERFORMANCE_OF =
+      """
+      select %s
+      from public.performance
+      where symbol = $1 and ($2::text is null or timeframe = $2)
+      order by source_kind, source, case window_name when 'all' then 0 when '30d' then 1 else 2 end
+      """.formatted(FIGURES);
 
   /** The win_rate rows of the pairs in the arrays $1 (symbols) and $2 (timeframes). */
   static final String FOR_PAIRS =

@@ -2,7 +2,7 @@
 -- GET /analytics/performance. Windows as win_rate's: 'all', '30d', '7d' by signal bar time.
 -- A source is identified by (source_kind, source): today kind 'strategy', one strategy on one
 -- pair ('composite:BTC/USDT:4h'); an outside signal source (lens) becomes another kind with rows
--- of the same shape (docs/analytics.md). Categories: `category` (the timeframe for strategy
+-- of the same shape (docs/performance.md, "Sources and analytics"). Categories: `category` (the timeframe for strategy
 -- sources) and `asset` (the symbol's base, BTC of BTC/USDT). Win rate and its Wilson interval are
 -- derived from trades and wins when read, so every kind gets them the same way.
 alter table public.performance add column if not exists source_kind text not null default 'strategy';

@@ -102,6 +102,12 @@ final class WinRateSql {
    * −∞: drawdown 1). Wins are outcome 'win', as in win_rate. Every window of a source with any
    * trade gets a row, one without trades in the window with trades 0 and null ratios, so a window
    * that emptied never keeps stale figures.
+   *
+   * <p>Why it is written this way: each pair's trades are read in a LATERAL subquery (its range of
+   * the signals index, symbol and timeframe fixed), so the running sums and peaks sort a few
+   * thousand rows in memory per pair instead of every trade at once; the three windows share that
+   * one pass (a window's running sums and peaks are FILTERed to its rows, which are the newest of
+   * the pair since the windows end now) and are only split into rows for the final aggregate.
    */
   static final String PERFORMANCE_ROLL_UP =
       """
@@ -111,36 +117,41 @@ final class WinRateSql {
       pairs as (
         select distinct symbol, timeframe from unnest($1::text[], $2::text[]) as u(symbol, timeframe)
       ),
-      trades as (
-        select s.strategy, s.symbol, s.timeframe, s.bar_time, s.outcome,
-               ((case s.direction when 'long' then s.exit_price - s.entry else s.entry - s.exit_price end) / s.entry)::float8 as r
+      curves as (
+        select p.symbol, p.timeframe, k.strategy, k.win, k.r, k.in_30, k.in_7, k.dd_all, k.dd_30, k.dd_7
         from pairs p
-        join public.signals s on s.symbol = p.symbol and s.timeframe = p.timeframe
-        where s.direction <> 'flat' and s.outcome is not null and s.exit_price is not null
-      ),
-      windowed as (
-        select t.*, w.window_name
-        from trades t
         cross join bounds b
-        cross join lateral (values ('all', true), ('30d', t.bar_time >= b.d30), ('7d', t.bar_time >= b.d7)) as w(window_name, inside)
-        where w.inside
-      ),
-      curve as (
-        select x.*, sum(case when x.r <= -1 then '-Infinity'::float8 else ln(1 + x.r) end)
-                      over (partition by x.strategy, x.symbol, x.timeframe, x.window_name order by x.bar_time rows unbounded preceding) as log_equity
-        from windowed x
-      ),
-      peaks as (
-        select c.*, greatest(0, max(c.log_equity) over (partition by c.strategy, c.symbol, c.timeframe, c.window_name order by c.bar_time rows unbounded preceding)) as log_peak
-        from curve c
+        cross join lateral (
+          select c.strategy, c.win, c.r, c.in_30, c.in_7,
+                 1 - exp(c.l_all - greatest(0, max(c.l_all) over w)) as dd_all,
+                 1 - exp(c.l_30 - greatest(0, max(c.l_30) filter (where c.in_30) over w)) as dd_30,
+                 1 - exp(c.l_7 - greatest(0, max(c.l_7) filter (where c.in_7) over w)) as dd_7
+          from (
+            select t.strategy, t.bar_time, t.win, t.r, t.in_30, t.in_7,
+                   sum(t.lr) over w as l_all, sum(t.lr) filter (where t.in_30) over w as l_30, sum(t.lr) filter (where t.in_7) over w as l_7
+            from (
+              select s.strategy, s.bar_time, s.outcome = 'win' as win, s.bar_time >= b.d30 as in_30, s.bar_time >= b.d7 as in_7, x.r,
+                     case when x.r <= -1 then '-Infinity'::float8 else ln(1 + x.r) end as lr
+              from public.signals s
+              cross join lateral (
+                select (case s.direction when 'long' then s.exit_price::float8 - s.entry::float8 else s.entry::float8 - s.exit_price::float8 end) / s.entry::float8 as r
+              ) as x
+              where s.symbol = p.symbol and s.timeframe = p.timeframe and s.direction <> 'flat' and s.outcome is not null and s.exit_price is not null
+            ) as t
+            window w as (partition by t.strategy order by t.bar_time rows unbounded preceding)
+          ) as c
+          window w as (partition by c.strategy order by c.bar_time rows unbounded preceding)
+        ) as k
       ),
       figures as (
-        select strategy, symbol, timeframe, window_name, count(*)::int as trades, (count(*) filter (where outcome = 'win'))::int as wins,
-               sum(r) as pnl, sum(greatest(r, 0)) / nullif(sum(greatest(-r, 0)), 0) as profit_factor, avg(r) as expectancy,
-               avg(r) / nullif(stddev_samp(r), 0) as sharpe, avg(r) / nullif(sqrt(sum(least(r, 0) ^ 2) / count(*)), 0) as sortino,
-               max(1 - exp(log_equity - log_peak)) as max_drawdown
-        from peaks
-        group by strategy, symbol, timeframe, window_name
+        select c.strategy, c.symbol, c.timeframe, v.window_name, count(*)::int as trades, (count(*) filter (where c.win))::int as wins,
+               sum(c.r) as pnl, sum(greatest(c.r, 0)) / nullif(sum(greatest(-c.r, 0)), 0) as profit_factor, avg(c.r) as expectancy,
+               avg(c.r) / nullif(stddev_samp(c.r), 0) as sharpe, avg(c.r) / nullif(sqrt(sum(least(c.r, 0) ^ 2) / count(*)), 0) as sortino,
+               max(v.drawdown) as max_drawdown
+        from curves c
+        cross join lateral (values ('all', true, c.dd_all), ('30d', c.in_30, c.dd_30), ('7d', c.in_7, c.dd_7)) as v(window_name, inside, drawdown)
+        where v.inside
+        group by c.strategy, c.symbol, c.timeframe, v.window_name
       ),
       sources as (
         select distinct strategy, symbol, timeframe from figures

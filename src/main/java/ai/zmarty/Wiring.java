@@ -66,6 +66,7 @@ import ai.zmarty.voice.ElevenLabsClient;
 import ai.zmarty.voice.VoiceService;
 import ai.zmarty.voice.VoiceVerticle;
 import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.AnalyticsQueries;
 import ai.zmarty.winrate.WinRateQueries;
 import ai.zmarty.signal.SignalVerticle;
 import ai.zmarty.winrate.WinRateVerticle;
@@ -166,6 +167,7 @@ public final class Wiring {
               watchlist,
               signals,
               winRates,
+              new AnalyticsQueries(w.trading, config.analytics().minTrades()),
               new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
               audio,
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),

@@ -40,7 +40,8 @@ public record ZmartyConfig(
     MetricsConfig metrics,
     OpsConfig ops,
     IntakeConfig intake,
-    LensEnrichConfig lensEnrich) {
+    LensEnrichConfig lensEnrich,
+    AnalyticsConfig analytics) {
 
   public enum Role {
     API,
@@ -269,7 +270,8 @@ public record ZmartyConfig(
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
         IntakeConfig.from(raw),
-        LensEnrichConfig.from(raw));
+        LensEnrichConfig.from(raw),
+        AnalyticsConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

@@ -15,6 +15,7 @@ import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.voice.AudioCache;
 import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.AnalyticsQueries;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   private final LiquidationQueries liquidations;
   private final SignalQueries signals;
   private final WinRateQueries winRates;
+  private final AnalyticsQueries analytics;
   private final WatchersUpsertHook watchersHook;
   private final AudioCache audio;
   private final ChatSessions sessions;
@@ -62,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
       Watchlist watchlist,
       SignalQueries signals,
       WinRateQueries winRates,
+      AnalyticsQueries analytics,
       WatchersUpsertHook watchersHook,
       AudioCache audio,
       ChatSessions sessions,
@@ -76,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
     this.liquidations = liquidations;
     this.signals = signals;
     this.winRates = winRates;
+    this.analytics = analytics;
     this.watchersHook = watchersHook;
     this.audio = audio;
     this.sessions = sessions;
@@ -108,7 +112,7 @@ public final class HttpVerticle extends VerticleBase {
     new AudioRoutes(audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
@@ -121,6 +125,7 @@ public final class HttpVerticle extends VerticleBase {
     EdgeValidation.install(router, Contracts.bundled());
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     admin.mount(router);
+    new AnalyticsRoutes(analytics).mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
     // lens: a source's key (X-API-Key) or a service-role token, checked by each route

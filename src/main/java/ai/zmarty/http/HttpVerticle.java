@@ -86,6 +86,9 @@ public final class HttpVerticle extends VerticleBase {
       rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
+    // Operators' live view: the bridge reads its own frames (before the body handler), the page is static.
+    new EventBusBridge(vertx, auth).mount(router);
+    new AdminPage().mount(router);
     // Nothing here takes uploads: a multipart body is never written to disk.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/healthz").handler(this::healthz);

@@ -41,6 +41,7 @@ public final class AdminFeedVerticle extends VerticleBase {
   private final QueueAdmin queues;
   private final CreditUsage credits;
   private final Pool trading;
+  private final ai.zmarty.ops.PipelineStore nightly;
   private final FeedState state = new FeedState();
   private final Map<String, JsonObject> latest = new HashMap<>();
   private Lock lock;
@@ -53,6 +54,7 @@ public final class AdminFeedVerticle extends VerticleBase {
     this.queues = queues;
     this.credits = credits;
     this.trading = trading;
+    this.nightly = new ai.zmarty.ops.PipelineStore(trading);
   }
 
   @Override
@@ -114,7 +116,10 @@ public final class AdminFeedVerticle extends VerticleBase {
         lens().map(l -> latest.put(Addresses.ADMIN_LENS, l)).onFailure(err -> failed(Addresses.ADMIN_LENS, err)));
     if (n % SLOW_EVERY == 0) {
       fast = Future.join(fast,
-          vertx.eventBus().<JsonObject>request(Addresses.OPS_CRON_LIST, new JsonObject()).map(m -> latest.put(Addresses.ADMIN_CRON, m.body())).onFailure(err -> failed(Addresses.ADMIN_CRON, err)),
+          Future.all(vertx.eventBus().<JsonObject>request(Addresses.OPS_CRON_LIST, new JsonObject()), nightly.lastRun())
+              .map(all -> latest.put(Addresses.ADMIN_CRON, CronMarks.mark(all.<io.vertx.core.eventbus.Message<JsonObject>>resultAt(0).body(), Instant.now())
+                  .put("last_nightly", all.<java.util.Optional<JsonObject>>resultAt(1).orElse(null))))
+              .onFailure(err -> failed(Addresses.ADMIN_CRON, err)),
           credits.snapshot().map(c -> latest.put(Addresses.ADMIN_CREDITS, c)).onFailure(err -> failed(Addresses.ADMIN_CREDITS, err)));
     }
     if (n % HEALTH_EVERY == 0 && !healthAsked) {

@@ -32,6 +32,8 @@ final class EventBusBridge {
   private static final Logger log = LoggerFactory.getLogger(EventBusBridge.class);
   /** The header the bridge sets on every inbound send: the operator's identity. */
   static final String OPERATOR_HEADER = "operator";
+  /** The body of the bridge's refusal frames. */
+  static final String REJECTED = "rejected";
 
   private final Vertx vertx;
   private final Authenticator auth;
@@ -123,7 +125,10 @@ final class EventBusBridge {
 
   private void refuse(BridgeEvent e, String why) {
     log.info("event-bus bridge refused {} from {}: {}", e.type(), e.socket().remoteAddress(), why);
-    e.complete(false); // the bridge writes its access_denied frame, then the socket closes
+    // our own refusal frame, saying why, written before the close (the bridge's own "rejected"
+    // frame is written only after this handler returns, by when the socket may be closed)
+    e.socket().write(new JsonObject().put("type", "err").put("body", REJECTED).put("message", why).toBuffer());
+    e.complete(false);
     e.socket().close();
   }
 }

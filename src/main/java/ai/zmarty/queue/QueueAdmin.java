@@ -60,7 +60,7 @@ public final class QueueAdmin {
 
   /** Moves letters {@code ids} back to the queues they came from; a {msg_id, queue, new_msg_id} per letter moved (ids no longer there are skipped). */
   public Future<List<JsonObject>> redrive(List<Long> ids) {
-    return pool.withTransaction(conn -> conn.preparedQuery(QueueSql.REDRIVE).execute(Tuple.of(deadLetterQueue, ids.toArray(Long[]::new)))).map(QueueAdmin::moved);
+    return pool.withTransaction(conn -> conn.preparedQuery(QueueSql.REDRIVE).execute(Tuple.of(deadLetterQueue, (Object) ids.toArray(Long[]::new)))).map(QueueAdmin::moved);
   }
 
   /** Moves one group's letters back (those present when this runs). */
@@ -71,7 +71,7 @@ public final class QueueAdmin {
   /** Discards one group's letters into the dead-letter queue's archive; how many. */
   public Future<Long> discardGroup(String queue, String error) {
     return groupIds(queue, error).compose(ids -> ids.isEmpty() ? Future.succeededFuture(0L)
-        : pool.preparedQuery(QueueSql.DISCARD).execute(Tuple.of(deadLetterQueue, ids.toArray(Long[]::new))).map(rows -> rows.iterator().next().getLong("n")));
+        : pool.preparedQuery(QueueSql.DISCARD).execute(Tuple.of(deadLetterQueue, (Object) ids.toArray(Long[]::new))).map(rows -> rows.iterator().next().getLong("n")));
   }
 
   private Future<List<Long>> groupIds(String queue, String error) {

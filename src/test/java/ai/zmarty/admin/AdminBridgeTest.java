@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 @ExtendWith(VertxExtension.class)
 class AdminBridgeTest {
-  static final String SERVICE = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(UUID.randomUUID()).put("role", "service_role"));
+  static final UUID SERVICE_SUB = UUID.randomUUID();
+  static final String SERVICE = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(SERVICE_SUB).put("role", "service_role"));
   static final String ADMIN_USER = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(UUID.randomUUID()).put("email", "ops@example.com").put("app_metadata", new JsonObject().put("role", "admin")));
   private static final Duration WAIT = Duration.ofSeconds(10);
   /** No schedule fires while a test runs (1 January, 03:00). */

@@ -75,7 +75,7 @@ public final class Wiring {
   private final Pool chat;
   private final Pool trading;
   private final List<String> deployments = new ArrayList<>();
-  /** Removes this wiring's scrape-time readings from the node's metrics, and its log feed. */
+  /** Removes this wiring's scrape-time readings from the node's metrics. */
   private final List<Runnable> scrapeHooks = new ArrayList<>();
   private HttpVerticle http;
   private MetricsServerVerticle metricsServer;
@@ -105,7 +105,6 @@ public final class Wiring {
     w.scrapeHooks.add(metrics.beforeScrape(() -> pipelineRuns.lastRun().onSuccess(last -> last.ifPresent(run -> metrics.ops().nightly(run.getString("status"), java.time.Instant.parse(run.getString("finished_at")))))));
     // every node: its WARN/ERROR events and a heartbeat (roles, chats, providers) for the admin feed
     String node = ai.zmarty.admin.NodeReporter.nodeName(vertx, NightlyPipeline.nodeName(config));
-    w.scrapeHooks.add(ai.zmarty.admin.LogFeed.attach(vertx, node));
     all = all.compose(v -> w.deploy(new ai.zmarty.admin.NodeReporter(node, config.roles().stream().map(Enum::name).toList(), metrics.registry())));
     // the workers' candles, the api's check that a pair to watch is listed, the ops health check's probe
     MarketDataProvider market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link #TAKE_OVER_S} s. Every ops node keeps the errors and node reports it hears, so a new
  * publisher starts with them. Queue, dead-letter and lens figures are read each second; schedules
  * and credits every {@link #SLOW_EVERY} s; health every {@link #HEALTH_EVERY} s (its checks probe
- * outside services).
+ * outside services), and every second while it has no report yet.
  */
 public final class AdminFeedVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AdminFeedVerticle.class);
@@ -122,7 +122,9 @@ public final class AdminFeedVerticle extends VerticleBase {
               .onFailure(err -> failed(Addresses.ADMIN_CRON, err)),
           credits.snapshot().map(c -> latest.put(Addresses.ADMIN_CREDITS, c)).onFailure(err -> failed(Addresses.ADMIN_CREDITS, err)));
     }
-    if (n % HEALTH_EVERY == 0 && !healthAsked) {
+    JsonObject health = latest.get(Addresses.ADMIN_HEALTH);
+    // until a first report comes (the health service may start after this feed), every second
+    if ((n % HEALTH_EVERY == 0 || health == null || health.containsKey("error")) && !healthAsked) {
       healthAsked = true; // not waited for: the checks can take seconds
       vertx.eventBus().<JsonObject>request(Addresses.OPS_HEALTH, new JsonObject(), new DeliveryOptions().setSendTimeout(30_000))
           .onSuccess(m -> latest.put(Addresses.ADMIN_HEALTH, m.body())).onFailure(err -> failed(Addresses.ADMIN_HEALTH, err))

@@ -19,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every node's heartbeat for the dashboard: each second it publishes on {@code ops.node.report}
  * who it is (node, roles) and what its own metrics say about chats (outcomes since it started) and
- * model providers (answers, failures, breaker, latency). The ops role's feed sums them.
+ * model providers (answers, failures, breaker, latency). The ops role's feed sums them. While it
+ * runs, the node's WARN and ERROR events go out too ({@link LogFeed}); it stops with its Vert.x.
  */
 public final class NodeReporter extends VerticleBase {
   static final long EVERY_MS = 1_000;
   private final String node;
   private final List<String> roles;
   private final MeterRegistry registry;
+  private Runnable detachLogs = () -> {};
 
   public NodeReporter(String node, List<String> roles, MeterRegistry registry) {
     this.node = node;
@@ -35,7 +37,14 @@ public final class NodeReporter extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    detachLogs = LogFeed.attach(vertx, node);
     vertx.setPeriodic(0, EVERY_MS, id -> vertx.eventBus().publish(Addresses.OPS_NODE_REPORT, report(registry, node, roles, nodeId(), Instant.now())));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    detachLogs.run();
     return Future.succeededFuture();
   }
 

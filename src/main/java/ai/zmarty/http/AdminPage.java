@@ -15,13 +15,14 @@ final class AdminPage {
   static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
   void mount(Router router) {
-    router.get("/admin").handler(rc -> rc.redirect("/admin/"));
     router.get("/admin/").handler(rc -> rc.response()
         .putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("content-security-policy", CSP)
         .putHeader("x-content-type-options", "nosniff")
         .putHeader("cache-control", "no-cache")
         .sendFile("webroot/admin/index.html"));
+    // after the page: a path route also matches its trailing-slash form, so /admin/ never gets here
+    router.get("/admin").handler(rc -> rc.redirect("/admin/"));
     // no-cache: a new release's page and scripts are picked up at once
     router.get("/admin-assets/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false).setDirectoryListing(false));
     // versioned paths: cacheable

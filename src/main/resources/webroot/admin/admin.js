@@ -104,7 +104,7 @@
       if (failed('cron', b)) { return; }
       var rows = (b.jobs || []).map(function (j) {
         var last = (j.runs || [])[0];
-        var state = j.missed ? el('span', { class: 'bad', text: 'missed ' + j.previous }) : last && last.late ? el('span', { class: 'warn', text: 'late' }) : el('span', { class: 'ok', text: 'on time' });
+        var state = j.missed ? el('span', { class: 'bad', text: 'missed: no run at ' + j.previous }) : last && last.late ? el('span', { class: 'warn', text: 'late' }) : el('span', { class: 'ok', text: 'on time' });
         return [j.job, j.expression + ' ' + j.zone + ' (' + j.runner + ')', j.next && j.next[0] ? j.next[0].utc : '–',
           last ? last.status + ' ' + ago(last.started_at) + (last.duration_ms !== null && last.duration_ms !== undefined ? ' · ' + last.duration_ms + ' ms' : '') : 'never', state,
           button('Run now', 'admin.actions.cron.run', { job: j.job }, 'Run ' + j.job + ' now?')];
@@ -155,7 +155,7 @@
     if (!chart || chart.names !== names) {
       if (chart) { chart.destroy(); }
       var colours = ['#58a6ff', '#3fb950', '#d29922', '#f85149', '#bc8cff', '#39c5cf', '#ff7b72'];
-      chart = new uPlot({ title: 'Queue depth, last hour (largest each minute)', width: Math.max(300, box.clientWidth || 800), height: 220,
+      chart = new uPlot({ title: 'Queue depth, last hour (largest each minute)', width: Math.max(300, (box.parentNode.clientWidth || 800) - 40), height: 220,
         series: [{}].concat(qs.map(function (q, i) { return { label: q.queue, stroke: colours[i % colours.length], width: 2 }; })),
         axes: [{ stroke: '#8a96a3' }, { stroke: '#8a96a3' }] }, data, box);
       chart.names = names;
@@ -173,10 +173,21 @@
       c.textContent = text;
       c.className = 'conn ' + (state === 'open' ? 'conn-on' : state === 'connecting' || state === 'retrying' ? 'conn-wait' : 'conn-off');
       document.body.setAttribute('data-conn', state);
+      if (state === 'open') { last = {}; }
     }
   });
+  // a snapshot equal to the last one (but for its time stamp) leaves the page as it is, so open
+  // details, focus and a half-made click survive the second-by-second feed
+  var last = {};
   Object.keys(render).forEach(function (address) {
-    bridge.on(address, function (body) { render[address](body); });
+    bridge.on(address, function (body) {
+      var copy = Object.assign({}, body);
+      delete copy.at;
+      var key = JSON.stringify(copy);
+      if (last[address] === key) { return; }
+      last[address] = key;
+      render[address](body);
+    });
   });
 
   $('login').addEventListener('submit', function (e) {

@@ -46,7 +46,8 @@ class AdminBridgeTest {
 
     try (BridgeSocket service = BridgeSocket.open(vertx, node.port(), null);
         BridgeSocket admin = BridgeSocket.open(vertx, node.port(), null);
-        BridgeSocket byQuery = BridgeSocket.open(vertx, node.port(), "token=" + SERVICE)) {
+        // the token `zmarty token --admin` prints, in the socket's query
+        BridgeSocket byQuery = BridgeSocket.open(vertx, node.port(), "token=" + ai.zmarty.http.Tokens.mint(ai.zmarty.http.Tokens.hs256(vertx, TestJwt.SECRET), UUID.randomUUID(), "free", Duration.ofMinutes(5), true))) {
       service.register(Addresses.ADMIN_QUEUES, BridgeSocket.bearer(SERVICE));
       admin.register(Addresses.ADMIN_CLUSTER, BridgeSocket.bearer(ADMIN_USER));
       byQuery.register(Addresses.ADMIN_QUEUES, new JsonObject());

@@ -183,6 +183,7 @@
     bridge.on(address, function (body) {
       var copy = Object.assign({}, body);
       delete copy.at;
+      delete copy.by;
       var key = JSON.stringify(copy);
       if (last[address] === key) { return; }
       last[address] = key;

@@ -154,7 +154,7 @@ public final class AdminFeedVerticle extends VerticleBase {
     return out;
   }
 
-  /** Every snapshot, stamped; the ones read from the nodes' reports are made now. */
+  /** Every snapshot, stamped with when and by which member; the ones read from the nodes' reports are made now. */
   private void publishAll() {
     Instant now = Instant.now();
     List<JsonObject> reports = state.liveReports(now);
@@ -164,7 +164,8 @@ public final class AdminFeedVerticle extends VerticleBase {
     latest.put(Addresses.ADMIN_CLUSTER, FeedState.cluster(reports, cluster == null ? 1 : cluster.getNodes().size()));
     JsonObject outcomes = FeedState.chatOutcomes(reports);
     latest.compute(Addresses.ADMIN_CREDITS, (k, c) -> (c == null ? new JsonObject() : c.copy()).put("outcomes_since_start", outcomes));
-    latest.forEach((address, body) -> vertx.eventBus().publish(address, body.copy().put("at", now.toString())));
+    String by = NodeReporter.nodeId(vertx);
+    latest.forEach((address, body) -> vertx.eventBus().publish(address, body.copy().put("at", now.toString()).put("by", by)));
   }
 
   /** Names of the paused queues. */

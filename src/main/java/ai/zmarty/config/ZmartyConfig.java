@@ -39,6 +39,7 @@ public record ZmartyConfig(
     WatchConfig watch,
     MetricsConfig metrics,
     OpsConfig ops,
+    IntakeConfig intake,
     LensEnrichConfig lensEnrich) {
 
   public enum Role {
@@ -235,6 +236,7 @@ public record ZmartyConfig(
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
+        IntakeConfig.from(raw),
         LensEnrichConfig.from(raw));
   }
 

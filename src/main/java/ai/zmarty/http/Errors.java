@@ -6,15 +6,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** The one error shape of the API: {@code {"error": code, "message": "…"}}. */
-final class Errors {
+public final class Errors {
   private Errors() {}
 
-  static void send(RoutingContext rc, ErrorCode code, String message) {
+  public static void send(RoutingContext rc, ErrorCode code, String message) {
     send(rc.response(), code.httpStatus(), code.wire(), message);
   }
 
   /** For the statuses the bus never carries (408, 413, 414, 431 …): {@code error} is {@link #code(int)}. */
-  static void send(HttpServerResponse response, int status, String message) {
+  public static void send(HttpServerResponse response, int status, String message) {
     send(response, status, code(status), message);
   }
 

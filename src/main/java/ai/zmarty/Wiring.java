@@ -47,6 +47,7 @@ import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.ops.SystemChecks;
 import ai.zmarty.queue.DeadLetterHook;
 import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.queue.QueueAdmin;
 import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.router.ModelProvider;
 import ai.zmarty.router.ModelRouterVerticle;
@@ -122,6 +123,9 @@ public final class Wiring {
     // and the newest nightly run of the cluster, as stored in B (pipeline_runs)
     PipelineStore pipelineRuns = new PipelineStore(w.trading);
     w.scrapeHooks.add(metrics.beforeScrape(() -> pipelineRuns.lastRun().onSuccess(last -> last.ifPresent(run -> metrics.ops().nightly(run.getString("status"), java.time.Instant.parse(run.getString("finished_at")))))));
+    // every node: its WARN/ERROR events and a heartbeat (roles, chats, providers) for the admin feed
+    String node = ai.zmarty.admin.NodeReporter.nodeName(vertx, NightlyPipeline.nodeName(config));
+    all = all.compose(v -> w.deploy(new ai.zmarty.admin.NodeReporter(node, config.roles().stream().map(Enum::name).toList(), metrics.registry())));
     // the workers' candles, the api's check that a pair to watch is listed, the ops health check's probe
     MarketDataProvider market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());
     if (config.roles().contains(Role.WORKER)) {
@@ -187,6 +191,8 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new OutboxKeeperVerticle(w.chat, config.sync())))
           .compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
           .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler(), metrics.ops())))
+          .compose(v -> w.deploy(new ai.zmarty.admin.AdminActionsVerticle(new QueueAdmin(w.trading, config.queue().deadLetterQueue()))))
+          .compose(v -> w.deploy(new ai.zmarty.admin.AdminFeedVerticle(new QueueAdmin(w.trading, config.queue().deadLetterQueue()), new ai.zmarty.credit.CreditUsage(w.chat), w.trading)))
           .compose(v -> w.deploy(new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks(vertx, config, w, market)::run, config.ops(), NightlyPipeline.nodeName(config)))));
     }
     if (config.roles().contains(Role.API) || config.roles().contains(Role.OPS)) {

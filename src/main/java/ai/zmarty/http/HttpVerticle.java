@@ -95,6 +95,9 @@ public final class HttpVerticle extends VerticleBase {
       rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
+    // Operators' live view: the bridge reads its own frames (before the body handler), the page is static.
+    new EventBusBridge(vertx, auth).mount(router);
+    new AdminPage().mount(router);
     // a signal declaring more than its limit is refused before its body is read
     intake.mountBeforeBody(router);
     // Nothing here takes uploads: a multipart body is never written to disk.

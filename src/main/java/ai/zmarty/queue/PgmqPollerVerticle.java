@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * request; a success reply archives it, a failure or timeout hides it again with exponential
  * backoff, and after too many reads it moves to the dead-letter queue. A payload its handler
  * rejects ({@link JobHandler#reject}: it breaks its contract) is dead-lettered at once. At most
- * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer. Stopping
+ * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer. A queue an
+ * operator paused ({@code queue_pauses}) is not read until resumed: the poller loads the pauses at
+ * start, hears each change on {@code ops.queue.control} at once, and re-reads them every
+ * {@link #PAUSES_REFRESH_MS} in case it missed one; messages already handed out finish. Stopping
  * (SIGTERM) reads nothing more, lets the jobs in flight finish for up to {@link #STOP_GRACE}, and
  * hands back the rest: visible again at once, for another node, instead of after their timeout.
  */
@@ -44,6 +47,9 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private int inFlight;
   private volatile long reads;
   private volatile boolean stopping;
+  private static final long PAUSES_REFRESH_MS = 10_000;
+  private final QueueAdmin pauses;
+  private volatile java.util.Set<String> paused = Set.of();
 
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
     this(client, config, Map.of(), ai.zmarty.metrics.Metrics.disabled().jobs());
@@ -52,6 +58,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
   /** @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered */
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks, JobMetrics metrics) {
     this.hooks = Map.copyOf(hooks);
+    this.pauses = new QueueAdmin(client.pool(), config.deadLetterQueue());
     this.metrics = metrics;
     this.client = client;
     this.config = config;
@@ -61,9 +68,27 @@ public final class PgmqPollerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config.queues().forEach(metrics::register);
-    config.queues().forEach(this::poll);
+    var control = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.QUEUE_CONTROL, m -> refreshPauses());
+    vertx.setPeriodic(PAUSES_REFRESH_MS, id -> refreshPauses());
+    // a pause that cannot be read yet does not hold the workers back: polling starts either way
+    refreshPauses().onComplete(ar -> config.queues().forEach(this::poll));
     log.info("pgmq poller started for {} (max {} in flight, batch {})", config.queues(), config.maxInFlight(), config.batchSize());
-    return Future.succeededFuture();
+    return control.completion();
+  }
+
+  private Future<Void> refreshPauses() {
+    return pauses.paused().onSuccess(list -> {
+      java.util.Set<String> now = list.stream().map(p -> p.getString("queue")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+      if (!now.equals(paused)) {
+        log.info("pgmq poller paused queues now {}", now);
+      }
+      paused = now;
+    }).<Void>mapEmpty().onFailure(err -> log.warn("cannot read the queue pauses: {}", err.getMessage()));
+  }
+
+  /** The queues this poller is not reading now (paused by an operator). */
+  public java.util.Set<String> paused() {
+    return paused;
   }
 
   @Override
@@ -91,6 +116,10 @@ public final class PgmqPollerVerticle extends VerticleBase {
   /** One turn of a queue's loop; exactly one loop per queue is ever pending. */
   private void poll(String queue) {
     if (stopping) {
+      return;
+    }
+    if (paused.contains(queue)) {
+      vertx.setTimer(config.idlePoll().toMillis(), id -> poll(queue));
       return;
     }
     int capacity = Math.min(config.batchSize(), config.maxInFlight() - inFlight);

@@ -24,8 +24,8 @@ final class AdminPage {
     // after the page: a path route also matches its trailing-slash form, so /admin/ never gets here
     router.get("/admin").handler(rc -> rc.redirect("/admin/"));
     // no-cache: a new release's page and scripts are picked up at once
-    router.get("/admin-assets/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false).setDirectoryListing(false));
+    router.route("/admin-assets/*").handler(StaticHandler.create("webroot/admin").setCachingEnabled(false).setDirectoryListing(false));
     // versioned paths: cacheable
-    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setDirectoryListing(false));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setDirectoryListing(false));
   }
 }

@@ -22,9 +22,8 @@ import java.util.TreeMap;
 
 /**
  * A signal body checked against its contract ({@code docs/contracts/}{@value #SCHEMA}{@code .json},
- * loaded from the jar by {@link Contracts}) and then for what
- * a schema cannot say (a symbol form the project reads, a real ISO-8601 instant). Every bad field is
- * named with what it must be. A valid body becomes a {@link Signal} with the symbol in canonical
+ * loaded from the jar by {@link Contracts}) and then for what a schema cannot say (a symbol form the
+ * project reads, a real ISO-8601 instant). Every bad field is named with what it must be. A valid body becomes a {@link Signal} with the symbol in canonical
  * form, the default feature profile filled in and a hash of its meaning for idempotency.
  */
 public final class IntakeRequest {

@@ -125,6 +125,10 @@ class LensContractsTest {
     call(get("/api/v1/decisions"), "zks_not-a-key", null, "/api/v1/decisions", 401);
     call(get("/health"), null, null, "/health", 200);
     call(get("/ready"), null, null, "/ready", 200);
+    // a lens_enrich message ready for an hour and no worker: not ready
+    Sql.exec(fixture.dbs().trading(), "update pgmq.q_lens_enrich set enqueued_at = now() - interval '1 hour', vt = now() - interval '1 hour'");
+    JsonObject down = call(get("/ready"), null, null, "/ready", 503).bodyAsJsonObject();
+    assertThat(down.getString("message")).startsWith("not ready: queue:lens_enrich (oldest ready message has waited ");
     assertThat(broken).as("%d answers break their contracts", broken.size()).isEmpty();
     assertThat(checked).contains("http.lens.signal.response", "http.lens.invalid", "http.lens.events.response", "http.lens.event.response", "http.lens.event.status.response",
         "http.lens.decisions.response", "http.lens.dlq.response", "http.lens.dlq.retry.response", "http.health.response", "http.ready.response");

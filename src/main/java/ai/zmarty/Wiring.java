@@ -14,6 +14,9 @@ import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.lens.JudgeVerticle;
+import ai.zmarty.lens.LeaderboardQueries;
+import ai.zmarty.lens.SourceKeys;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.market.MarketDataProvider;
@@ -111,7 +114,8 @@ public final class Wiring {
       WatcherPauses pauses = new WatcherPauses(w.trading, config.watch().pauseAfter());
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
-          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
+          .compose(v -> w.deploy(new JudgeVerticle(w.trading, market, clock, config.lensPublish())));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses), metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
@@ -142,7 +146,8 @@ public final class Wiring {
               audio,
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
               new LiquidationQueries(w.trading),
-              metrics);
+              metrics,
+              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))

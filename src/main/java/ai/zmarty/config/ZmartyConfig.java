@@ -38,7 +38,8 @@ public record ZmartyConfig(
     VoiceConfig voice,
     WatchConfig watch,
     MetricsConfig metrics,
-    OpsConfig ops) {
+    OpsConfig ops,
+    LensPublishConfig lensPublish) {
 
   public enum Role {
     API,
@@ -233,7 +234,8 @@ public record ZmartyConfig(
         voiceConfig(raw),
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
-        OpsConfig.from(raw));
+        OpsConfig.from(raw),
+        LensPublishConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

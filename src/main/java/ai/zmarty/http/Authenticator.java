@@ -87,16 +87,28 @@ public final class Authenticator {
       Errors.send(rc, ErrorCode.UNAUTHORIZED, "missing bearer token (Authorization: Bearer <jwt>)");
       return;
     }
-    String token = header.substring(7).trim();
+    verify(header.substring(7).trim()).onComplete(ar -> {
+      if (ar.failed()) {
+        Errors.send(rc, ErrorCode.UNAUTHORIZED, ar.cause().getMessage());
+        return;
+      }
+      rc.put(USER, ar.result());
+      rc.next();
+    });
+  }
+
+  /**
+   * The caller a bearer token names, or a failed future whose message says why it is refused
+   * ({@code invalid token: …}) and never carries the JWT library's own text.
+   */
+  public Future<AuthUser> verify(String token) {
     Optional<JwtClaims.Token> decoded = JwtClaims.decode(token);
     if (decoded.isEmpty()) {
-      Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: not a signed JWT (header.payload.signature)");
-      return;
+      return refused("invalid token: not a signed JWT (header.payload.signature)");
     }
     Optional<String> form = JwtClaims.formProblem(token, decoded.get());
     if (form.isPresent()) {
-      Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: " + form.get());
-      return;
+      return refused("invalid token: " + form.get());
     }
     Future<User> verified;
     try {
@@ -104,25 +116,25 @@ public final class Authenticator {
     } catch (RuntimeException e) {
       verified = Future.failedFuture(e);
     }
-    verified.onComplete(ar -> {
+    return verified.transform(ar -> {
       if (ar.failed()) {
-        Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: " + reason(ar.cause()));
-        return;
+        return refused("invalid token: " + reason(ar.cause()));
       }
       JsonObject claims = decoded.get().payload();
       Optional<String> problem = JwtClaims.claimProblem(claims, config.audience(), config.allowNoExp(), System.currentTimeMillis() / 1000);
       if (problem.isPresent()) {
-        Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: " + problem.get());
-        return;
+        return refused("invalid token: " + problem.get());
       }
       String role = claims.getString("role", "authenticated");
       if (!role.equals("authenticated") && !role.equals("service_role")) {
-        Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: role " + role + " cannot use this API");
-        return;
+        return refused("invalid token: role " + role + " cannot use this API");
       }
-      rc.put(USER, new AuthUser(UUID.fromString(claims.getString("sub")), role));
-      rc.next();
+      return Future.succeededFuture(new AuthUser(UUID.fromString(claims.getString("sub")), role));
     });
+  }
+
+  private static Future<AuthUser> refused(String message) {
+    return Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(message));
   }
 
   public static AuthUser user(RoutingContext rc) {

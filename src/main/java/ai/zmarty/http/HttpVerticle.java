@@ -47,6 +47,8 @@ public final class HttpVerticle extends VerticleBase {
   private final ChatSessions sessions;
   private static final long BODY_LIMIT = 64 * 1024;
   private final Metrics metrics;
+  private final Lens lens;
+  private DecisionSockets decisionSockets;
   private HttpServer server;
   private Router router;
   private ChatRoutes chatRoutes;
@@ -63,7 +65,8 @@ public final class HttpVerticle extends VerticleBase {
       AudioStore audio,
       ChatSessions sessions,
       LiquidationQueries liquidations,
-      Metrics metrics) {
+      Metrics metrics,
+      Lens lens) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -76,7 +79,11 @@ public final class HttpVerticle extends VerticleBase {
     this.audio = audio;
     this.sessions = sessions;
     this.metrics = metrics;
+    this.lens = lens;
   }
+
+  /** The lens routes' parts: decision sockets and the judges' leaderboard. */
+  public record Lens(ai.zmarty.config.LensPublishConfig config, ai.zmarty.lens.SourceKeys keys, ai.zmarty.lens.LeaderboardQueries leaderboard) {}
 
   @Override
   public Future<?> start() {
@@ -111,11 +118,14 @@ public final class HttpVerticle extends VerticleBase {
     new AdminRoutes(vertx).mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
+    decisionSockets = new DecisionSockets(vertx, lens.config(), auth, lens.keys(), metrics.lensSockets());
+    decisionSockets.mount(router);
+    new LeaderboardRoutes(auth, lens.keys(), lens.leaderboard()).mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     Failures.install(router, BODY_LIMIT);
     this.router = router;
-    return auth.start().compose(v -> vertx
+    return auth.start().compose(v -> decisionSockets.start()).compose(v -> vertx
         .createHttpServer(serverOptions())
         .connectionHandler(deadlines::opened)
         .invalidRequestHandler(Failures::invalidRequest)
@@ -163,7 +173,8 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    Future<?> chats = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop());
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -134,7 +134,10 @@ public final class DecisionSockets {
 
   private void closed(DecisionSocket socket) {
     if (open.remove(socket.ws) != null) {
-      metrics.closed(socket.closing ? socket.reason : CloseReason.CLIENT);
+      metrics.ended();
+      if (!socket.closing) {
+        metrics.closing(CloseReason.CLIENT);
+      }
     }
   }
 
@@ -144,13 +147,13 @@ public final class DecisionSockets {
       if (s.principal == null || s.closing || !s.wants(decision)) {
         continue;
       }
-      if (s.ws.writeQueueFull()) {
+      if (frame == null) {
+        frame = new JsonObject().put("type", "decision").put("data", decision).encode();
+      }
+      if (s.ws.writeQueueFull() || s.pendingBytes + frame.length() > config.wsWriteQueueBytes()) {
         log.warn("decision socket of {} closed: slow consumer, more than {} bytes waiting", s.principal, config.wsWriteQueueBytes());
         s.close(POLICY, "slow consumer: more than " + config.wsWriteQueueBytes() + " bytes waiting", CloseReason.SLOW_CONSUMER);
         continue;
-      }
-      if (frame == null) {
-        frame = new JsonObject().put("type", "decision").put("data", decision).encode();
       }
       s.send(frame);
       metrics.sent();
@@ -179,13 +182,14 @@ public final class DecisionSockets {
   }
 
   /** One socket: who it is, what it subscribed to, when it was last heard from. */
-  private static final class DecisionSocket {
+  private final class DecisionSocket {
     final ServerWebSocket ws;
     final DecisionSocketSubscriptions subscriptions = new DecisionSocketSubscriptions();
     String principal;
     long lastHeard;
+    /** Characters written but not yet handed to the kernel: the socket's own bound on its queue. */
+    long pendingBytes;
     boolean closing;
-    CloseReason reason = CloseReason.CLIENT;
 
     DecisionSocket(ServerWebSocket ws) {
       this.ws = ws;
@@ -206,7 +210,13 @@ public final class DecisionSockets {
     }
 
     void send(String text) {
-      ws.writeTextMessage(text).onFailure(err -> log.debug("decision socket write failed: {}", err.toString()));
+      pendingBytes += text.length();
+      ws.writeTextMessage(text).onComplete(ar -> {
+        pendingBytes -= text.length();
+        if (ar.failed()) {
+          log.debug("decision socket write failed: {}", ar.cause().toString());
+        }
+      });
     }
 
     void close(short code, String why, CloseReason reason) {
@@ -214,7 +224,7 @@ public final class DecisionSockets {
         return;
       }
       closing = true;
-      this.reason = reason;
+      metrics.closing(reason);
       ws.close(code, shortened(why)).onFailure(err -> log.debug("decision socket close failed: {}", err.toString()));
     }
 

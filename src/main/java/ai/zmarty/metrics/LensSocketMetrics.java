@@ -44,8 +44,13 @@ public final class LensSocketMetrics {
     open.incrementAndGet();
   }
 
-  public void closed(CloseReason reason) {
+  /** A socket's connection ended (whoever closed it). */
+  public void ended() {
     open.decrementAndGet();
+  }
+
+  /** Why a socket is being closed: counted when the close is decided, not when the connection ends. */
+  public void closing(CloseReason reason) {
     closed.get(reason).increment();
   }
 

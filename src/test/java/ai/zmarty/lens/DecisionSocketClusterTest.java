@@ -3,15 +3,14 @@ package ai.zmarty.lens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.bus.Addresses;
-import ai.zmarty.cluster.HazelcastSetup;
 import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.testing.ClusterNodes;
 import ai.zmarty.testing.RawWebSocket;
 import ai.zmarty.testing.RawWebSocket.Frame;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,20 +28,6 @@ class DecisionSocketClusterTest {
   private Vertx apiVertx;
   private Vertx workerVertx;
 
-  private static Vertx clustered(ZmartyConfig config) throws Exception {
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
-        .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
-        .buildClustered()
-        .await(90, TimeUnit.SECONDS);
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @AfterEach
   void stop() throws Exception {
     for (Vertx v : new Vertx[] {workerVertx, apiVertx}) {
@@ -55,8 +40,8 @@ class DecisionSocketClusterTest {
   @Test
   void aDecisionPublishedOnTheWorkerReachesASocketOnTheApiNode() throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    int p1 = freePort();
-    int p2 = freePort();
+    int p1 = ClusterNodes.freePort();
+    int p2 = ClusterNodes.freePort();
     Map<String, String> cluster = Map.of(
         "CLUSTER_NAME", "zmarty-ws-" + ProcessHandle.current().pid(),
         "CLUSTER_HOST", "127.0.0.1",
@@ -70,8 +55,8 @@ class DecisionSocketClusterTest {
     worker.put("QUEUE_NAMES", "compute_winrate");
     ZmartyConfig apiConfig = dbs.config(api);
     ZmartyConfig workerConfig = dbs.config(worker);
-    apiVertx = clustered(apiConfig);
-    workerVertx = clustered(workerConfig);
+    apiVertx = ClusterNodes.clustered(apiConfig);
+    workerVertx = ClusterNodes.clustered(workerConfig);
     TestNode apiNode = TestNode.start(apiVertx, apiConfig, dbs.chat(), dbs.trading());
     TestNode.start(workerVertx, workerConfig, dbs.chat(), dbs.trading());
 

@@ -41,6 +41,7 @@ public final class DecisionSockets {
   public static final short TRY_AGAIN_LATER = 1013;
   public static final short POLICY = 1008;
   public static final short GOING_AWAY = 1001;
+  public static final short SERVER_ERROR = 1011;
 
   private final Vertx vertx;
   private final LensPublishConfig config;
@@ -86,21 +87,36 @@ public final class DecisionSockets {
     String bearer = req.getHeader("Authorization");
     String key = req.getHeader("X-API-Key");
     String token = req.getParam("token");
-    req.toWebSocket().onFailure(err -> log.info("decision socket upgrade from {} failed: {}", req.remoteAddress(), err.toString())).onSuccess(ws -> {
+    req.toWebSocket().onFailure(err -> {
+      log.info("decision socket upgrade from {} failed: {}", req.remoteAddress(), err.toString());
+      Errors.send(req.response(), 400, "not a valid WebSocket handshake");
+    }).onSuccess(ws -> {
       ws.pause(); // frames wait until the socket is authenticated
       ws.setWriteQueueMaxSize(config.wsWriteQueueBytes());
       DecisionSocket socket = new DecisionSocket(ws);
       open.put(ws, socket);
       metrics.opened();
       ws.closeHandler(v -> closed(socket));
-      ws.exceptionHandler(err -> log.info("decision socket {}: {}", ws.remoteAddress(), err.toString()));
+      // a client going away without a close frame is ordinary: not worth more than a debug line
+      ws.exceptionHandler(err -> {
+        if (err instanceof io.vertx.core.http.HttpClosedException) {
+          log.debug("decision socket {}: {}", ws.remoteAddress(), err.toString());
+        } else {
+          log.info("decision socket {}: {}", ws.remoteAddress(), err.toString());
+        }
+      });
       if (open.size() > config.wsMaxConnections()) {
         socket.close(TRY_AGAIN_LATER, "too many connections on this node (at most " + config.wsMaxConnections() + ")", CloseReason.CAPACITY);
         return;
       }
       authenticate(bearer, key, token).onComplete(ar -> {
-        if (ar.failed()) {
+        if (ar.failed() && ar.cause() instanceof Refused) {
           socket.close(UNAUTHORIZED, ar.cause().getMessage(), CloseReason.UNAUTHORIZED);
+          return;
+        }
+        if (ar.failed()) {
+          log.warn("decision socket from {}: credentials could not be checked: {}", ws.remoteAddress(), ar.cause().toString());
+          socket.close(SERVER_ERROR, "credentials could not be checked now, try again", CloseReason.UNAUTHORIZED);
           return;
         }
         if (socket.closing) {
@@ -120,16 +136,28 @@ public final class DecisionSockets {
   /** {@code user:<uuid>} or {@code source:<name>}; a failure's message says what was missing or wrong. */
   private Future<String> authenticate(String bearer, String key, String token) {
     if (bearer != null && bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.verify(bearer.substring(7).trim()).map(u -> "user:" + u.id());
+      return user(bearer.substring(7).trim());
     }
     if (key != null) {
       return keys.authenticate(key).compose(name -> name.map(n -> Future.succeededFuture("source:" + n))
-          .orElseGet(() -> Future.failedFuture("unknown or revoked source key")));
+          .orElseGet(() -> Future.failedFuture(new Refused("unknown or revoked source key"))));
     }
     if (token != null) {
-      return auth.verify(token).map(u -> "user:" + u.id());
+      return user(token);
     }
-    return Future.failedFuture("authentication required: Authorization: Bearer <jwt>, X-API-Key or ?token=<jwt>");
+    return Future.failedFuture(new Refused("authentication required: Authorization: Bearer <jwt>, X-API-Key or ?token=<jwt>"));
+  }
+
+  /** The JWT's user; a refused token is a {@link Refused} with the authenticator's words. */
+  private Future<String> user(String token) {
+    return auth.verify(token).transform(ar -> ar.succeeded() ? Future.succeededFuture("user:" + ar.result().id()) : Future.failedFuture(new Refused(ar.cause().getMessage())));
+  }
+
+  /** Credentials that were checked and refused (as opposed to a check that could not run). */
+  private static final class Refused extends RuntimeException {
+    Refused(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private void closed(DecisionSocket socket) {

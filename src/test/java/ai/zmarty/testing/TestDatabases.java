@@ -56,12 +56,24 @@ public final class TestDatabases {
         Path dir = Files.createTempDirectory("zmarty-test-pg");
         server = EmbeddedDatabase.start(dir.resolve("data"), 0);
         EmbeddedDatabase started = server;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+        // stopped and its files removed when the test JVM ends: each run's cluster is 0.1-2 GB
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          started.close();
+          deleteTree(dir);
+        }, "test-postgres-stop"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return server;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not remove " + dir + ": " + e.getMessage());
+    }
   }
 
   /** Two new empty databases, not migrated. */

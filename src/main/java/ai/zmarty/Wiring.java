@@ -19,9 +19,15 @@ import ai.zmarty.lens.LeaderboardQueries;
 import ai.zmarty.lens.SourceKeys;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.lens.EnrichStore;
+import ai.zmarty.lens.EnrichVerticle;
+import ai.zmarty.lens.Enricher;
+import ai.zmarty.market.LiveMarket;
+import ai.zmarty.market.LiveMarkets;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.market.SymbolCatalog;
+import ai.zmarty.metrics.LensEnrichMetrics;
 import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
 import ai.zmarty.metrics.OpsMetrics;
@@ -32,6 +38,7 @@ import ai.zmarty.ops.NightlyVerticle;
 import ai.zmarty.ops.PipelineStore;
 import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.ops.SystemChecks;
+import ai.zmarty.queue.DeadLetterHook;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.router.ModelProvider;
@@ -116,7 +123,13 @@ public final class Wiring {
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
           .compose(v -> w.deploy(new JudgeVerticle(w.trading, market, clock, config.lensPublish())));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses), metrics.jobs())));
+      // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
+      EnrichStore enrichStore = new EnrichStore(w.trading, queues, NightlyPipeline.nodeName(config));
+      LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
+      Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
+      all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
+      Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()));
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
       Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));

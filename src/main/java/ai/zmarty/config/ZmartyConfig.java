@@ -39,6 +39,7 @@ public record ZmartyConfig(
     WatchConfig watch,
     MetricsConfig metrics,
     OpsConfig ops,
+    LensEnrichConfig lensEnrich,
     LensPublishConfig lensPublish) {
 
   public enum Role {
@@ -235,6 +236,7 @@ public record ZmartyConfig(
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
+        LensEnrichConfig.from(raw),
         LensPublishConfig.from(raw));
   }
 

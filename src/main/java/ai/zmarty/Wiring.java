@@ -14,6 +14,9 @@ import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.lens.JudgeVerticle;
+import ai.zmarty.lens.LeaderboardQueries;
+import ai.zmarty.lens.SourceKeys;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.lens.DlqRetry;
@@ -136,6 +139,7 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
+          .compose(v -> w.deploy(new JudgeVerticle(w.trading, market, clock, config.lensPublish())))
           // events written with their rows (signals, lens decisions) go out on the bus after commit
           .compose(v -> w.deploy(new EventPublisherVerticle(w.trading, Pools.connectOptions(tradingUrl, "trading-listen"), config.queue().idlePoll())));
       // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
@@ -177,7 +181,8 @@ public final class Wiring {
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
               new LiquidationQueries(w.trading),
               metrics,
-              intakeApi(config, w, queues, authenticator, metrics));
+              intakeApi(config, w, queues, authenticator, metrics),
+              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))

@@ -41,7 +41,8 @@ public record ZmartyConfig(
     OpsConfig ops,
     IntakeConfig intake,
     LensEnrichConfig lensEnrich,
-    AnalyticsConfig analytics) {
+    AnalyticsConfig analytics,
+    LensPublishConfig lensPublish) {
 
   public enum Role {
     API,
@@ -271,7 +272,8 @@ public record ZmartyConfig(
         OpsConfig.from(raw),
         IntakeConfig.from(raw),
         LensEnrichConfig.from(raw),
-        AnalyticsConfig.from(raw));
+        AnalyticsConfig.from(raw),
+        LensPublishConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

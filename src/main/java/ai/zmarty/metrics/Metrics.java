@@ -37,6 +37,7 @@ public final class Metrics {
   private final JobMetrics jobs;
   private final OpsMetrics ops;
   private final IntakeMetrics intake;
+  private final LensSocketMetrics lensSockets;
   private final List<Supplier<Future<?>>> refreshers = new CopyOnWriteArrayList<>();
   private NodeVertxMetrics.Own own;
 
@@ -49,6 +50,7 @@ public final class Metrics {
     this.jobs = new JobMetrics(registry);
     this.ops = new OpsMetrics(registry);
     this.intake = new IntakeMetrics(registry);
+    this.lensSockets = new LensSocketMetrics(registry);
   }
 
   public static Metrics create(MetricsConfig config) {
@@ -82,6 +84,10 @@ public final class Metrics {
 
   public IntakeMetrics intake() {
     return intake;
+  }
+
+  public LensSocketMetrics lensSockets() {
+    return lensSockets;
   }
 
   /**

@@ -80,7 +80,8 @@ Deno.test({
           const body = await res.json();
           const where = `${vector.name}, step ${++n}`;
           if (res.status !== step.expect.status) failures.push(`${where}: status ${res.status} ${JSON.stringify(body)}, expected ${step.expect.status}`);
-          else if (!matches(step.expect.body, body)) failures.push(`${where}: body ${JSON.stringify(body)}, expected ${JSON.stringify(step.expect.body)}`);
+          else if (step.expect.body === undefined && body.error !== step.expect.error) failures.push(`${where}: error ${JSON.stringify(body)}, expected ${step.expect.error}`);
+          else if (step.expect.body !== undefined && !matches(step.expect.body, body)) failures.push(`${where}: body ${JSON.stringify(body)}, expected ${JSON.stringify(step.expect.body)}`);
         }
         const watchers = (await sql.unsafe(`select user_id || ' ' || symbol || ' ' || timeframe || ' ' || case when active then 'active' else 'inactive' end
           || case when paused_at is not null then ' paused' else '' end as w from public.watchers order by 1`)).map((r) => r.w);

@@ -21,9 +21,17 @@ final class BridgeSocket implements AutoCloseable {
     this.client = client;
     this.ws = ws;
     // the bridge's raw WebSocket writes its frames as binary messages
-    ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
-    ws.binaryMessageHandler(b -> frames.add(new JsonObject(b)));
-    ws.closeHandler(v -> closed.complete(null));
+    try {
+      ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+      ws.binaryMessageHandler(b -> frames.add(new JsonObject(b)));
+      ws.closeHandler(v -> closed.complete(null));
+    } catch (IllegalStateException alreadyClosed) {
+      // the server closed it between the handshake and here (a refused token in the query)
+      closed.complete(null);
+    }
+    if (ws.isClosed()) {
+      closed.complete(null);
+    }
   }
 
   static BridgeSocket open(Vertx vertx, int port, String query) throws Exception {

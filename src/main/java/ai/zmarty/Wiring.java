@@ -14,6 +14,11 @@ import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.config.LensEvaluateConfig;
+import ai.zmarty.lens.EvaluateVerticle;
+import ai.zmarty.lens.EvaluationPanel;
+import ai.zmarty.lens.ModelDecisionSchema;
+import ai.zmarty.lens.PromptTemplates;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.market.MarketDataProvider;
@@ -112,7 +117,10 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses), metrics.jobs())));
+      String node = NightlyPipeline.nodeName(config);
+      all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, node)));
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(),
+          Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, node)), metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
       Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));
@@ -176,6 +184,16 @@ public final class Wiring {
   private static SystemChecks checks(Vertx vertx, ZmartyConfig config, Wiring w, MarketDataProvider market) {
     return new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC(),
         () -> config.ops().apiUrl().isEmpty() && w.httpPort().isPresent() ? "http://127.0.0.1:" + w.httpPort().get() + "/healthz" : SystemChecks.apiUrl(config));
+  }
+
+  /** The lens evaluation worker: LENS_MODELS, each real one through the router's provider adapter; fails (the start) on a bad prompt file. */
+  private static EvaluateVerticle lensEvaluate(Vertx vertx, ZmartyConfig config, Pool trading, Metrics metrics, String node) {
+    LensEvaluateConfig lens = config.lensEvaluate();
+    TokenCounter tokens = new TokenCounter();
+    Map<String, ModelProvider> providers = new HashMap<>();
+    config.providers().all().stream().filter(p -> lens.models().contains(p.name())).forEach(p -> providers.put(p.name(), Providers.of(vertx, config.providers(), p, tokens)));
+    EvaluationPanel panel = new EvaluationPanel(vertx, lens.models(), providers, PromptTemplates.load(lens.promptsDir(), lens.models()), new ModelDecisionSchema(), tokens, pricing(config.chat()), lens.modelTimeout(), lens.maxTokens());
+    return new EvaluateVerticle(trading, panel, metrics.evaluate(), config.queue().maxReads(), node);
   }
 
   static Pricing pricing(ChatConfig chat) {

@@ -35,6 +35,7 @@ public final class Metrics {
   private final ChatMetrics chat;
   private final JobMetrics jobs;
   private final OpsMetrics ops;
+  private final EvaluateMetrics evaluate;
   private final List<Supplier<Future<?>>> refreshers = new CopyOnWriteArrayList<>();
 
   private Metrics(boolean enabled, MeterRegistry registry) {
@@ -45,6 +46,7 @@ public final class Metrics {
     this.chat = new ChatMetrics(registry);
     this.jobs = new JobMetrics(registry);
     this.ops = new OpsMetrics(registry);
+    this.evaluate = new EvaluateMetrics(registry);
   }
 
   public static Metrics create(MetricsConfig config) {
@@ -74,6 +76,11 @@ public final class Metrics {
 
   public OpsMetrics ops() {
     return ops;
+  }
+
+  /** The lens evaluation worker's series. */
+  public EvaluateMetrics evaluate() {
+    return evaluate;
   }
 
   /**

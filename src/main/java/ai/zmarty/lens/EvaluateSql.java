@@ -4,18 +4,19 @@ package ai.zmarty.lens;
 final class EvaluateSql {
   private EvaluateSql() {}
 
-  /** The event, its status and the payload enrichment made for the models (null when not enriched). */
+  /**
+   * The event, its status, the payload enrichment made for the models (null when not enriched) and
+   * the models that already have a row for it.
+   */
   static final String LOAD =
       """
       select e.event_id, e.source, e.symbol, e.event_type, e.direction, e.entry_price::float8 as entry_price,
              e.size::float8 as size, e.liquidation_price::float8 as liquidation_price, e.ts_utc, e.feature_profile,
-             e.status, n.model_payload
+             e.status, n.model_payload,
+             array(select d.model from lens.model_decisions d where d.event_id = e.event_id) as decided
       from lens.events e left join lens.enriched_events n on n.event_id = e.event_id
       where e.event_id = $1
       """;
-
-  /** The models that already have a row for the event. */
-  static final String DECIDED_MODELS = "select model from lens.model_decisions where event_id = $1";
 
   static final String TIMELINE =
       """

@@ -18,7 +18,7 @@ import java.util.UUID;
 /** The evaluation worker's reads and writes in database B's {@code lens} schema. */
 final class EvaluateStore {
   /** An event as the evaluation needs it: the signal the models see, its status, its payload (null when not enriched). */
-  record EventRow(UUID eventId, String status, JsonObject signal, JsonObject payload) {}
+  record EventRow(UUID eventId, String status, JsonObject signal, JsonObject payload, Set<String> decided) {}
 
   private final Pool pool;
   private final String node;
@@ -44,15 +44,7 @@ final class EvaluateStore {
           .put("ts_utc", r.getOffsetDateTime("ts_utc").withOffsetSameInstant(ZoneOffset.UTC).toString())
           .put("source", r.getString("source"))
           .put("feature_profile", r.getString("feature_profile"));
-      return Optional.of(new EventRow(eventId, r.getString("status"), signal, r.getJsonObject("model_payload")));
-    });
-  }
-
-  Future<Set<String>> decidedModels(UUID eventId) {
-    return pool.preparedQuery(EvaluateSql.DECIDED_MODELS).execute(Tuple.of(eventId)).map(rows -> {
-      Set<String> out = new java.util.HashSet<>();
-      rows.forEach(r -> out.add(r.getString("model")));
-      return out;
+      return Optional.of(new EventRow(eventId, r.getString("status"), signal, r.getJsonObject("model_payload"), Set.of(r.getArrayOfStrings("decided"))));
     });
   }
 

@@ -10,6 +10,7 @@ import ai.zmarty.queue.Job;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.HashSet;
@@ -122,26 +123,29 @@ public final class EvaluateVerticle extends VerticleBase {
   private Future<JsonObject> judge(EvaluateStore.EventRow event) {
     UUID id = event.eventId();
     long started = System.nanoTime();
-    return store.decidedModels(id).compose(decided -> {
-      Set<String> ask = new HashSet<>(panel.models());
-      ask.removeAll(decided);
-      return store.timeline(id, "evaluate_started", "ok", new JsonObject().put("models", new io.vertx.core.json.JsonArray(panel.models().stream().filter(ask::contains).toList())))
-          .compose(v -> {
-            List<Future<EvaluationOutcome>> answers = panel.ask(id.toString(), event.signal(), event.payload(), ask);
-            answers.forEach(f -> f.onSuccess(o -> {
-              metrics.answered(o.model(), o.status(), o.latencyMs());
-              log.info("lens model answered {} {} {} {} {}", kv("event_id", id), kv("model", o.model()), kv("status", o.status()), kv("decision", o.decision().decision()), kv("latency_ms", o.latencyMs()));
-            }));
-            return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
-          });
-    }).compose(outcomes -> store.commit(id, outcomes).compose(claimed -> {
-      if (!claimed) {
-        return Future.succeededFuture(reply(id, "evaluated_elsewhere"));
-      }
-      metrics.evaluated();
-      log.info("lens event evaluated {} {} {}", kv("event_id", id), kv("models", outcomes.size()), kv("evaluation_ms", (System.nanoTime() - started) / 1_000_000));
-      return publish(id);
+    Set<String> ask = new HashSet<>(panel.models());
+    ask.removeAll(event.decided());
+    JsonObject detail = new JsonObject().put("models", new JsonArray(panel.models().stream().filter(ask::contains).toList()));
+    return store.timeline(id, "evaluate_started", "ok", detail)
+        .compose(v -> answers(id, event, ask))
+        .compose(outcomes -> store.commit(id, outcomes).compose(claimed -> {
+          if (!claimed) {
+            return Future.succeededFuture(reply(id, "evaluated_elsewhere"));
+          }
+          metrics.evaluated();
+          log.info("lens event evaluated {} {} {}", kv("event_id", id), kv("models", outcomes.size()), kv("evaluation_ms", (System.nanoTime() - started) / 1_000_000));
+          return publish(id);
+        }));
+  }
+
+  /** Every model's outcome, each counted and logged as soon as it is in. */
+  private Future<List<EvaluationOutcome>> answers(UUID id, EvaluateStore.EventRow event, Set<String> ask) {
+    List<Future<EvaluationOutcome>> answers = panel.ask(id.toString(), event.signal(), event.payload(), ask);
+    answers.forEach(f -> f.onSuccess(o -> {
+      metrics.answered(o.model(), o.status(), o.latencyMs());
+      log.info("lens model answered {} {} {} {} {}", kv("event_id", id), kv("model", o.model()), kv("status", o.status()), kv("decision", o.decision().decision()), kv("latency_ms", o.latencyMs()));
     }));
+    return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
   }
 
   /** Publishes every decision of the event on the bus, then marks it published. */

@@ -189,6 +189,7 @@ public final class Wiring {
   /** The lens evaluation worker: LENS_MODELS, each real one through the router's provider adapter; fails (the start) on a bad prompt file. */
   private static EvaluateVerticle lensEvaluate(Vertx vertx, ZmartyConfig config, Pool trading, Metrics metrics, String node) {
     LensEvaluateConfig lens = config.lensEvaluate();
+    lens.cappedFrom().ifPresent(asked -> log.warn("LENS_MODEL_TIMEOUT {} lowered to {} ms: three quarters of QUEUE_HANDLER_TIMEOUT", asked, lens.modelTimeout().toMillis()));
     TokenCounter tokens = new TokenCounter();
     Map<String, ModelProvider> providers = new HashMap<>();
     config.providers().all().stream().filter(p -> lens.models().contains(p.name())).forEach(p -> providers.put(p.name(), Providers.of(vertx, config.providers(), p, tokens)));

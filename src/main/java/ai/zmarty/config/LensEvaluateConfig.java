@@ -18,12 +18,14 @@ import java.util.Set;
  *
  * @param models {@code LENS_MODELS}: {@code offline} (the rules evaluator) and/or router provider
  *     names (grok, gpt, claude, gemini), each asked once per event, in parallel
- * @param modelTimeout {@code LENS_MODEL_TIMEOUT}: one model's whole answer; then its row is {@code timeout}
+ * @param modelTimeout {@code LENS_MODEL_TIMEOUT}: one model's whole answer; then its row is {@code
+ *     timeout}. At most three quarters of {@code QUEUE_HANDLER_TIMEOUT}, so the job can store the
+ *     outcomes before the poller gives up on it; {@code cappedFrom} holds the asked value when it was lowered
  * @param maxTokens {@code LENS_MODEL_MAX_TOKENS}: the output budget of one model answer
  * @param promptsDir {@code LENS_PROMPTS_DIR}: a directory whose {@code core.md} and {@code <model>.md}
  *     replace the shipped ones of the same name (empty: the shipped ones only)
  */
-public record LensEvaluateConfig(List<String> models, Duration modelTimeout, int maxTokens, Optional<Path> promptsDir) {
+public record LensEvaluateConfig(List<String> models, Duration modelTimeout, int maxTokens, Optional<Path> promptsDir, Optional<Duration> cappedFrom) {
   public static final String OFFLINE = "offline";
   /** The provider name of each real model and the key that must be set to use it. */
   private static final Map<String, String> KEYS = Map.of("grok", "XAI_API_KEY", "gpt", "OPENAI_API_KEY", "claude", "ANTHROPIC_API_KEY", "gemini", "GEMINI_API_KEY");
@@ -46,14 +48,13 @@ public record LensEvaluateConfig(List<String> models, Duration modelTimeout, int
       }
     }
     Duration timeout = raw.duration("LENS_MODEL_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(5));
-    // the worker must be able to store the timeouts before the poller gives up on the job
-    if (timeout.plusSeconds(5).compareTo(queue.handlerTimeout()) > 0) {
-      throw new ConfigException("LENS_MODEL_TIMEOUT", "must be at least 5s under QUEUE_HANDLER_TIMEOUT (" + RawConfig.format(queue.handlerTimeout()) + "), got " + RawConfig.format(timeout));
-    }
+    // the job must be able to store the outcomes before the poller gives up on it
+    Duration cap = queue.handlerTimeout().multipliedBy(3).dividedBy(4);
+    Optional<Duration> cappedFrom = timeout.compareTo(cap) > 0 ? Optional.of(timeout) : Optional.empty();
     Optional<Path> dir = raw.optional("LENS_PROMPTS_DIR").map(Path::of);
     if (dir.isPresent() && !Files.isDirectory(dir.get())) {
       throw new ConfigException("LENS_PROMPTS_DIR", "is not a directory: " + dir.get());
     }
-    return new LensEvaluateConfig(List.copyOf(seen), timeout, raw.integer("LENS_MODEL_MAX_TOKENS", 100, 32_000), dir);
+    return new LensEvaluateConfig(List.copyOf(seen), cappedFrom.isPresent() ? cap : timeout, raw.integer("LENS_MODEL_MAX_TOKENS", 100, 32_000), dir, cappedFrom);
   }
 }

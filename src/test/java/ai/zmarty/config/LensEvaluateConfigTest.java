@@ -42,9 +42,14 @@ class LensEvaluateConfigTest {
   }
 
   @Test
-  void theTimeoutLeavesRoomUnderTheHandlerTimeout() {
-    rejects(Map.of("LENS_MODEL_TIMEOUT", "26s"), "LENS_MODEL_TIMEOUT", "at least 5s under QUEUE_HANDLER_TIMEOUT (30s)");
-    assertThat(load(Map.of("LENS_MODEL_TIMEOUT", "25s")).modelTimeout()).isEqualTo(Duration.ofSeconds(25));
+  void theTimeoutLeavesRoomUnderTheHandlerTimeoutAndTheRestIsChecked() {
+    // three quarters of QUEUE_HANDLER_TIMEOUT (30s) at most, and it says so
+    LensEvaluateConfig capped = load(Map.of("LENS_MODEL_TIMEOUT", "26s"));
+    assertThat(capped.modelTimeout()).isEqualTo(Duration.ofMillis(22_500));
+    assertThat(capped.cappedFrom()).contains(Duration.ofSeconds(26));
+    assertThat(load(Map.of("LENS_MODEL_TIMEOUT", "22s")).modelTimeout()).isEqualTo(Duration.ofSeconds(22));
+    assertThat(load(Map.of("LENS_MODEL_TIMEOUT", "22s")).cappedFrom()).isEmpty();
+    assertThat(load(Map.of("QUEUE_HANDLER_TIMEOUT", "1s")).modelTimeout()).isEqualTo(Duration.ofMillis(750));
     rejects(Map.of("LENS_PROMPTS_DIR", "/no/such/dir"), "LENS_PROMPTS_DIR", "is not a directory");
     rejects(Map.of("LENS_MODEL_MAX_TOKENS", "5"), "LENS_MODEL_MAX_TOKENS", "from 100 to 32000");
   }

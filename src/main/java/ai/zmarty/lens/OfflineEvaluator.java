@@ -13,7 +13,7 @@ import java.util.Locale;
  * <p>Per timeframe of {@code ta} the trend is up when EMA 9 > 21 > 50, down when 9 < 21 < 50.
  * {@code agree}/{@code against} are the shares of timeframes trending with/against the signal's
  * direction. Penalties: RSI (of the shortest timeframe that has one) beyond 70 for a long or under
- * 30 for a short (0.3), funding crowding the same side beyond ±0.05 % (0.2), each component with
+ * 30 for a short (0.3), hourly funding crowding the same side beyond ±0.01 % (0.2), each component with
  * quality flags (0.1). {@code score = agree − against − penalties}. Decision: no timeframe with a
  * trend → IGNORE (confidence 0.3); {@code against ≥ 2/3} → IGNORE; {@code score ≥ 0.5} with RSI
  * not stretched → ENTER; else WAIT. Confidence {@code clamp(0.5 + |score|/2, 0.05, 0.95)}. The stop
@@ -29,7 +29,8 @@ public final class OfflineEvaluator {
 
   static final double RSI_HIGH = 70;
   static final double RSI_LOW = 30;
-  static final double FUNDING_CROWDED = 0.0005;
+  /** 0.01 % an hour (Hyperliquid pays funding hourly; its usual rate is 0.00125 %): crowded. */
+  static final double FUNDING_CROWDED = 0.0001;
 
   public ModelDecision evaluate(JsonObject signal, JsonObject payload) {
     boolean isLong = !"short".equals(signal.getString("direction", "long").toLowerCase(Locale.ROOT));
@@ -84,13 +85,13 @@ public final class OfflineEvaluator {
       penalty += 0.3;
       reasons.add(String.format(Locale.ROOT, "RSI %.1f is %s", rsi, isLong ? "overbought" : "oversold"));
     }
-    Double funding = number(object(payload, "derivatives"), "funding", "funding_rate");
+    Double funding = number(object(payload, "derivatives"), "funding_1h", "funding", "funding_rate");
     if (funding == null) {
-      funding = number(payload, "funding", "funding_rate");
+      funding = number(payload, "funding_1h", "funding", "funding_rate");
     }
     if (funding != null && (isLong ? funding > FUNDING_CROWDED : funding < -FUNDING_CROWDED)) {
       penalty += 0.2;
-      reasons.add(String.format(Locale.ROOT, "funding %.4f%% shows %s crowded", funding * 100, isLong ? "longs" : "shorts"));
+      reasons.add(String.format(Locale.ROOT, "funding %.4f%% an hour shows %s crowded", funding * 100, isLong ? "longs" : "shorts"));
     }
     List<String> flagged = flaggedComponents(object(payload, "quality_flags", "quality"));
     if (!flagged.isEmpty()) {

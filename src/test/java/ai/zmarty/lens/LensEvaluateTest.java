@@ -36,7 +36,7 @@ class LensEvaluateTest {
   private static final long TIMEOUT_MS = 2_000;
   private static final String PAYLOAD = """
       {"ta":{"15m":{"ema_9":101,"ema_21":100,"ema_50":99,"rsi_14":58,"atr_14":120},"1h":{"ema_9":102,"ema_21":100,"ema_50":98,"rsi_14":60,"atr_14":300}},
-       "derivatives":{"funding":0.0001},"quality_flags":{}}""";
+       "derivatives":{"funding_1h":0.0000125},"quality":{}}""";
   private static TestDatabases.Pair dbs;
   private FakeProvider gpt;
   private FakeProvider gemini;

@@ -79,14 +79,14 @@ class OfflineEvaluatorTest {
   @Test
   void crowdedFundingAndQualityFlagsLowerTheScoreToWait() {
     JsonObject ta = new JsonObject().put("15m", tf(1, 55, 100)).put("1h", tf(1, 55, 200)).put("4h", tf(0, 55, 400));
-    JsonObject p = payload(ta).put("derivatives", new JsonObject().put("funding", 0.0008))
-        .put("quality_flags", new JsonObject().put("orderbook", new JsonArray().add("crossed")).put("ticker", new JsonArray()));
+    JsonObject p = payload(ta).put("derivatives", new JsonObject().put("funding_1h", 0.0002))
+        .put("quality", new JsonObject().put("orderbook", new JsonArray().add("crossed")).put("ticker", new JsonArray()));
     ModelDecision d = rules.evaluate(signal("long", 64000), p);
 
     // agree 2/3, against 0, penalties 0.2 + 0.1 → score 0.3667 < 0.5 → WAIT; confidence 0.5 + 0.1833 = 0.68
     assertThat(d.decision()).isEqualTo("WAIT");
     assertThat(d.confidence()).isEqualTo(0.68);
-    assertThat(d.reasons()).containsExactly("2 of 3 timeframes trend with the long, 0 against", "funding 0.0800% shows longs crowded", "quality flags on orderbook");
+    assertThat(d.reasons()).containsExactly("2 of 3 timeframes trend with the long, 0 against", "funding 0.0200% an hour shows longs crowded", "quality flags on orderbook");
   }
 
   @Test
@@ -101,7 +101,7 @@ class OfflineEvaluatorTest {
   @Test
   void theSameInputAlwaysGivesTheSameDecision() {
     JsonObject ta = new JsonObject().put("15m", tf(1, 66, 100)).put("1h", tf(0, 50, 200)).put("4h", tf(-1, 50, 300));
-    JsonObject p = payload(ta).put("derivatives", new JsonObject().put("funding_rate", "-0.0001"));
+    JsonObject p = payload(ta).put("derivatives", new JsonObject().put("funding_rate", "-0.00005"));
     List<ModelDecision> runs = java.util.stream.IntStream.range(0, 5).mapToObj(i -> rules.evaluate(signal("long", 500), p.copy())).toList();
 
     assertThat(runs).allSatisfy(d -> assertThat(d).isEqualTo(runs.get(0)));

@@ -18,7 +18,6 @@ import ai.zmarty.config.LensEvaluateConfig;
 import ai.zmarty.lens.EvaluateVerticle;
 import ai.zmarty.lens.EvaluationPanel;
 import ai.zmarty.lens.ModelDecisionSchema;
-import ai.zmarty.lens.PromptTemplates;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.market.MarketDataProvider;
@@ -186,14 +185,14 @@ public final class Wiring {
         () -> config.ops().apiUrl().isEmpty() && w.httpPort().isPresent() ? "http://127.0.0.1:" + w.httpPort().get() + "/healthz" : SystemChecks.apiUrl(config));
   }
 
-  /** The lens evaluation worker: LENS_MODELS, each real one through the router's provider adapter; fails (the start) on a bad prompt file. */
+  /** The lens evaluation worker: LENS_MODELS, each real one through the router's provider adapter. */
   private static EvaluateVerticle lensEvaluate(Vertx vertx, ZmartyConfig config, Pool trading, Metrics metrics, String node) {
     LensEvaluateConfig lens = config.lensEvaluate();
     lens.cappedFrom().ifPresent(asked -> log.warn("LENS_MODEL_TIMEOUT {} lowered to {} ms: three quarters of QUEUE_HANDLER_TIMEOUT", asked, lens.modelTimeout().toMillis()));
     TokenCounter tokens = new TokenCounter();
     Map<String, ModelProvider> providers = new HashMap<>();
     config.providers().all().stream().filter(p -> lens.models().contains(p.name())).forEach(p -> providers.put(p.name(), Providers.of(vertx, config.providers(), p, tokens)));
-    EvaluationPanel panel = new EvaluationPanel(vertx, lens.models(), providers, PromptTemplates.load(lens.promptsDir(), lens.models()), new ModelDecisionSchema(), tokens, pricing(config.chat()), lens.modelTimeout(), lens.maxTokens());
+    EvaluationPanel panel = new EvaluationPanel(vertx, lens.models(), providers, lens.prompts(), new ModelDecisionSchema(), tokens, pricing(config.chat()), lens.modelTimeout(), lens.maxTokens());
     return new EvaluateVerticle(trading, panel, metrics.evaluate(), config.queue().maxReads(), node);
   }
 

@@ -3,6 +3,7 @@ package ai.zmarty.config;
 import ai.zmarty.config.ZmartyConfig.ProviderConfig;
 import ai.zmarty.config.ZmartyConfig.ProvidersConfig;
 import ai.zmarty.config.ZmartyConfig.QueueConfig;
+import ai.zmarty.lens.PromptTemplates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +25,10 @@ import java.util.Set;
  * @param maxTokens {@code LENS_MODEL_MAX_TOKENS}: the output budget of one model answer
  * @param promptsDir {@code LENS_PROMPTS_DIR}: a directory whose {@code core.md} and {@code <model>.md}
  *     replace the shipped ones of the same name (empty: the shipped ones only)
+ * @param prompts the prompts of {@code models}, read and rendered at start: a bad file stops the
+ *     start naming {@code LENS_PROMPTS_DIR} and the file
  */
-public record LensEvaluateConfig(List<String> models, Duration modelTimeout, int maxTokens, Optional<Path> promptsDir, Optional<Duration> cappedFrom) {
+public record LensEvaluateConfig(List<String> models, Duration modelTimeout, int maxTokens, Optional<Path> promptsDir, Optional<Duration> cappedFrom, PromptTemplates prompts) {
   public static final String OFFLINE = "offline";
   /** The provider name of each real model and the key that must be set to use it. */
   private static final Map<String, String> KEYS = Map.of("grok", "XAI_API_KEY", "gpt", "OPENAI_API_KEY", "claude", "ANTHROPIC_API_KEY", "gemini", "GEMINI_API_KEY");
@@ -55,6 +58,13 @@ public record LensEvaluateConfig(List<String> models, Duration modelTimeout, int
     if (dir.isPresent() && !Files.isDirectory(dir.get())) {
       throw new ConfigException("LENS_PROMPTS_DIR", "is not a directory: " + dir.get());
     }
-    return new LensEvaluateConfig(List.copyOf(seen), cappedFrom.isPresent() ? cap : timeout, raw.integer("LENS_MODEL_MAX_TOKENS", 100, 32_000), dir, cappedFrom);
+    List<String> models = List.copyOf(seen);
+    PromptTemplates prompts;
+    try {
+      prompts = PromptTemplates.load(dir, models);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new ConfigException("LENS_PROMPTS_DIR", e.getMessage());
+    }
+    return new LensEvaluateConfig(models, cappedFrom.isPresent() ? cap : timeout, raw.integer("LENS_MODEL_MAX_TOKENS", 100, 32_000), dir, cappedFrom, prompts);
   }
 }

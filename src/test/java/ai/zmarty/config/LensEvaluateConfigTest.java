@@ -51,6 +51,14 @@ class LensEvaluateConfigTest {
     assertThat(load(Map.of("LENS_MODEL_TIMEOUT", "22s")).cappedFrom()).isEmpty();
     assertThat(load(Map.of("QUEUE_HANDLER_TIMEOUT", "1s")).modelTimeout()).isEqualTo(Duration.ofMillis(750));
     rejects(Map.of("LENS_PROMPTS_DIR", "/no/such/dir"), "LENS_PROMPTS_DIR", "is not a directory");
+  }
+
+  @Test
+  void aBadPromptFileStopsTheStartNamingIt(@TempDir Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("core.md"), "no front matter\n");
+    rejects(Map.of("LENS_PROMPTS_DIR", dir.toString()), "LENS_PROMPTS_DIR", dir.resolve("core.md") + " must start with front matter");
+    java.nio.file.Files.writeString(dir.resolve("core.md"), "---\nversion: core-v7\n---\nJudge.\n");
+    assertThat(load(Map.of("LENS_PROMPTS_DIR", dir.toString(), "LENS_MODELS", "gpt", "OPENAI_API_KEY", "k")).prompts().of("gpt").version()).isEqualTo("core-v7+gpt-v1");
     rejects(Map.of("LENS_MODEL_MAX_TOKENS", "5"), "LENS_MODEL_MAX_TOKENS", "from 100 to 32000");
   }
 }

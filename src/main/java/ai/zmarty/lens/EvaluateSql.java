@@ -25,31 +25,50 @@ final class EvaluateSql {
       """;
 
   /**
-   * The event becomes evaluated, once: a second delivery evaluating at the same time waits on the
-   * row lock, then finds the status changed and updates nothing.
+   * The whole evaluation in one statement (atomic): the event becomes evaluated, once — a second
+   * delivery evaluating at the same time waits on the row lock, then finds the status changed and
+   * writes nothing —; one decision row per outcome of $2 (a row the event already has for that model
+   * is kept: redelivery); the timeline rows of $4 in the order of their {@code n} ({@code at} null:
+   * now) with node $3; the event's
+   * open evaluate dead letters resolved. Answers every decision of the event with what its bus
+   * message needs (no row: another delivery evaluated it).
    */
-  static final String CLAIM_EVALUATED =
+  static final String COMMIT =
       """
-      update lens.events set status = 'evaluated', evaluated_at = now()
-      where event_id = $1 and status in ('enriched', 'failed')
-      returning event_id
-      """;
-
-  /** One model's row; a row the event already has for that model is kept (redelivery). */
-  static final String INSERT_DECISION =
-      """
-      insert into lens.model_decisions (event_id, model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons,
-                                        raw_answer, error_code, error_message, prompt_version, prompt_hash, latency_ms,
-                                        tokens_in, tokens_out, cost)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::float8)
-      on conflict (event_id, model) do nothing
-      """;
-
-  /** A success ends the event's open evaluate dead letters. */
-  static final String RESOLVE_DEAD_LETTERS =
-      """
-      update lens.dlq_entries set resolved_at = now()
-      where event_id = $1 and stage = 'evaluate' and resolved_at is null
+      with claimed as (
+        update lens.events set status = 'evaluated', evaluated_at = now()
+        where event_id = $1 and status in ('enriched', 'failed')
+        returning event_id, source, symbol, event_type, direction
+      ), inserted as (
+        insert into lens.model_decisions (event_id, model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons,
+                                          raw_answer, error_code, error_message, prompt_version, prompt_hash, latency_ms,
+                                          tokens_in, tokens_out, cost)
+        select c.event_id, u.model, u.status, u.decision, u.confidence, u.entry_plan, u.risk_plan, u.size_pct, u.reasons,
+               u.raw_answer, u.error_code, u.error_message, u.prompt_version, u.prompt_hash, u.latency_ms,
+               u.tokens_in, u.tokens_out, u.cost
+        from claimed c,
+             jsonb_to_recordset($2::jsonb) as u(model text, status text, decision text, confidence float8, entry_plan jsonb, risk_plan jsonb,
+                                                size_pct float8, reasons jsonb, raw_answer text, error_code text, error_message text,
+                                                prompt_version text, prompt_hash text, latency_ms int, tokens_in int, tokens_out int, cost numeric)
+        on conflict (event_id, model) do nothing
+        returning model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons, prompt_version, created_at
+      ), timeline as (
+        insert into lens.processing_timeline (event_id, stage, status, node, detail, at)
+        select c.event_id, t.stage, t.status, $3, t.detail, coalesce(t.at, now())
+        from claimed c, jsonb_to_recordset($4::jsonb) as t(n int, stage text, status text, detail jsonb, at timestamptz)
+        order by t.n
+      ), resolved as (
+        update lens.dlq_entries set resolved_at = now()
+        where event_id = (select event_id from claimed) and stage = 'evaluate' and resolved_at is null
+      )
+      select c.event_id, c.source, c.symbol, c.event_type, c.direction, x.model, x.status, x.decision, x.confidence,
+             x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, x.created_at
+      from claimed c,
+           (select * from inserted
+            union all
+            select d.model, d.status, d.decision, d.confidence, d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
+            from lens.model_decisions d where d.event_id = $1 and d.model not in (select model from inserted)) x
+      order by x.model
       """;
 
   /** Every decision of the event with what the bus message needs of the event. */
@@ -62,11 +81,17 @@ final class EvaluateSql {
       order by d.model
       """;
 
+  /** The event becomes published, with its timeline row (node $2, detail $3); no row when it was not evaluated. */
   static final String MARK_PUBLISHED =
       """
-      update lens.events set status = 'published', published_at = now()
-      where event_id = $1 and status = 'evaluated'
-      returning event_id
+      with marked as (
+        update lens.events set status = 'published', published_at = now()
+        where event_id = $1 and status = 'evaluated'
+        returning event_id
+      )
+      insert into lens.processing_timeline (event_id, stage, status, node, detail)
+      select event_id, 'published', 'ok', $2, $3 from marked
+      returning id
       """;
 
   /** A dead letter of stage evaluate, unless the event already has an open one. */

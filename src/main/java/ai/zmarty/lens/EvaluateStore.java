@@ -5,11 +5,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,75 +49,72 @@ final class EvaluateStore {
     });
   }
 
-  Future<Void> timeline(UUID eventId, String stage, String status, JsonObject detail) {
-    return timeline(pool, eventId, stage, status, detail);
-  }
-
   private Future<Void> timeline(SqlClient client, UUID eventId, String stage, String status, JsonObject detail) {
     return client.preparedQuery(EvaluateSql.TIMELINE).execute(Tuple.of(eventId, stage, status, node, detail)).mapEmpty();
   }
 
   /**
-   * In one transaction: the event becomes evaluated, each outcome its row (and a {@code
-   * model_answered} timeline row), then an {@code evaluated} row, and the event's open evaluate
-   * dead letters are resolved. False, with nothing written, when another delivery evaluated it first.
+   * In one statement: the event becomes evaluated, each outcome its row, the timeline rows ({@code
+   * evaluate_started} at {@code started}, {@code model_answered} per model, {@code evaluated}), the
+   * event's open evaluate dead letters resolved. Answers the bus messages of every decision of the
+   * event; empty, with nothing written, when another delivery evaluated it first.
    */
-  Future<Boolean> commit(UUID eventId, List<EvaluationOutcome> outcomes) {
-    return pool.withTransaction(conn -> conn.preparedQuery(EvaluateSql.CLAIM_EVALUATED).execute(Tuple.of(eventId)).compose(claimed -> {
-      if (claimed.size() == 0) {
-        return Future.succeededFuture(false);
-      }
-      List<Tuple> rows = outcomes.stream().map(o -> row(eventId, o)).toList();
-      List<Tuple> answered = outcomes.stream().map(o -> Tuple.of(eventId, "model_answered", o.status(), node, o.summary())).toList();
-      Future<?> inserted = rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(EvaluateSql.INSERT_DECISION).executeBatch(rows)
-          .compose(v -> conn.preparedQuery(EvaluateSql.TIMELINE).executeBatch(answered));
-      JsonObject detail = new JsonObject().put("models", new JsonArray(outcomes.stream().map(EvaluationOutcome::model).toList()))
-          .put("statuses", new JsonArray(outcomes.stream().map(EvaluationOutcome::status).toList()));
-      return inserted.compose(v -> timeline(conn, eventId, "evaluated", "ok", detail))
-          .compose(v -> conn.preparedQuery(EvaluateSql.RESOLVE_DEAD_LETTERS).execute(Tuple.of(eventId)))
-          .map(true);
-    }));
+  Future<List<JsonObject>> commit(UUID eventId, Instant started, List<EvaluationOutcome> outcomes) {
+    JsonArray rows = new JsonArray();
+    JsonArray timeline = new JsonArray().add(step(0, "evaluate_started", "ok", new JsonObject().put("models", new JsonArray(outcomes.stream().map(EvaluationOutcome::model).toList())), started));
+    for (EvaluationOutcome o : outcomes) {
+      rows.add(row(o));
+      timeline.add(step(timeline.size(), "model_answered", o.status(), o.summary(), o.answeredAt()));
+    }
+    timeline.add(step(timeline.size(), "evaluated", "ok", new JsonObject().put("statuses", new JsonArray(outcomes.stream().map(EvaluationOutcome::status).toList())), null));
+    return pool.preparedQuery(EvaluateSql.COMMIT).execute(Tuple.of(eventId, rows, node, timeline)).map(EvaluateStore::messages);
   }
 
-  private static Tuple row(UUID eventId, EvaluationOutcome o) {
+  private static JsonObject step(int n, String stage, String status, JsonObject detail, Instant at) {
+    return new JsonObject().put("n", n).put("stage", stage).put("status", status).put("detail", detail).put("at", at == null ? null : at.toString());
+  }
+
+  private static JsonObject row(EvaluationOutcome o) {
     ModelDecision d = o.decision();
-    return Tuple.from(Arrays.asList(
-        eventId, o.model(), o.status(), d.decision(), d.confidence(), d.entryPlan(), d.riskPlan(), d.sizePct(), new JsonArray(d.reasons()),
-        o.rawAnswer(), o.errorCode(), o.errorMessage(), o.promptVersion(), o.promptHash(), (int) Math.min(Integer.MAX_VALUE, o.latencyMs()),
-        (int) Math.min(Integer.MAX_VALUE, o.tokensIn()), (int) Math.min(Integer.MAX_VALUE, o.tokensOut()), o.cost()));
+    return new JsonObject().put("model", o.model()).put("status", o.status()).put("decision", d.decision()).put("confidence", d.confidence())
+        .put("entry_plan", d.entryPlan()).put("risk_plan", d.riskPlan()).put("size_pct", d.sizePct()).put("reasons", new JsonArray(d.reasons()))
+        .put("raw_answer", o.rawAnswer()).put("error_code", o.errorCode()).put("error_message", o.errorMessage())
+        .put("prompt_version", o.promptVersion()).put("prompt_hash", o.promptHash())
+        .put("latency_ms", (int) Math.min(Integer.MAX_VALUE, o.latencyMs())).put("tokens_in", (int) Math.min(Integer.MAX_VALUE, o.tokensIn()))
+        .put("tokens_out", (int) Math.min(Integer.MAX_VALUE, o.tokensOut())).put("cost", o.cost());
   }
 
   /** The bus messages of the event's decisions ({@code events.lens.decision} bodies), by model. */
   Future<List<JsonObject>> decisions(UUID eventId) {
-    return pool.preparedQuery(EvaluateSql.DECISIONS).execute(Tuple.of(eventId)).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new JsonObject()
-            .put("event_id", r.getUUID("event_id").toString())
-            .put("source", r.getString("source"))
-            .put("symbol", r.getString("symbol"))
-            .put("event_type", r.getString("event_type"))
-            .put("direction", r.getString("direction"))
-            .put("model", r.getString("model"))
-            .put("status", r.getString("status"))
-            .put("decision", r.getString("decision"))
-            .put("confidence", r.getDouble("confidence"))
-            .put("entry_plan", r.getJsonObject("entry_plan"))
-            .put("risk_plan", r.getJsonObject("risk_plan"))
-            .put("size_pct", r.getDouble("size_pct"))
-            .put("reasons", r.getJsonArray("reasons"))
-            .put("prompt_version", r.getString("prompt_version"))
-            .put("decided_at", r.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toString()));
-      }
-      return out;
-    });
+    return pool.preparedQuery(EvaluateSql.DECISIONS).execute(Tuple.of(eventId)).map(EvaluateStore::messages);
   }
 
-  /** Marks the event published (and its timeline row); false when it was not in status evaluated. */
+  private static List<JsonObject> messages(RowSet<Row> rows) {
+    List<JsonObject> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new JsonObject()
+          .put("event_id", r.getUUID("event_id").toString())
+          .put("source", r.getString("source"))
+          .put("symbol", r.getString("symbol"))
+          .put("event_type", r.getString("event_type"))
+          .put("direction", r.getString("direction"))
+          .put("model", r.getString("model"))
+          .put("status", r.getString("status"))
+          .put("decision", r.getString("decision"))
+          .put("confidence", r.getDouble("confidence"))
+          .put("entry_plan", r.getJsonObject("entry_plan"))
+          .put("risk_plan", r.getJsonObject("risk_plan"))
+          .put("size_pct", r.getDouble("size_pct"))
+          .put("reasons", r.getJsonArray("reasons"))
+          .put("prompt_version", r.getString("prompt_version"))
+          .put("decided_at", r.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toString()));
+    }
+    return out;
+  }
+
+  /** Marks the event published with its timeline row; false when it was not in status evaluated. */
   Future<Boolean> markPublished(UUID eventId, int decisions) {
-    return pool.withTransaction(conn -> conn.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId)).compose(marked -> marked.size() == 0
-        ? Future.succeededFuture(false)
-        : timeline(conn, eventId, "published", "ok", new JsonObject().put("decisions", decisions)).map(true)));
+    return pool.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", decisions))).map(rows -> rows.size() > 0);
   }
 
   /** The evaluation failed for good: a dead letter of stage evaluate, the event failed, a {@code dead_lettered} row; all or nothing. */

@@ -10,9 +10,9 @@ import ai.zmarty.queue.Job;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -111,7 +111,7 @@ public final class EvaluateVerticle extends VerticleBase {
       EvaluateStore.EventRow event = found.get();
       return switch (event.status()) {
         case "published" -> Future.succeededFuture(reply(id, "already_published"));
-        case "evaluated" -> publish(id);
+        case "evaluated" -> store.decisions(id).compose(messages -> publish(id, messages));
         case "enriched", "failed" -> event.payload() == null
             ? Future.failedFuture(new IllegalStateException("event " + id + " has no enrichment stored"))
             : judge(event);
@@ -123,19 +123,17 @@ public final class EvaluateVerticle extends VerticleBase {
   private Future<JsonObject> judge(EvaluateStore.EventRow event) {
     UUID id = event.eventId();
     long started = System.nanoTime();
+    Instant startedAt = Instant.now();
     Set<String> ask = new HashSet<>(panel.models());
     ask.removeAll(event.decided());
-    JsonObject detail = new JsonObject().put("models", new JsonArray(panel.models().stream().filter(ask::contains).toList()));
-    return store.timeline(id, "evaluate_started", "ok", detail)
-        .compose(v -> answers(id, event, ask))
-        .compose(outcomes -> store.commit(id, outcomes).compose(claimed -> {
-          if (!claimed) {
-            return Future.succeededFuture(reply(id, "evaluated_elsewhere"));
-          }
-          metrics.evaluated();
-          log.info("lens event evaluated {} {} {}", kv("event_id", id), kv("models", outcomes.size()), kv("evaluation_ms", (System.nanoTime() - started) / 1_000_000));
-          return publish(id);
-        }));
+    return answers(id, event, ask).compose(outcomes -> store.commit(id, startedAt, outcomes).compose(messages -> {
+      if (messages.isEmpty()) {
+        return Future.succeededFuture(reply(id, "evaluated_elsewhere"));
+      }
+      metrics.evaluated();
+      log.info("lens event evaluated {} {} {}", kv("event_id", id), kv("models", outcomes.size()), kv("evaluation_ms", (System.nanoTime() - started) / 1_000_000));
+      return publish(id, messages);
+    }));
   }
 
   /** Every model's outcome, each counted and logged as soon as it is in. */
@@ -148,12 +146,10 @@ public final class EvaluateVerticle extends VerticleBase {
     return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
   }
 
-  /** Publishes every decision of the event on the bus, then marks it published. */
-  private Future<JsonObject> publish(UUID id) {
-    return store.decisions(id).compose(decisions -> {
-      decisions.forEach(d -> vertx.eventBus().publish(Addresses.EVENTS_LENS_DECISION, d));
-      return store.markPublished(id, decisions.size()).map(marked -> reply(id, "published").put("decisions", decisions.size()));
-    });
+  /** Publishes every decision of the event on the bus (after their commit), then marks it published. */
+  private Future<JsonObject> publish(UUID id, List<JsonObject> messages) {
+    messages.forEach(m -> vertx.eventBus().publish(Addresses.EVENTS_LENS_DECISION, m));
+    return store.markPublished(id, messages.size()).map(marked -> reply(id, "published").put("decisions", messages.size()));
   }
 
   private static JsonObject reply(UUID id, String outcome) {

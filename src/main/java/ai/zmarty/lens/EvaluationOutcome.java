@@ -1,11 +1,13 @@
 package ai.zmarty.lens;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 
 /**
  * One model's answer to one event, as its {@code lens.model_decisions} row stores it: {@code status}
  * ok, invalid_json (raw answer kept, {@code decision} the fallback), timeout or provider_error
- * ({@code errorCode} and {@code errorMessage}); usage and cost where the provider reported them.
+ * ({@code errorCode} and {@code errorMessage}); usage and cost where the provider reported them;
+ * when the outcome was known.
  */
 public record EvaluationOutcome(
     String model,
@@ -19,7 +21,8 @@ public record EvaluationOutcome(
     long latencyMs,
     long tokensIn,
     long tokensOut,
-    double cost) {
+    double cost,
+    Instant answeredAt) {
   public static final String OK = "ok";
   public static final String INVALID_JSON = "invalid_json";
   public static final String TIMEOUT = "timeout";

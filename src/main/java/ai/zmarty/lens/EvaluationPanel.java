@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +70,7 @@ public final class EvaluationPanel {
   private EvaluationOutcome offline(JsonObject signal, JsonObject payload) {
     long started = System.nanoTime();
     ModelDecision d = offline.evaluate(signal, payload);
-    return new EvaluationOutcome(OfflineEvaluator.NAME, EvaluationOutcome.OK, d, null, null, null, OfflineEvaluator.VERSION, OfflineEvaluator.HASH, (System.nanoTime() - started) / 1_000_000, 0, 0, 0);
+    return new EvaluationOutcome(OfflineEvaluator.NAME, EvaluationOutcome.OK, d, null, null, null, OfflineEvaluator.VERSION, OfflineEvaluator.HASH, (System.nanoTime() - started) / 1_000_000, 0, 0, 0, Instant.now());
   }
 
   /** The user message: the signal and what enrichment gathered, as one JSON document. */
@@ -104,9 +105,9 @@ public final class EvaluationPanel {
     long latency = (System.nanoTime() - started) / 1_000_000;
     double cost = cost(model, usage);
     return switch (schema.parse(raw)) {
-      case ModelDecisionSchema.Valid v -> new EvaluationOutcome(model, EvaluationOutcome.OK, v.decision(), raw, null, null, prompt.version(), prompt.hash(), latency, usage.inputTokens(), usage.outputTokens(), cost);
+      case ModelDecisionSchema.Valid v -> new EvaluationOutcome(model, EvaluationOutcome.OK, v.decision(), raw, null, null, prompt.version(), prompt.hash(), latency, usage.inputTokens(), usage.outputTokens(), cost, Instant.now());
       case ModelDecisionSchema.Invalid i ->
-          new EvaluationOutcome(model, EvaluationOutcome.INVALID_JSON, ModelDecision.fallback("invalid answer"), raw, "invalid_json", i.reason(), prompt.version(), prompt.hash(), latency, usage.inputTokens(), usage.outputTokens(), cost);
+          new EvaluationOutcome(model, EvaluationOutcome.INVALID_JSON, ModelDecision.fallback("invalid answer"), raw, "invalid_json", i.reason(), prompt.version(), prompt.hash(), latency, usage.inputTokens(), usage.outputTokens(), cost, Instant.now());
     };
   }
 
@@ -125,7 +126,7 @@ public final class EvaluationPanel {
     long in = usage == null ? 0 : usage.inputTokens();
     long out = usage == null ? 0 : usage.outputTokens();
     String m = message.length() > 500 ? message.substring(0, 500) + "…" : message;
-    return new EvaluationOutcome(model, status, ModelDecision.fallback(status), null, code, m, prompt.version(), prompt.hash(), (System.nanoTime() - started) / 1_000_000, in, out, usage == null ? 0 : cost(model, usage));
+    return new EvaluationOutcome(model, status, ModelDecision.fallback(status), null, code, m, prompt.version(), prompt.hash(), (System.nanoTime() - started) / 1_000_000, in, out, usage == null ? 0 : cost(model, usage), Instant.now());
   }
 
   /** Credits at the router's prices for this provider (PRICE_<PROVIDER>). */

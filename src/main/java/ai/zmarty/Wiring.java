@@ -20,9 +20,15 @@ import ai.zmarty.lens.EvaluationPanel;
 import ai.zmarty.lens.ModelDecisionSchema;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.lens.EnrichStore;
+import ai.zmarty.lens.EnrichVerticle;
+import ai.zmarty.lens.Enricher;
+import ai.zmarty.market.LiveMarket;
+import ai.zmarty.market.LiveMarkets;
 import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.MarketProviders;
 import ai.zmarty.market.SymbolCatalog;
+import ai.zmarty.metrics.LensEnrichMetrics;
 import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
 import ai.zmarty.metrics.OpsMetrics;
@@ -33,6 +39,7 @@ import ai.zmarty.ops.NightlyVerticle;
 import ai.zmarty.ops.PipelineStore;
 import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.ops.SystemChecks;
+import ai.zmarty.queue.DeadLetterHook;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.router.ModelProvider;
@@ -116,10 +123,16 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
+      // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
+      EnrichStore enrichStore = new EnrichStore(w.trading, queues, NightlyPipeline.nodeName(config));
+      LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
+      Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
+      all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
       String node = NightlyPipeline.nodeName(config);
       all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, node)));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(),
-          Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, node)), metrics.jobs())));
+      Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()),
+          Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, node));
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
       Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));

@@ -39,6 +39,7 @@ public record ZmartyConfig(
     WatchConfig watch,
     MetricsConfig metrics,
     OpsConfig ops,
+    LensEnrichConfig lensEnrich,
     LensEvaluateConfig lensEvaluate) {
 
   public enum Role {
@@ -236,6 +237,7 @@ public record ZmartyConfig(
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
+        LensEnrichConfig.from(raw),
         LensEvaluateConfig.from(raw, providers, queue));
   }
 

@@ -22,6 +22,11 @@ public final class DelayedMarket implements MarketDataProvider {
     this.latency = latency;
   }
 
+  /** The provider whose answers are delayed. */
+  MarketDataProvider inner() {
+    return inner;
+  }
+
   @Override
   public Future<List<Candle>> candles(String symbol, String timeframe, Instant fromInclusive, Instant toExclusive) {
     Context context = Vertx.currentContext();

@@ -31,8 +31,11 @@ public final class HyperliquidMarket extends ExchangeMarket {
   static final int CANDLES_PER_EXTRA_WEIGHT = 60;
   static final Duration CONTEXT_TTL = Duration.ofSeconds(5);
 
-  /** One coin's live figures; {@code funding} is the hourly rate, open interest in coin units. */
-  public record AssetContext(String coin, double funding, double openInterest, double markPx, double dayNtlVlm) {}
+  /** One coin's live figures; {@code funding} is the hourly rate, open interest in coin units, {@code premium} mark over oracle (null when not quoted). */
+  public record AssetContext(String coin, double funding, double openInterest, double markPx, double dayNtlVlm, Double premium) {}
+
+  /** The venue name of Hyperliquid's own perpetuals in {@code predictedFundings}. */
+  static final String OWN_VENUE = "HlPerp";
 
   /** One price level of the order book: price, size, number of orders. */
   public record BookLevel(double px, double sz, int n) {}
@@ -50,6 +53,8 @@ public final class HyperliquidMarket extends ExchangeMarket {
   private final Duration contextTtl;
   private Future<Map<String, AssetContext>> contexts;
   private long contextsAt;
+  private Future<Map<String, Double>> predicted;
+  private long predictedAt;
 
   public HyperliquidMarket(Vertx vertx, ExchangeOptions options, Clock wall) {
     this(vertx, options, wall, WeightBudget.hyperliquid(System.nanoTime() / 1_000_000), () -> System.nanoTime() / 1_000_000, CONTEXT_TTL);
@@ -117,6 +122,39 @@ public final class HyperliquidMarket extends ExchangeMarket {
       contexts = info(new JsonObject().put("type", "metaAndAssetCtxs")).map(HyperliquidMarket::parseContexts);
     }
     return contexts;
+  }
+
+  /**
+   * Hyperliquid's predicted next funding rate of its own perpetual, by coin ({@code predictedFundings},
+   * venue {@value #OWN_VENUE}; a coin whose venue entry is null is left out); kept 5 s like the contexts.
+   */
+  public synchronized Future<Map<String, Double>> predictedFundings() {
+    long now = monotonicMillis.getAsLong();
+    if (predicted == null || predicted.failed() || now - predictedAt >= contextTtl.toMillis()) {
+      predictedAt = now;
+      predicted = info(new JsonObject().put("type", "predictedFundings")).map(HyperliquidMarket::parsePredicted);
+    }
+    return predicted;
+  }
+
+  static Map<String, Double> parsePredicted(Buffer body) {
+    try {
+      JsonArray coins = new JsonArray(body);
+      Map<String, Double> out = new HashMap<>();
+      for (int i = 0; i < coins.size(); i++) {
+        JsonArray entry = coins.getJsonArray(i);
+        JsonArray venues = entry.getJsonArray(1);
+        for (int v = 0; v < venues.size(); v++) {
+          JsonArray venue = venues.getJsonArray(v);
+          if (OWN_VENUE.equals(venue.getString(0)) && venue.getValue(1) instanceof JsonObject rate) {
+            out.put(entry.getString(0).toUpperCase(java.util.Locale.ROOT), number(rate.getValue("fundingRate")));
+          }
+        }
+      }
+      return Map.copyOf(out);
+    } catch (RuntimeException e) {
+      throw malformed("predictedFundings", body, e);
+    }
   }
 
   /**
@@ -219,7 +257,7 @@ public final class HyperliquidMarket extends ExchangeMarket {
       for (int i = 0; i < universe.size(); i++) {
         String name = universe.getJsonObject(i).getString("name");
         JsonObject c = ctxs.getJsonObject(i);
-        byCoin.put(name.toUpperCase(java.util.Locale.ROOT), new AssetContext(name, number(c.getValue("funding")), number(c.getValue("openInterest")), number(c.getValue("markPx")), number(c.getValue("dayNtlVlm"))));
+        byCoin.put(name.toUpperCase(java.util.Locale.ROOT), new AssetContext(name, number(c.getValue("funding")), number(c.getValue("openInterest")), number(c.getValue("markPx")), number(c.getValue("dayNtlVlm")), c.getValue("premium") == null ? null : number(c.getValue("premium"))));
       }
       return Map.copyOf(byCoin);
     } catch (RuntimeException e) {

@@ -15,6 +15,8 @@ final class Buckets {
   static final Duration[] OVERHEAD = seconds(0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1);
   /** A queue job: 10 ms … 1 min. */
   static final Duration[] JOB = seconds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
+  /** One outside signal's enrichment: 10 ms … 10 s (the brief's target is under 2 s). */
+  static final Duration[] ENRICH = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10);
   /** An HTTP request (a streamed chat is one long request): 5 ms … 1 min. */
   static final Duration[] HTTP = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
 

@@ -9,10 +9,11 @@ import net.logstash.logback.argument.StructuredArgument;
  * The fields every worker job line carries, as JSON fields of their own (and {@code key=value} in
  * the text format): service ({@code worker}), queue, msg_id, read_ct, symbol, timeframe (null when
  * the payload names none), job_ms and queue_depth (the queue's depth when the job was read; -1 when
- * it did not come through the poller). Put {@link #PATTERN} in the message, then extras.
+ * it did not come through the poller), event_id (a lens job's event; null otherwise). Put {@link
+ * #PATTERN} in the message, then extras.
  */
 public final class JobLog {
-  public static final String PATTERN = "{} {} {} {} {} {} {} {}";
+  public static final String PATTERN = "{} {} {} {} {} {} {} {} {}";
 
   private JobLog() {}
 
@@ -21,7 +22,7 @@ public final class JobLog {
     return new StructuredArgument[] {
       kv("service", "worker"), kv("queue", job.queue()), kv("msg_id", job.msgId()), kv("read_ct", job.readCount()),
       kv("symbol", p.getValue("symbol") instanceof String s ? s : null), kv("timeframe", p.getValue("timeframe") instanceof String t ? t : null),
-      kv("job_ms", jobMs), kv("queue_depth", job.queueDepth())
+      kv("job_ms", jobMs), kv("queue_depth", job.queueDepth()), kv("event_id", p.getValue("event_id") instanceof String e ? e : null)
     };
   }
 

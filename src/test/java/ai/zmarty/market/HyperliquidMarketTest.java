@@ -168,7 +168,7 @@ class HyperliquidMarketTest {
     AtomicLong now = new AtomicLong(0);
     HyperliquidMarket m = new HyperliquidMarket(vertx, new ExchangeOptions(fake.baseUrl(), Duration.ofSeconds(2), 0, Duration.ofMillis(20)), NOW, WeightBudget.hyperliquid(0), now::get, Duration.ofSeconds(5));
     fake.thenReplay("hyperliquid/meta_and_asset_ctxs.json").thenReplay("hyperliquid/meta_and_asset_ctxs.json");
-    assertThat(await(m.assetContext("BTC"))).isEqualTo(new HyperliquidMarket.AssetContext("BTC", 0.0000125, 29345.61234, 93462.0, 2154038211.0482301));
+    assertThat(await(m.assetContext("BTC"))).isEqualTo(new HyperliquidMarket.AssetContext("BTC", 0.0000125, 29345.61234, 93462.0, 2154038211.0482301, 0.00031259));
     now.set(4_999);
     assertThat(await(m.assetContext("SOL/USDT")).funding()).isEqualTo(-0.0000042);
     assertThat(fake.seen).hasSize(1);
@@ -177,6 +177,28 @@ class HyperliquidMarketTest {
     assertThat(await(m.assetContext("ETH")).markPx()).isEqualTo(3362.8);
     assertThat(fake.seen).hasSize(2);
     assertThatThrownBy(() -> await(m.assetContext("DOGE"))).hasMessage("Hyperliquid lists no coin 'DOGE'");
+  }
+
+  @Test
+  void predictedFundingsAreHyperliquidsOwnVenueRatesKeptFiveSeconds() throws Exception {
+    AtomicLong now = new AtomicLong(0);
+    HyperliquidMarket m = new HyperliquidMarket(vertx, new ExchangeOptions(fake.baseUrl(), Duration.ofSeconds(2), 0, Duration.ofMillis(20)), NOW, WeightBudget.hyperliquid(0), now::get, Duration.ofSeconds(5));
+    fake.thenReplay("hyperliquid/predicted_fundings.json").thenReplay("hyperliquid/predicted_fundings.json");
+    // BTC's own rate, not Binance's or Bybit's; PURR's own venue entry is null, so PURR is left out
+    assertThat(await(m.predictedFundings())).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("BTC", 0.0000125, "ETH", -0.0000031));
+    assertThat(fake.seen.get(0).json()).isEqualTo(new JsonObject().put("type", "predictedFundings"));
+    now.set(4_999);
+    await(m.predictedFundings());
+    assertThat(fake.seen).hasSize(1);
+    now.set(5_000);
+    await(m.predictedFundings());
+    assertThat(fake.seen).hasSize(2);
+  }
+
+  @Test
+  void aPredictedFundingsAnswerOfAnotherShapeIsMalformed() throws Exception {
+    fake.thenStatus(200, "{\"BTC\": 1}");
+    assertThatThrownBy(() -> await(market().predictedFundings())).isInstanceOf(ExchangeException.class).hasMessageContaining("predictedFundings answer is malformed");
   }
 
   @Test

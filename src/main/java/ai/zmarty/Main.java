@@ -6,17 +6,18 @@ import ai.zmarty.cli.HealthCommand;
 import ai.zmarty.cli.NightlyCommand;
 import ai.zmarty.cli.MigrateCommand;
 import ai.zmarty.cli.RunCommand;
+import ai.zmarty.cli.SourceCommand;
 import ai.zmarty.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The program's entry: one jar, seven commands. */
+/** The program's entry: one jar, eight commands. */
 @Command(
     name = "zmarty",
     mixinStandardHelpOptions = true,
     version = "zmarty 0.1.0",
     description = "Zmarty Control Plane: the back end of a crypto trading assistant.",
-    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class, HealthCommand.class, NightlyCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class, HealthCommand.class, NightlyCommand.class, SourceCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -20,6 +20,16 @@ import ai.zmarty.lens.EvaluationPanel;
 import ai.zmarty.lens.ModelDecisionSchema;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.lens.DlqRetry;
+import ai.zmarty.lens.EventQueries;
+import ai.zmarty.lens.EventQueryRoutes;
+import ai.zmarty.lens.IntakeApi;
+import ai.zmarty.lens.IntakeCaller;
+import ai.zmarty.lens.IntakeReadiness;
+import ai.zmarty.lens.IntakeRoutes;
+import ai.zmarty.lens.IntakeStore;
+import ai.zmarty.lens.SourceKeys;
+import ai.zmarty.limit.ClusterRateLimiter;
 import ai.zmarty.lens.EnrichStore;
 import ai.zmarty.lens.EnrichVerticle;
 import ai.zmarty.lens.Enricher;
@@ -147,6 +157,7 @@ public final class Wiring {
       AudioStore audio = new AudioStore(config.database().dataDir());
       // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
       VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
+      Authenticator authenticator = new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config));
       HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers());
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
       HttpVerticle http =
@@ -154,7 +165,7 @@ public final class Wiring {
               config.http(),
               config.chat(),
               health,
-              new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config)),
+              authenticator,
               watchlist,
               signals,
               winRates,
@@ -162,7 +173,8 @@ public final class Wiring {
               audio,
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
               new LiquidationQueries(w.trading),
-              metrics);
+              metrics,
+              intakeApi(config, w, queues, authenticator, metrics));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))
@@ -207,6 +219,16 @@ public final class Wiring {
     config.providers().all().stream().filter(p -> lens.models().contains(p.name())).forEach(p -> providers.put(p.name(), Providers.of(vertx, config.providers(), p, tokens)));
     EvaluationPanel panel = new EvaluationPanel(vertx, lens.models(), providers, lens.prompts(), new ModelDecisionSchema(), tokens, pricing(config.chat()), lens.modelTimeout(), lens.maxTokens());
     return new EvaluateVerticle(trading, panel, metrics.evaluate(), config.queue().maxReads(), node);
+  }
+
+  /** The lens intake's routes: signals from outside sources, their audit trail and dead letters, /health and /ready. */
+  private static IntakeApi intakeApi(ZmartyConfig config, Wiring w, PgmqClient queues, Authenticator auth, Metrics metrics) {
+    String node = NightlyPipeline.nodeName(config);
+    SourceKeys keys = new SourceKeys(w.trading);
+    ClusterRateLimiter limiter = new ClusterRateLimiter(w.trading, new ClusterRateLimiter.Policy(config.intake().ratePerMinute(), config.intake().rateBurst()), "lens.source");
+    IntakeRoutes signals = new IntakeRoutes(keys, limiter, new IntakeStore(w.trading, queues, node), metrics.intake(), config.intake().defaultProfile());
+    EventQueryRoutes queries = new EventQueryRoutes(new IntakeCaller(keys, auth), new EventQueries(w.trading), new DlqRetry(w.trading, queues, node));
+    return new IntakeApi(signals, queries, new IntakeReadiness(w.chat, w.trading, queues, config.intake().readyMaxAge(), config.health().checkTimeout()));
   }
 
   static Pricing pricing(ChatConfig chat) {

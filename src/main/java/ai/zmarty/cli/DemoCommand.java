@@ -6,6 +6,9 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.config.Secrets;
 import ai.zmarty.demo.DemoSeed;
 import ai.zmarty.http.Tokens;
+import ai.zmarty.lens.SourceKeys;
+import ai.zmarty.market.MarketProviders;
+import java.time.Clock;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,8 +37,13 @@ public final class DemoCommand implements Callable<Integer> {
     String base = "http://localhost:" + node.wiring().httpPort().orElseThrow();
     Vertx vertx = Vertx.vertx();
     String token;
+    String signalCurl;
     try {
       token = Tokens.mint(Tokens.hs256(vertx, Secrets.jwtSecret(config)), DemoSeed.DEMO_USER, "pro", Duration.ofDays(7));
+      // the demo source gets a new key each start: only its hash is stored, so the old one cannot be shown again
+      SourceKeys.Issued source = new SourceKeys(node.wiring().tradingPool()).rotate(DemoSeed.DEMO_SOURCE).await(30, TimeUnit.SECONDS);
+      double price = DemoSeed.lastPrice(MarketProviders.create(vertx, config.market(), Clock.systemUTC()), "BTC/USDT").await(30, TimeUnit.SECONDS);
+      signalCurl = DemoSeed.signalCurl(base, source.key(), "BTC/USDT", price);
     } finally {
       vertx.close();
     }
@@ -52,6 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("  curl -N " + base + "/chat -H \"Authorization: Bearer $TOKEN\" -H 'Accept: text/event-stream' -H 'content-type: application/json' -d '{\"message\":\"What'\\''s the signal for BTC?\"}'");
     System.out.println("  curl -s " + base + "/credits -H \"Authorization: Bearer $TOKEN\"");
     System.out.println("  curl -s " + base + "/healthz");
+    System.out.println();
+    System.out.println("The outside signal source '" + DemoSeed.DEMO_SOURCE + "' posts a trade signal with its key (a new key each start, stored hashed, shown only here):");
+    System.out.println();
+    System.out.println("  " + signalCurl);
     System.out.println();
     System.out.println("Data: " + config.database().dataDir().toAbsolutePath().normalize() + " (Ctrl-C to stop; a restart keeps it)");
     System.out.println();

@@ -39,6 +39,7 @@ public record ZmartyConfig(
     WatchConfig watch,
     MetricsConfig metrics,
     OpsConfig ops,
+    IntakeConfig intake,
     LensEnrichConfig lensEnrich,
     LensEvaluateConfig lensEvaluate) {
 
@@ -237,6 +238,7 @@ public record ZmartyConfig(
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
+        IntakeConfig.from(raw),
         LensEnrichConfig.from(raw),
         LensEvaluateConfig.from(raw, providers, queue));
   }

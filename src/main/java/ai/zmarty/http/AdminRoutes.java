@@ -30,8 +30,12 @@ final class AdminRoutes {
     this.vertx = vertx;
   }
 
-  void mount(Router router) {
+  /** The role check of every admin route; installed before the request bodies are checked. */
+  void guard(Router router) {
     router.route("/admin/*").handler(this::serviceRoleOnly);
+  }
+
+  void mount(Router router) {
     router.post("/admin/credits").handler(this::topUp);
     router.get("/admin/health").handler(this::health);
     router.get("/admin/cron").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_LIST, new JsonObject()));

@@ -1,20 +1,39 @@
 package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.contracts.FieldProblem;
+import ai.zmarty.contracts.Schema;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
-/** The one error shape of the API: {@code {"error": code, "message": "…"}}. */
-final class Errors {
+/**
+ * The one error shape of the API: {@code {"error": code, "message": "…"}} (contract
+ * {@code common.error.json}), plus {@code fields} when a body breaks its contract.
+ */
+public final class Errors {
   private Errors() {}
 
-  static void send(RoutingContext rc, ErrorCode code, String message) {
+  /**
+   * 400 for a body that breaks its contract: {@code {"error": "bad_request", "message": every
+   * problem, "fields": [{"field": "/symbol", "problem": "…"}]}}, one entry per bad field.
+   */
+  static void invalid(RoutingContext rc, List<FieldProblem> problems) {
+    HttpServerResponse response = rc.response();
+    if (response.ended() || response.closed() || response.headWritten()) {
+      return;
+    }
+    JsonObject body = new JsonObject().put("error", ErrorCode.BAD_REQUEST.wire()).put("message", Schema.summary(problems)).put("fields", Schema.toJson(problems));
+    response.setStatusCode(400).putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  public static void send(RoutingContext rc, ErrorCode code, String message) {
     send(rc.response(), code.httpStatus(), code.wire(), message);
   }
 
   /** For the statuses the bus never carries (408, 413, 414, 431 …): {@code error} is {@link #code(int)}. */
-  static void send(HttpServerResponse response, int status, String message) {
+  public static void send(HttpServerResponse response, int status, String message) {
     send(response, status, code(status), message);
   }
 

@@ -2,10 +2,12 @@ package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.ZmartyConfig.ChatConfig;
+import ai.zmarty.contracts.Contracts;
 import ai.zmarty.config.ZmartyConfig.HttpConfig;
 import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.session.ChatSessions;
 import ai.zmarty.ingest.LiquidationQueries;
+import ai.zmarty.lens.IntakeApi;
 import ai.zmarty.metrics.ChatMetrics;
 import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
@@ -47,6 +49,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ChatSessions sessions;
   private static final long BODY_LIMIT = 64 * 1024;
   private final Metrics metrics;
+  private final IntakeApi intake;
   private HttpServer server;
   private Router router;
   private ChatRoutes chatRoutes;
@@ -63,7 +66,8 @@ public final class HttpVerticle extends VerticleBase {
       AudioStore audio,
       ChatSessions sessions,
       LiquidationQueries liquidations,
-      Metrics metrics) {
+      Metrics metrics,
+      IntakeApi intake) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -76,6 +80,7 @@ public final class HttpVerticle extends VerticleBase {
     this.audio = audio;
     this.sessions = sessions;
     this.metrics = metrics;
+    this.intake = intake;
   }
 
   @Override
@@ -86,9 +91,12 @@ public final class HttpVerticle extends VerticleBase {
       rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
+    // a signal declaring more than its limit is refused before its body is read
+    intake.mountBeforeBody(router);
     // Nothing here takes uploads: a multipart body is never written to disk.
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/healthz").handler(this::healthz);
+    intake.mountProbes(router); // GET /health, GET /ready
     if (metrics.enabled()) {
       // Prometheus scrapes without a user token: /metrics belongs on a private network (README)
       var scrape = MetricsServerVerticle.handler(vertx, metrics);
@@ -107,10 +115,16 @@ public final class HttpVerticle extends VerticleBase {
         () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
     router.post("/chat").handler(limits::chat);
     router.post("/chat/estimate").handler(limits::rate);
+    AdminRoutes admin = new AdminRoutes(vertx);
+    admin.guard(router);
+    // after the token and role checks, before the routes read a body: 400 naming each bad field
+    EdgeValidation.install(router, Contracts.bundled());
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
-    new AdminRoutes(vertx).mount(router);
+    admin.mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
+    // lens: a source's key (X-API-Key) or a service-role token, checked by each route
+    intake.mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     Failures.install(router, BODY_LIMIT);

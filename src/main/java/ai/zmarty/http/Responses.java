@@ -7,14 +7,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** How every route class reads a request's body and parameters and writes a JSON answer. */
-final class Responses {
+public final class Responses {
   private Responses() {}
 
   /**
    * The JSON object body, or null after answering 400: also when any field holds text PostgreSQL
    * cannot store (NUL, a lone surrogate), naming the field.
    */
-  static JsonObject jsonBody(RoutingContext rc) {
+  public static JsonObject jsonBody(RoutingContext rc) {
     try {
       JsonObject body = rc.body().asJsonObject();
       if (body == null) {
@@ -34,7 +34,7 @@ final class Responses {
   }
 
   /** A whole-number query parameter within bounds; -1 after answering 400. */
-  static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
+  public static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
     String v = rc.queryParams().get(name);
     if (v == null) {
       return dflt;
@@ -51,11 +51,11 @@ final class Responses {
     return -1;
   }
 
-  static void json(RoutingContext rc, int status, JsonObject body) {
+  public static void json(RoutingContext rc, int status, JsonObject body) {
     rc.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
   }
 
-  static void respond(RoutingContext rc, int status, Future<JsonObject> body) {
+  public static void respond(RoutingContext rc, int status, Future<JsonObject> body) {
     body.onSuccess(b -> json(rc, status, b)).onFailure(rc::fail);
   }
 }

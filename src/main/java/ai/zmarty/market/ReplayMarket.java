@@ -1,5 +1,6 @@
 package ai.zmarty.market;
 
+import ai.zmarty.contracts.FileLoad;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ public final class ReplayMarket implements MarketDataProvider {
   /** Base asset → classpath resource. */
   static final Map<String, String> FILES = Map.of("BTC", "market/btc_usd_4h.csv", "ETH", "market/eth_usd_4h.csv");
 
+  private final Map<String, String> files;
   private final Instant start;
   private final double speed;
   private final Clock wall;
@@ -44,6 +46,12 @@ public final class ReplayMarket implements MarketDataProvider {
    * @param wall the wall clock
    */
   public ReplayMarket(Instant start, double speed, Clock wall) {
+    this(start, speed, wall, FILES);
+  }
+
+  /** @param files base asset → classpath resource of its 4h history */
+  ReplayMarket(Instant start, double speed, Clock wall, Map<String, String> files) {
+    this.files = Map.copyOf(files);
     if (!(speed > 0) || Double.isInfinite(speed)) {
       throw new IllegalArgumentException("replay speed must be a positive number, got " + speed);
     }
@@ -83,7 +91,7 @@ public final class ReplayMarket implements MarketDataProvider {
   public Future<Boolean> lists(String symbol, String timeframe) {
     try {
       Symbols.Parsed p = Symbols.parse(symbol);
-      return Future.succeededFuture(Timeframe.parse(timeframe) == Timeframe.H4 && FILES.containsKey(p.base()) && SimulatedAssets.QUOTES.contains(p.quote()));
+      return Future.succeededFuture(Timeframe.parse(timeframe) == Timeframe.H4 && files.containsKey(p.base()) && SimulatedAssets.QUOTES.contains(p.quote()));
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(false);
     }
@@ -105,11 +113,12 @@ public final class ReplayMarket implements MarketDataProvider {
 
   private synchronized List<Candle> history(String symbol) {
     String base = Symbols.base(symbol);
-    String file = FILES.get(base);
+    String file = files.get(base);
     if (file == null) {
       throw new IllegalArgumentException("the replay market has BTC and ETH only (e.g. BTC/USD, ETH/USDT), not '" + symbol + "'");
     }
-    return loaded.computeIfAbsent(base, b -> Collections.unmodifiableList(new ArrayList<>(CandleCsv.resource(file))));
+    // a missing or malformed file: one warning naming it, and no bars rather than a failing job per read
+    return loaded.computeIfAbsent(base, b -> Collections.unmodifiableList(new ArrayList<>(FileLoad.resource(file, CandleCsv::read).orElse(List.of()))));
   }
 
   /** Replay time as a {@link Clock}. */

@@ -36,6 +36,7 @@ public final class Metrics {
   private final JobMetrics jobs;
   private final OpsMetrics ops;
   private final EvaluateMetrics evaluate;
+  private final IntakeMetrics intake;
   private final List<Supplier<Future<?>>> refreshers = new CopyOnWriteArrayList<>();
 
   private Metrics(boolean enabled, MeterRegistry registry) {
@@ -47,6 +48,7 @@ public final class Metrics {
     this.jobs = new JobMetrics(registry);
     this.ops = new OpsMetrics(registry);
     this.evaluate = new EvaluateMetrics(registry);
+    this.intake = new IntakeMetrics(registry);
   }
 
   public static Metrics create(MetricsConfig config) {
@@ -81,6 +83,10 @@ public final class Metrics {
   /** The lens evaluation worker's series. */
   public EvaluateMetrics evaluate() {
     return evaluate;
+  }
+
+  public IntakeMetrics intake() {
+    return intake;
   }
 
   /**

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Bridges database B's pgmq queues onto the bus: each message goes to {@code jobs.<queue>} as a
  * request; a success reply archives it, a failure or timeout hides it again with exponential
- * backoff, and after too many reads it moves to the dead-letter queue. At most
+ * backoff, and after too many reads it moves to the dead-letter queue. A payload its handler
+ * rejects ({@link JobHandler#reject}: it breaks its contract) is dead-lettered at once. At most
  * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer.
  */
 public final class PgmqPollerVerticle extends VerticleBase {
@@ -130,8 +131,15 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private Future<String> onFailure(Job job, QueueMessage message, Throwable failure, long started) {
     String queue = job.queue();
     boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-    String error = describe(failure);
-    return switch (retry.decide(message.readCount(), handlerMissing)) {
+    boolean rejected = failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.REJECTED;
+    String error = rejected ? "rejected: " + failure.getMessage() : describe(failure);
+    return switch (retry.decide(message.readCount(), handlerMissing, rejected)) {
+      case RetryPolicy.DeadLetter d when rejected ->
+          client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {
+            // the sender's mistake, not a fault here: one WARN, no retries
+            log.warn("job payload rejected, dead-lettered at once " + JobLog.PATTERN + " dead_letter_id={} reason={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, failure.getMessage()));
+            return "dead-lettered";
+          });
       case RetryPolicy.DeadLetter d ->
           client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {
             log.error("job dead-lettered " + JobLog.PATTERN + " dead_letter_id={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, error));

@@ -20,7 +20,12 @@ public record RetryPolicy(int maxReads, Duration base, Duration max) {
    * @param handlerMissing no consumer was registered: the job never ran, so it is never dead-lettered
    */
   public Decision decide(int readCount, boolean handlerMissing) {
-    if (!handlerMissing && readCount >= maxReads) {
+    return decide(readCount, handlerMissing, false);
+  }
+
+  /** @param rejected the handler refused the payload itself ({@link JobHandler#reject}): dead-lettered at once */
+  public Decision decide(int readCount, boolean handlerMissing, boolean rejected) {
+    if (rejected || !handlerMissing && readCount >= maxReads) {
       return new DeadLetter();
     }
     return new Retry(backoff(readCount));

@@ -1,6 +1,9 @@
 package ai.zmarty.sync;
 
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.contracts.Contracts;
+import ai.zmarty.contracts.FieldProblem;
+import ai.zmarty.contracts.Schema;
 import ai.zmarty.config.ZmartyConfig.SyncConfig;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.sync.WatcherChange.InvalidPayload;
@@ -34,11 +37,18 @@ public final class WatchersUpsertHook {
 
   public static final String PATH = "/hooks/watchers-upsert";
   public static final String INGEST_QUEUE = "ingest_indicators";
+  /** The contract of a delivery's body (docs/contracts). */
+  public static final String CONTRACT = "http.watchers-upsert.request";
 
   /** The HTTP answer: a status and its JSON body. */
   public record Response(int status, JsonObject body) {
     static Response error(ErrorCode code, String message) {
       return new Response(code.httpStatus(), new JsonObject().put("error", code.wire()).put("message", message));
+    }
+
+    /** 400 naming each field that breaks the contract, in the API's one error shape. */
+    static Response invalid(List<FieldProblem> problems) {
+      return new Response(400, error(ErrorCode.BAD_REQUEST, Schema.summary(problems)).body().put("fields", Schema.toJson(problems)));
     }
   }
 
@@ -46,6 +56,8 @@ public final class WatchersUpsertHook {
   private final PgmqClient queues;
   private final Supplier<String> secret;
   private final Duration tolerance;
+  /** Checked after the signature, which covers the raw bytes (docs/openapi.yaml: x-validated-in-handler). */
+  private final Schema contract = Contracts.bundled().schema(CONTRACT);
   private volatile WebhookSignature signature;
 
   public WatchersUpsertHook(Pool trading, PgmqClient queues, SyncConfig config, Supplier<String> secret) {
@@ -79,6 +91,10 @@ public final class WatchersUpsertHook {
       payload = new JsonObject(Buffer.buffer(bytes));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
       return Future.succeededFuture(Response.error(ErrorCode.BAD_REQUEST, "body is not a JSON object"));
+    }
+    List<FieldProblem> problems = contract.check(payload);
+    if (!problems.isEmpty()) {
+      return Future.succeededFuture(Response.invalid(problems));
     }
     WatcherChange change;
     try {

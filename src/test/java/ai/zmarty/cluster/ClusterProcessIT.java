@@ -79,6 +79,8 @@ class ClusterProcessIT {
     apiEnv.put("HTTP_PORT", Integer.toString(httpPort));
     Map<String, String> workerEnv = new HashMap<>(common);
     workerEnv.put("CLUSTER_PORT", Integer.toString(hz2));
+    // a worker-only node serves /metrics on METRICS_PORT: any free one (9102 may be taken on a shared machine)
+    workerEnv.put("METRICS_PORT", "0");
     workerEnv.put("MARKET_LATENCY", "2s"); // every ingest job takes at least 2 s: long enough to be killed in
 
     try (NodeProcess api = new NodeProcess("api", apiEnv, "run", "--cluster", "--roles", "api,ops").start();

@@ -29,17 +29,26 @@ final class FuzzRequests {
     "ETH-PERP", "17y", "a%2Fb%2Fc", "%2e%2e", "null", "-1", "9999999999999999999999",
   };
   private static final String[] QUERIES = {"", "?limit=-1", "?limit=abc", "?limit=%zz", "?symbol=%00", "?symbol=BTC/USDT&source=estimate", "?symbol=BTC/USDT&source=kingfisher", "?limit=100000000000",
-    "?symbol=" + "S".repeat(2000), "?%zz=1", "?a=%", "?limit=5"};
-  private static final String[] FIELDS = {"message", "symbol", "timeframe", "user_id", "amount", "reason", "session_id", "mode", "type", "record", "table", "event_id"};
+    "?symbol=" + "S".repeat(2000), "?%zz=1", "?a=%", "?limit=5", "?cursor=WyJ4IiwieSJd&status=queued", "?since=2026-01-01T00:00:00Z&until=2025-01-01T00:00:00Z",
+    "?stage=enrich&resolved=true", "?decision=ENTER&model=gpt"};
+  private static final String[] FIELDS = {"message", "symbol", "timeframe", "user_id", "amount", "reason", "session_id", "mode", "type", "record", "table", "event_id",
+    "event_type", "signal_direction", "entry_price", "ts_utc", "source", "feature_profile", "idempotency_key", "size"};
 
   private final Random random;
   private final List<String> tokens;
   private final List<UUID> users;
+  /** Lens source keys (good, revoked, unknown) sent as {@code X-API-Key} on a third of the requests. */
+  private final List<String> apiKeys;
 
   FuzzRequests(long seed, List<String> tokens, List<UUID> users) {
+    this(seed, tokens, users, List.of());
+  }
+
+  FuzzRequests(long seed, List<String> tokens, List<UUID> users, List<String> apiKeys) {
     this.random = new Random(seed);
     this.tokens = tokens;
     this.users = users;
+    this.apiKeys = apiKeys;
   }
 
   /** A request aimed at {@code path} (a route's path: {@code :param} and a trailing {@code *} are filled in). */
@@ -59,6 +68,9 @@ final class FuzzRequests {
     Map<String, String> headers = new java.util.LinkedHashMap<>();
     if (random.nextInt(8) > 0) {
       headers.put("Authorization", "Bearer " + tokens.get(random.nextInt(tokens.size())));
+    }
+    if (!apiKeys.isEmpty() && random.nextInt(3) == 0) {
+      headers.put("X-API-Key", apiKeys.get(random.nextInt(apiKeys.size())));
     }
     if (random.nextInt(4) == 0) {
       headers.put("Accept", "text/event-stream");

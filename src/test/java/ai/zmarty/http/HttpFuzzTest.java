@@ -57,7 +57,7 @@ class HttpFuzzTest {
     try (LogCapture logs = new LogCapture()) {
       TestDatabases.Pair dbs = TestDatabases.migrated();
       Wiring w = TestNode.start(vertx, dbs.config(Map.of("ROLES", "api", "ZMARTY_DATA_DIR", dataDir.toString(), "OFFLINE_PACE", "0ms", "WEBHOOK_SECRET", "fuzz-webhook-secret-fuzz-webhook-secret",
-          "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000")), dbs.chat(), dbs.trading()).wiring();
+          "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000", "LENS_RATE_PER_MINUTE", "1000000", "LENS_RATE_BURST", "1000000")), dbs.chat(), dbs.trading()).wiring();
       int port = w.httpPort().orElseThrow();
       List<UUID> users = List.of(Users.create(dbs.chat(), "free", 100_000), Users.create(dbs.chat(), "pro", 100_000), UUID.randomUUID());
       long now = Instant.now().getEpochSecond();
@@ -79,10 +79,15 @@ class HttpFuzzTest {
         }
       }
       System.out.println("HttpFuzzTest routes " + routes);
-      assertThat(routes).containsKeys("/healthz", "/symbols", "/chat", "/admin/credits", "/hooks/watchers-upsert");
+      assertThat(routes).containsKeys("/healthz", "/symbols", "/chat", "/admin/credits", "/hooks/watchers-upsert", "/api/v1/signals", "/api/v1/events/:id", "/ready");
 
       List<Path> startFiles = written(dataDir);
-      FuzzRequests generator = new FuzzRequests(seed, tokens, users);
+      // lens routes: a good source key, a revoked one and one that never existed
+      ai.zmarty.lens.SourceKeys sources = new ai.zmarty.lens.SourceKeys(w.tradingPool());
+      String revoked = sources.add("fuzz-revoked").await(10, TimeUnit.SECONDS).key();
+      sources.revoke("fuzz-revoked").await(10, TimeUnit.SECONDS);
+      List<String> apiKeys = List.of(sources.add("fuzz").await(10, TimeUnit.SECONDS).key(), revoked, "zks_never-issued", "");
+      FuzzRequests generator = new FuzzRequests(seed, tokens, users, apiKeys);
       ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
       int sent = 0;
       long t0 = System.nanoTime();

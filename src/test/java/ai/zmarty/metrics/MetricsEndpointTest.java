@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.Wiring;
 import ai.zmarty.bus.Addresses;
+import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.testing.ChatApi;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Scrape;
+import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestNode;
 import ai.zmarty.testing.Users;
@@ -61,6 +63,9 @@ class MetricsEndpointTest {
     return wiring;
   }
 
+  /** A queue of this test's own, whose consumer always fails. */
+  private static final String FLAKY = "metrics_flaky";
+
   private static Map<String, String> apiAndWorker() {
     Map<String, String> env = new HashMap<>();
     // no ops role: nothing but this test puts jobs on the queues
@@ -75,7 +80,12 @@ class MetricsEndpointTest {
 
   @Test
   void aChatA402A429AndJobsMoveTheirCountersByExactlyWhatHappened() throws Exception {
-    int port = start(apiAndWorker()).httpPort().orElseThrow();
+    // a queue whose consumer (this test's) always fails: retried, then dead-lettered after QUEUE_MAX_READS
+    Map<String, String> env = apiAndWorker();
+    env.put("QUEUE_NAMES", "ingest_indicators,compute_signals,compute_winrate," + FLAKY);
+    Sql.exec(dbs.trading(), "select pgmq.create('" + FLAKY + "')");
+    int port = start(env).httpPort().orElseThrow();
+    vertx.eventBus().consumer(Addresses.job(FLAKY), m -> m.fail(ErrorCode.INTERNAL.failureCode(), "always fails"));
     WebClient client = WebClient.create(vertx);
     ChatApi api = new ChatApi(vertx, port);
     UUID payer = Users.create(dbs.chat(), "pro", 1000);
@@ -116,16 +126,21 @@ class MetricsEndpointTest {
     assertThat(after.samples()).noneMatch(s -> s.labels().containsKey("address"));
     assertThat(after.names()).contains("jvm_memory_used_bytes", "vertx_eventbus_handlers");
 
-    // a job that succeeds, and one that fails twice (QUEUE_MAX_READS=2): retried once, then dead-lettered
+    // a job that succeeds; one that fails twice (QUEUE_MAX_READS=2): retried once, then dead-lettered;
+    // and a payload that breaks its contract: rejected, dead-lettered at its first read
     PgmqClient queues = new PgmqClient(wiring.tradingPool());
     queues.send(Addresses.QUEUE_COMPUTE_WINRATE, new JsonObject()).await(10, TimeUnit.SECONDS);
+    queues.send(FLAKY, new JsonObject().put("n", 1)).await(10, TimeUnit.SECONDS);
     queues.send(Addresses.QUEUE_COMPUTE_SIGNALS, new JsonObject().put("symbol", "not a pair")).await(10, TimeUnit.SECONDS);
-    Scrape jobs = Eventually.until(Duration.ofSeconds(60), "the two jobs settled", () -> scrape(client, port),
-        now -> delta(before, now, "zmarty_jobs_total", "queue", "compute_signals", "outcome", "dead_lettered") == 1
+    Scrape jobs = Eventually.until(Duration.ofSeconds(60), "the three jobs settled", () -> scrape(client, port),
+        now -> delta(before, now, "zmarty_jobs_total", "queue", FLAKY, "outcome", "dead_lettered") == 1
+            && delta(before, now, "zmarty_jobs_total", "queue", "compute_signals", "outcome", "dead_lettered") == 1
             && delta(before, now, "zmarty_jobs_total", "queue", "compute_winrate", "outcome", "archived") == 1);
-    assertThat(delta(before, jobs, "zmarty_jobs_total", "queue", "compute_signals", "outcome", "retried")).isEqualTo(1);
-    assertThat(delta(before, jobs, "zmarty_jobs_total")).as("nothing else ran").isEqualTo(3);
-    assertThat(delta(before, jobs, "zmarty_job_duration_seconds_count", "queue", "compute_signals")).isEqualTo(2);
+    assertThat(delta(before, jobs, "zmarty_jobs_total", "queue", FLAKY, "outcome", "retried")).isEqualTo(1);
+    assertThat(delta(before, jobs, "zmarty_jobs_total", "queue", "compute_signals", "outcome", "retried")).isZero();
+    assertThat(delta(before, jobs, "zmarty_jobs_total")).as("nothing else ran").isEqualTo(4);
+    assertThat(delta(before, jobs, "zmarty_job_duration_seconds_count", "queue", FLAKY)).isEqualTo(2);
+    assertThat(delta(before, jobs, "zmarty_job_duration_seconds_count", "queue", "compute_signals")).isEqualTo(1);
     assertThat(delta(before, jobs, "zmarty_job_duration_seconds_count", "queue", "compute_winrate")).isEqualTo(1);
     // the depths are read from pgmq before each scrape: the next one sees the dead letter
     assertThat(Scrape.of(client, port).sum("zmarty_queue_depth", "queue", "dead_letter")).isGreaterThanOrEqualTo(1);

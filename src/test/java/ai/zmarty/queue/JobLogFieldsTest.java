@@ -97,7 +97,7 @@ class JobLogFieldsTest {
     Sql.exec(dbs.trading(), "select pgmq.create('" + queue + "')");
     PgmqClient client = new PgmqClient(pool);
     org.slf4j.Logger handlerLog = LoggerFactory.getLogger(JobLogFieldsTest.class);
-    vertx.eventBus().consumer(Addresses.job(queue), JobHandler.of(queue, handlerLog, Pair::fromJson, p -> Future.succeededFuture(new JsonObject().put("created", 0)), r -> "created=0"));
+    vertx.eventBus().consumer(Addresses.job(queue), JobHandler.of(queue, JobHandler.contract(Addresses.QUEUE_COMPUTE_SIGNALS), handlerLog, Pair::fromJson, p -> Future.succeededFuture(new JsonObject().put("created", 0)), r -> "created=0"));
     // three messages wait before the poller starts: the batch that reads them sees a depth of 3
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

@@ -37,4 +37,10 @@ class RetryPolicyTest {
   void neverDeadLettersAJobNoHandlerSaw() {
     assertThat(policy.decide(50, true)).isInstanceOf(RetryPolicy.Retry.class);
   }
+
+  @Test
+  void deadLettersARejectedPayloadAtItsFirstRead() {
+    assertThat(policy.decide(1, false, true)).isInstanceOf(RetryPolicy.DeadLetter.class);
+    assertThat(policy.decide(1, false, false)).isInstanceOf(RetryPolicy.Retry.class);
+  }
 }

@@ -14,12 +14,22 @@ public final class ApiFixture implements BeforeAllCallback, AfterAllCallback {
   private Vertx vertx;
   private TestDatabases.Pair dbs;
   private TestNode api;
+  private final Map<String, String> env;
+
+  public ApiFixture() {
+    this(Map.of());
+  }
+
+  /** An API node with {@code env} on top of the test configuration. */
+  public ApiFixture(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     vertx = Vertx.vertx();
     dbs = TestDatabases.migrated();
-    api = TestNode.api(vertx, dbs, Map.of());
+    api = TestNode.api(vertx, dbs, env);
   }
 
   @Override

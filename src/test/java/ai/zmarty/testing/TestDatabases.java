@@ -56,12 +56,24 @@ public final class TestDatabases {
         Path dir = Files.createTempDirectory("zmarty-test-pg");
         server = EmbeddedDatabase.start(dir.resolve("data"), 0);
         EmbeddedDatabase started = server;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-postgres-stop"));
+        // stop it, then remove its data (about 2 GB after a full run): test JVMs must not fill the disk
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          started.close();
+          deleteTree(dir);
+        }, "test-postgres-stop"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     return server;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not remove " + dir + ": " + e);
+    }
   }
 
   /** Two new empty databases, not migrated. */

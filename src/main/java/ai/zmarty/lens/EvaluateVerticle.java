@@ -4,9 +4,12 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.contracts.FieldProblem;
+import ai.zmarty.contracts.Schema;
 import ai.zmarty.metrics.EvaluateMetrics;
 import ai.zmarty.queue.DeadLetterHook;
 import ai.zmarty.queue.Job;
+import ai.zmarty.queue.JobHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -42,6 +45,8 @@ public final class EvaluateVerticle extends VerticleBase {
   private final EvaluationPanel panel;
   private final EvaluateMetrics metrics;
   private final int maxReads;
+  /** The payload's contract, {@code docs/contracts/queue.lens_evaluate.json}. */
+  private final Schema contract = JobHandler.contract("lens_evaluate");
 
   /** @param maxReads the poller's {@code QUEUE_MAX_READS}: the read that is a job's last attempt */
   public EvaluateVerticle(Pool pool, EvaluationPanel panel, EvaluateMetrics metrics, int maxReads, String node) {
@@ -71,14 +76,20 @@ public final class EvaluateVerticle extends VerticleBase {
     Job job;
     UUID id;
     try {
+      JsonObject payload = Job.payloadOf(msg.body());
+      List<FieldProblem> problems = contract.check(payload);
+      if (!problems.isEmpty()) {
+        JobHandler.reject(msg, "payload breaks its contract " + contract.name() + ": " + Schema.summary(problems));
+        return;
+      }
       job = Job.fromJson((JsonObject) msg.body());
-      id = eventId(Job.payloadOf(msg.body()));
+      id = eventId(payload);
     } catch (RuntimeException e) {
-      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), "lens_evaluate job: " + e.getMessage());
+      JobHandler.reject(msg, "lens_evaluate job: " + e.getMessage());
       return;
     }
     if (id == null) {
-      msg.fail(ErrorCode.BAD_REQUEST.failureCode(), "lens_evaluate payload must be {\"event_id\": \"<uuid>\"}, got " + job.payload().encode());
+      JobHandler.reject(msg, "lens_evaluate payload must be {\"event_id\": \"<uuid>\"}, got " + job.payload().encode());
       return;
     }
     evaluate(id)

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One model's judgement of one outside signal, in the shape of the {@code ModelDecision} contract
- * ({@code contracts/model_decision.schema.json}): {@code decision} ENTER, WAIT or IGNORE,
+ * ({@code docs/contracts/model.decision.json}): {@code decision} ENTER, WAIT or IGNORE,
  * {@code confidence} 0–1, {@code entry_plan} {order_type, price}, {@code risk_plan} {stop,
  * targets}, {@code size_pct} (percent of the portfolio) and {@code reasons}. The plans are null
  * only in a fallback, which no model made.

@@ -1,32 +1,26 @@
 package ai.zmarty.lens;
 
+import ai.zmarty.contracts.Contracts;
+import ai.zmarty.contracts.FieldProblem;
+import ai.zmarty.contracts.Schema;
 import ai.zmarty.router.ModelProvider;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.Validator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.stream.Collectors;
+import java.util.List;
 
 /**
- * The {@code ModelDecision} JSON Schema (draft 2020-12, shipped as {@code
- * contracts/model_decision.schema.json}): what each model is asked to answer in, and what every
- * answer is checked against, whatever the provider promised.
+ * The {@code ModelDecision} JSON Schema, the data contract {@code docs/contracts/model.decision.json}
+ * (loaded from the jar by {@link Contracts#bundled()}, like every contract): what each model is
+ * asked to answer in, and what every answer is checked against, whatever the provider promised.
  */
 public final class ModelDecisionSchema {
-  public static final String RESOURCE = "contracts/model_decision.schema.json";
+  /** The contract's name under {@code docs/contracts}. */
+  public static final String CONTRACT = "model.decision";
   /** The name the providers see (OpenAI's json_schema name, Anthropic's tool name). */
   public static final String NAME = "model_decision";
 
   private final JsonObject schema;
-  private final Validator validator;
+  private final Schema contract;
 
   /** An answer read: the decision, or why it is not one. */
   public sealed interface Parsed {}
@@ -36,8 +30,8 @@ public final class ModelDecisionSchema {
   public record Invalid(String reason) implements Parsed {}
 
   public ModelDecisionSchema() {
-    this.schema = load();
-    this.validator = Validator.create(JsonSchema.of(schema), new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://zmarty.ai/").setOutputFormat(OutputFormat.Basic));
+    this.schema = Contracts.bundled().document(CONTRACT);
+    this.contract = Contracts.bundled().schema(CONTRACT);
   }
 
   public JsonObject schema() {
@@ -61,12 +55,11 @@ public final class ModelDecisionSchema {
     } catch (DecodeException | ClassCastException e) {
       return new Invalid("not a JSON object: " + firstLine(e.getMessage()));
     }
-    OutputUnit result = validator.validate(json);
-    if (Boolean.TRUE.equals(result.getValid())) {
+    List<FieldProblem> problems = contract.check(json);
+    if (problems.isEmpty()) {
       return new Valid(ModelDecision.fromValidJson(json));
     }
-    String errors = result.getErrors() == null ? "invalid" : result.getErrors().stream().map(u -> (u.getInstanceLocation() == null || u.getInstanceLocation().isEmpty() ? "/" : u.getInstanceLocation()) + ": " + u.getError()).distinct().limit(5).collect(Collectors.joining("; "));
-    return new Invalid("does not match the ModelDecision schema: " + errors);
+    return new Invalid("does not match the ModelDecision schema: " + Schema.summary(problems.subList(0, Math.min(5, problems.size()))));
   }
 
   private static String unfence(String text) {
@@ -82,16 +75,5 @@ public final class ModelDecisionSchema {
     String m = message == null ? "" : message;
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
-  }
-
-  private static JsonObject load() {
-    try (InputStream in = ModelDecisionSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-      }
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -55,7 +55,7 @@ class ContractsTest {
       for (Path f : files) {
         String name = f.getFileName().toString();
         JsonObject schema = read(f);
-        if (!name.matches("(common|http|bus|queue|event|file)\\.[a-z0-9_.-]+\\.json")) {
+        if (!name.matches("(common|http|bus|queue|event|model|file)\\.[a-z0-9_.-]+\\.json")) {
           problems.add(name + ": not named <kind>.<name>.json");
         }
         if (!"https://json-schema.org/draft/2020-12/schema".equals(schema.getString("$schema"))) {

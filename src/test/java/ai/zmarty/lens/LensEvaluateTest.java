@@ -3,6 +3,8 @@ package ai.zmarty.lens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.bus.Addresses;
+import ai.zmarty.contracts.Contracts;
+import ai.zmarty.contracts.Schema;
 import ai.zmarty.metrics.Metrics;
 import ai.zmarty.testing.LogCapture;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -16,6 +18,7 @@ import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,8 @@ class LensEvaluateTest {
   private FakeProvider claude;
   private final List<JsonObject> published = new CopyOnWriteArrayList<>();
   private Metrics metrics;
+  /** What every published decision must keep: the checkout's docs/contracts/event.lens.decision.json. */
+  private static final Schema DECISION_EVENT = Contracts.directory(Path.of("docs/contracts")).schema("event.lens.decision");
 
   @BeforeAll
   static void databases() {
@@ -100,6 +105,11 @@ class LensEvaluateTest {
     return published.stream().filter(m -> m.getString("event_id").equals(id.toString())).toList();
   }
 
+  /** Each published message of the event keeps its contract (the fallbacks' null plans included). */
+  private void assertPublishedKeepTheContract(UUID id) {
+    assertThat(publishedFor(id)).isNotEmpty().allSatisfy(m -> assertThat(DECISION_EVENT.check(m)).as(m.encode()).isEmpty());
+  }
+
   private static void awaitStatus(UUID id, String status) {
     Eventually.await(Duration.ofSeconds(30), "event " + id + " " + status, () -> one("select status from lens.events where event_id = '" + id + "'").equals(status));
   }
@@ -144,6 +154,7 @@ class LensEvaluateTest {
     assertThat(gptMessage.getString("symbol")).isEqualTo("BTC/USDT");
     assertThat(gptMessage.getString("source")).isEqualTo("test-src");
     assertThat(gptMessage.getString("decision")).isEqualTo("ENTER");
+    assertPublishedKeepTheContract(id); // ok, invalid_json and timeout messages
 
     // the same message again: nothing asked, stored or published twice
     enqueue(id);
@@ -172,6 +183,9 @@ class LensEvaluateTest {
     assertThat(one("select read_ct from pgmq.a_lens_evaluate where message->>'event_id' = '" + id + "'")).isEqualTo("1");
     assertThat(gpt.requests).hasSize(1);
     Eventually.await(Duration.ofSeconds(5), "four decisions on the bus", () -> publishedFor(id).size() == 4);
+    assertPublishedKeepTheContract(id); // provider_error messages
+    assertThat(publishedFor(id)).filteredOn(m -> m.getString("model").equals("gpt")).singleElement()
+        .satisfies(m -> assertThat(m.getValue("entry_plan")).isNull()).satisfies(m -> assertThat(m.getString("status")).isEqualTo("provider_error"));
 
     // metrics: the evaluation, each model's answer time, the errors by model and status
     var registry = metrics.registry();
@@ -214,7 +228,7 @@ class LensEvaluateTest {
     assertThat(count("select count(*) from lens.processing_timeline where event_id = '" + id + "' and stage = 'dead_lettered'")).isEqualTo(1);
     // archived on its last read, not left in the generic dead-letter queue
     Eventually.await(Duration.ofSeconds(10), "archived", () -> count("select count(*) from pgmq.a_lens_evaluate where message->>'event_id' = '" + id + "'") == 1);
-    assertThat(count("select count(*) from pgmq.q_dead_letter")).isZero();
+    assertThat(count("select count(*) from pgmq.q_dead_letter where message->'message'->>'event_id' = '" + id + "'")).isZero();
     assertThat(count("select count(*) from lens.model_decisions where event_id = '" + id + "'")).isZero();
 
     // the cause fixed and the message sent again (what a DLQ retry does): evaluated, published, resolved
@@ -229,5 +243,22 @@ class LensEvaluateTest {
     assertThat(one("select (resolved_at is not null)::text " + dlq)).isEqualTo("true");
     assertThat(Sql.column(dbs.trading(), "select model || ' ' || status || ' ' || decision from lens.model_decisions where event_id = '" + id + "' order by model"))
         .containsExactly("claude ok ENTER", "gemini ok ENTER", "gpt ok ENTER", "offline ok ENTER");
+  }
+
+  @Test
+  void aPayloadThatBreaksItsContractIsDeadLetteredAtItsFirstRead() {
+    long missing = Long.parseLong(one("select pgmq.send('lens_evaluate', '{\"event\": \"x\"}'::jsonb)"));
+    long notUuid = Long.parseLong(one("select pgmq.send('lens_evaluate', '{\"event_id\": \"not-a-uuid\"}'::jsonb)"));
+    String letter = "select message::text from pgmq.q_dead_letter where message->>'queue' = 'lens_evaluate' and (message->>'msg_id')::bigint = ";
+
+    Eventually.await(Duration.ofSeconds(30), "both in dead_letter", () -> count("select count(*) from pgmq.q_dead_letter where message->>'queue' = 'lens_evaluate' and (message->>'msg_id')::bigint in (" + missing + ", " + notUuid + ")") == 2);
+    JsonObject a = new JsonObject(one(letter + missing));
+    assertThat(a.getInteger("read_ct")).isEqualTo(1); // at once, although QUEUE_MAX_READS is 2
+    assertThat(a.getString("error")).startsWith("rejected: ").contains("queue.lens_evaluate").contains("event_id is missing");
+    JsonObject b = new JsonObject(one(letter + notUuid));
+    assertThat(b.getInteger("read_ct")).isEqualTo(1);
+    assertThat(b.getString("error")).startsWith("rejected: ").contains("event_id");
+    assertThat(count("select count(*) from pgmq.q_lens_evaluate where msg_id in (" + missing + ", " + notUuid + ")")).isZero();
+    assertThat(gpt.requests).isEmpty();
   }
 }

@@ -6,118 +6,21 @@
 //   PORTKEY_URL  Portkey base (…/v1), upstream = DIRECT_URL via x-portkey-custom-host
 // LEVELS (default "1,100,500"), ROUNDS_<N> override rounds per level; WARMUP_STREAMS × WARMUP_ROUNDS
 // (default 50 × 4) unmeasured streams go to each target first.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { agent, cpuOf, measure, openAiRequest, pct, pidsOf, readTokens, zmartyRequests } from './lib.mjs';
 
 const levels = (process.env.LEVELS || '1,100,500').split(',').map(Number);
 const defaultRounds = { 1: 20, 100: 5, 500: 3 };
 const rounds = (n) => Number(process.env['ROUNDS_' + n] || defaultRounds[n] || 3);
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
-
-function openAiRequest(base, extraHeaders = {}) {
-  const u = new URL(base + '/chat/completions');
-  return {
-    url: u,
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench', accept: 'text/event-stream', ...extraHeaders },
-    body: JSON.stringify({ model: 'fake-model', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
-    // first SSE data line carrying delta content; end = [DONE]
-    isFirst: (ev) => ev.data && ev.data !== '[DONE]' && /"content":"[^"]/.test(ev.data),
-    isEnd: (ev) => ev.data === '[DONE]',
-  };
-}
 
 const targets = [];
 if (process.env.DIRECT_URL) targets.push(['direct', () => openAiRequest(process.env.DIRECT_URL)]);
-const tokens = process.env.ZMARTY_TOKENS_FILE ? fs.readFileSync(process.env.ZMARTY_TOKENS_FILE, 'utf8').split('\n').filter(Boolean) : [];
-let nextToken = 0;
-if (process.env.ZMARTY_URL)
-  targets.push(['zmarty', () => ({
-    url: new URL(process.env.ZMARTY_URL + '/chat'),
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: 'Bearer ' + tokens[nextToken++ % tokens.length] },
-    body: JSON.stringify({ message: 'hi' }),
-    isFirst: (ev) => ev.event === 'token',
-    isEnd: (ev) => ev.event === 'done',
-  })]);
+if (process.env.ZMARTY_URL) targets.push(['zmarty', zmartyRequests(process.env.ZMARTY_URL, readTokens(process.env.ZMARTY_TOKENS_FILE))]);
 if (process.env.PORTKEY_URL)
   targets.push(['portkey', () => openAiRequest(process.env.PORTKEY_URL, {
     'x-portkey-provider': 'openai',
     'x-portkey-custom-host': process.env.DIRECT_URL,
   })]);
 
-function stream(spec) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    let ttft = null, ended = false, buf = '', ev = {};
-    const done = (err) => {
-      if (ended) return;
-      ended = true;
-      resolve({ ttft, total: performance.now() - t0, err });
-    };
-    const req = http.request(spec.url, { method: 'POST', headers: spec.headers, agent }, (res) => {
-      if (res.statusCode !== 200) {
-        let b = '';
-        res.on('data', (d) => (b += d));
-        res.on('end', () => done(`HTTP ${res.statusCode} ${b.slice(0, 200)}`));
-        return;
-      }
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i).replace(/\r$/, '');
-          buf = buf.slice(i + 1);
-          if (line === '') {
-            if (ttft === null && spec.isFirst(ev)) ttft = performance.now() - t0;
-            if (spec.isEnd(ev)) { done(ttft === null ? 'no token before end' : null); }
-            ev = {};
-          } else if (line.startsWith('event:')) ev.event = line.slice(6).trim();
-          else if (line.startsWith('data:')) ev.data = (ev.data ? ev.data + '\n' : '') + line.slice(5).trim();
-        }
-      });
-      res.on('end', () => done(ended ? null : 'stream ended without end marker'));
-      res.on('error', (e) => done(String(e)));
-    });
-    req.on('error', (e) => done(String(e)));
-    req.setTimeout(60000, () => { req.destroy(new Error('timeout')); });
-    req.end(spec.body);
-  });
-}
-
-const pct = (xs, p) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-
-async function measure(make, n, r) {
-  const ok = [], errors = [];
-  for (let k = 0; k < r; k++) {
-    const res = await Promise.all(Array.from({ length: n }, () => stream(make())));
-    for (const x of res) (x.err ? errors : ok).push(x);
-  }
-  return { ok, errors };
-}
-
-// CPU seconds (user + system) processes have used so far, from /proc (Linux); a process gone
-// meanwhile (a closed database connection) counts 0.
-const cpuOf = (pids) => {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-    } catch { /* gone */ }
-  }
-  return ticks / 100; // USER_HZ
-};
-// The server's processes, found when its measurement starts (after the warm-up opened its pools):
-// ZMARTY_PGREP / PORTKEY_PGREP are pgrep -f patterns separated by '|'.
-const pidsOf = (patterns) => (patterns || '').split('|').filter(Boolean).flatMap((p) => {
-  try { return execFileSync('pgrep', ['-f', p], { encoding: 'utf8' }).split('\n').filter(Boolean); } catch { return []; }
-});
 const serverPatterns = { zmarty: process.env.ZMARTY_PGREP, portkey: process.env.PORTKEY_PGREP };
 const cpu = {}; // cpu[target] = {seconds, streams}
 
@@ -126,7 +29,7 @@ for (const [name, make] of targets) {
   results[name] = {};
   // the same warm-up for every target (JIT, connection pools): steady state is what is compared
   await measure(make, Number(process.env.WARMUP_STREAMS || 50), Number(process.env.WARMUP_ROUNDS || 4));
-  const pids = [...new Set(pidsOf(serverPatterns[name]))];
+  const pids = pidsOf(serverPatterns[name]);
   const cpuStart = pids.length ? cpuOf(pids) : null;
   let streams = 0;
   for (const n of levels) {

@@ -38,12 +38,36 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+// A pair a user may watch, as the Java market.Pair.watched checks it: the symbol trimmed and upper
+// case, exactly BASE/QUOTE; the timeframe exactly one of the labels.
+const WATCHABLE = /^[A-Z0-9]{2,15}\/[A-Z0-9]{2,10}$/;
+const TIMEFRAMES = ["1m", "5m", "15m", "30m", "1h", "4h", "1d"];
+
+/** Control characters (a NUL, say) written as a backslash-u escape, so the message can be logged and stored. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+function pair(field: string, symbol: string, timeframe: string): { symbol: string; timeframe: string } {
+  const s = symbol.trim().toUpperCase();
+  if (!WATCHABLE.test(s)) {
+    throw new InvalidPayload(`${field}: ` + printable(`symbol must look like BASE/QUOTE, e.g. "BTC/USDT", got "${symbol}"`));
+  }
+  const tf = timeframe.trim();
+  if (!TIMEFRAMES.includes(tf)) {
+    throw new InvalidPayload(`${field}: ` + printable(`timeframe must be one of ${TIMEFRAMES.join(", ")}, got "${timeframe}"`));
+  }
+  return { symbol: s, timeframe: tf };
+}
+
 function watch(payload: Record<string, unknown>, field: string): Watch {
   const row = payload[field];
   if (!isObject(row)) {
     throw new InvalidPayload(`${field} must be an object`);
   }
-  return { userId: uuid(row, "user_id"), symbol: text(row, "symbol", 32), timeframe: text(row, "timeframe", 8) };
+  const userId = uuid(row, "user_id");
+  const checked = pair(field, text(row, "symbol", 32), text(row, "timeframe", 8));
+  return { userId, ...checked };
 }
 
 const same = (a: Watch, b: Watch) => a.userId === b.userId && a.symbol === b.symbol && a.timeframe === b.timeframe;
@@ -56,6 +80,9 @@ export function watcherChange(payload: unknown): WatcherChange {
   if (payload.table !== "user_symbols" || payload.schema !== "public") {
     throw new InvalidPayload("only changes to public.user_symbols are accepted");
   }
+  if (typeof payload.type !== "string") {
+    throw new InvalidPayload("type must be INSERT, UPDATE or DELETE");
+  }
   switch (payload.type) {
     case "INSERT":
       return { eventId, type: "INSERT", deactivate: null, activate: watch(payload, "record") };
@@ -67,6 +94,6 @@ export function watcherChange(payload: unknown): WatcherChange {
       return { eventId, type: "UPDATE", deactivate: same(before, now) ? null : before, activate: now };
     }
     default:
-      throw new InvalidPayload("type must be INSERT, UPDATE or DELETE");
+      throw new InvalidPayload(`type must be INSERT, UPDATE or DELETE, got '${payload.type}'`);
   }
 }

@@ -51,6 +51,7 @@ import ai.zmarty.ops.SchedulerVerticle;
 import ai.zmarty.ops.SystemChecks;
 import ai.zmarty.queue.DeadLetterHook;
 import ai.zmarty.queue.PgmqClient;
+import ai.zmarty.queue.QueueAdmin;
 import ai.zmarty.queue.PgmqPollerVerticle;
 import ai.zmarty.router.ModelProvider;
 import ai.zmarty.router.ModelRouterVerticle;
@@ -59,15 +60,18 @@ import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.Providers;
 import ai.zmarty.signal.DoublingGuard;
 import ai.zmarty.signal.SignalQueries;
+import ai.zmarty.outbox.EventPublisherVerticle;
 import ai.zmarty.sync.OutboxBacklog;
+import ai.zmarty.sync.OutboxKeeperVerticle;
 import ai.zmarty.sync.OutboxRelayVerticle;
 import ai.zmarty.sync.WatchersUpsertHook;
 import ai.zmarty.sync.WebhookTarget;
-import ai.zmarty.voice.AudioStore;
+import ai.zmarty.voice.AudioCache;
 import ai.zmarty.voice.ElevenLabsClient;
 import ai.zmarty.voice.VoiceService;
 import ai.zmarty.voice.VoiceVerticle;
 import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.AnalyticsQueries;
 import ai.zmarty.winrate.WinRateQueries;
 import ai.zmarty.signal.SignalVerticle;
 import ai.zmarty.winrate.WinRateVerticle;
@@ -123,6 +127,9 @@ public final class Wiring {
     // and the newest nightly run of the cluster, as stored in B (pipeline_runs)
     PipelineStore pipelineRuns = new PipelineStore(w.trading);
     w.scrapeHooks.add(metrics.beforeScrape(() -> pipelineRuns.lastRun().onSuccess(last -> last.ifPresent(run -> metrics.ops().nightly(run.getString("status"), java.time.Instant.parse(run.getString("finished_at")))))));
+    // every node: its WARN/ERROR events and a heartbeat (roles, chats, providers) for the admin feed
+    String node = ai.zmarty.admin.NodeReporter.nodeName(vertx, NightlyPipeline.nodeName(config));
+    all = all.compose(v -> w.deploy(new ai.zmarty.admin.NodeReporter(node, config.roles().stream().map(Enum::name).toList(), metrics.registry())));
     // the workers' candles, the api's check that a pair to watch is listed, the ops health check's probe
     MarketDataProvider market = MarketProviders.create(vertx, config.market(), Clock.systemUTC());
     if (config.roles().contains(Role.WORKER)) {
@@ -132,16 +139,18 @@ public final class Wiring {
       WatcherPauses pauses = new WatcherPauses(w.trading, config.watch().pauseAfter());
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
-          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)));
+          .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
+          // events written with their rows (signals, lens decisions) go out on the bus after commit
+          .compose(v -> w.deploy(new EventPublisherVerticle(w.trading, Pools.connectOptions(tradingUrl, "trading-listen"), config.queue().idlePoll())));
       // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
       EnrichStore enrichStore = new EnrichStore(w.trading, queues, NightlyPipeline.nodeName(config));
       LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
       Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
       all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
-      String node = NightlyPipeline.nodeName(config);
-      all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, node)));
+      String evaluator = NightlyPipeline.nodeName(config);
+      all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, evaluator)));
       Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()),
-          Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, node));
+          Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, evaluator));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
@@ -154,9 +163,9 @@ public final class Wiring {
       // MODEL_PROVIDER=auto: the real providers that have a key (none: the offline analyst answers)
       List<ModelProvider> real = config.chat().provider().equals("auto") ? Providers.configured(vertx, config.providers(), tokens) : List.of();
       var breakers = new ModelRouterVerticle.Breakers(config.providers().breakerMaxFailures(), config.providers().breakerReset());
-      AudioStore audio = new AudioStore(config.database().dataDir());
+      AudioCache audio = AudioCache.of(vertx, config.voice(), w.chat, config.database().dataDir());
       // ElevenLabs: 20 s per call; a busy answer (429) is retried once after 500 ms
-      VoiceService voice = new VoiceService(vertx, config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
+      VoiceService voice = new VoiceService(config.voice(), new ElevenLabsClient(vertx, config.voice(), config.providers().connectTimeout(), java.time.Duration.ofSeconds(20), java.time.Duration.ofMillis(500)), audio, ledger);
       Authenticator authenticator = new Authenticator(vertx, config.auth(), Secrets.jwtSecret(config));
       HealthChecks health = new HealthChecks(vertx, w.chat, w.trading, queues, config.queue().deadLetterQueue(), config.health(), config.providers());
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
@@ -169,6 +178,7 @@ public final class Wiring {
               watchlist,
               signals,
               winRates,
+              new AnalyticsQueries(w.trading, config.analytics().minTrades()),
               new WatchersUpsertHook(w.trading, queues, config.sync(), webhookSecret),
               audio,
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
@@ -185,8 +195,11 @@ public final class Wiring {
     if (config.roles().contains(Role.OPS)) {
       OutboxBacklog backlog = new OutboxBacklog(w.chat);
       w.scrapeHooks.add(metrics.beforeScrape(() -> backlog.pending().onSuccess(metrics.ops()::outboxPending)));
-      all = all.compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
+      all = all.compose(v -> w.deploy(new OutboxKeeperVerticle(w.chat, config.sync())))
+          .compose(v -> w.deploy(new OutboxRelayVerticle(w.chat, Pools.connectOptions(chatUrl, "chat-listen"), config.sync(), webhookSecret, () -> WebhookTarget.url(config.sync().webhookUrl(), config.http(), w.httpPort()))))
           .compose(v -> w.deploy(new SchedulerVerticle(w.trading, config.scheduler(), metrics.ops())))
+          .compose(v -> w.deploy(new ai.zmarty.admin.AdminActionsVerticle(new QueueAdmin(w.trading, config.queue().deadLetterQueue()))))
+          .compose(v -> w.deploy(new ai.zmarty.admin.AdminFeedVerticle(new QueueAdmin(w.trading, config.queue().deadLetterQueue()), new ai.zmarty.credit.CreditUsage(w.chat), w.trading)))
           .compose(v -> w.deploy(new NightlyVerticle(new NightlyPipeline(vertx, w.trading, checks(vertx, config, w, market)::run, config.ops(), NightlyPipeline.nodeName(config)))));
     }
     if (config.roles().contains(Role.API) || config.roles().contains(Role.OPS)) {

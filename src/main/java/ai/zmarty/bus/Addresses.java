@@ -8,8 +8,8 @@ public final class Addresses {
   public static final String JOBS_PREFIX = "jobs.";
 
   /**
-   * Domain events published inside the cluster (a signal created, …). Nothing outside the cluster
-   * sees them yet: there is no event-bus bridge to browsers and no dashboard.
+   * Domain events published inside the cluster (a signal created, …). They are not bridged: the
+   * ops role turns its readings into {@code admin.*} snapshots, and only those reach browsers.
    */
   public static final String EVENTS_PREFIX = "events.";
 
@@ -95,8 +95,56 @@ public final class Addresses {
   /** The schedules, their next fire times and latest runs ({@code GET /admin/cron}); body {@code {}}. */
   public static final String OPS_CRON_LIST = "ops.cron.list";
 
+  /** The A→B sync outbox for operators ({@code GET /admin/sync}): counts and the newest dead rows; body {@code {}}; answered on ops nodes. */
+  public static final String OPS_SYNC_LIST = "ops.sync.list";
+
+  /** Sends a dead outbox row again ({@code POST /admin/sync/{id}/retry}); body {@code {id}}; 404 unknown, 409 not dead. */
+  public static final String OPS_SYNC_RETRY = "ops.sync.retry";
+
   /** Runs one job now ({@code POST /admin/cron/{job}/run}); body {@code {job}}; 404 unknown, 409 running. */
   public static final String OPS_CRON_RUN = "ops.cron.run";
+
+  /**
+   * Published when an operator pauses or resumes a queue; body {@code {queue, paused}}. Every
+   * poller re-reads {@code queue_pauses} at once (it also does every 10 s).
+   */
+  public static final String QUEUE_CONTROL = "ops.queue.control";
+
+  /** Prefix of the operators' live snapshots, the only addresses the event-bus bridge lets out to browsers. */
+  public static final String ADMIN_PREFIX = "admin.";
+
+  /** Prefix of the operators' actions, the only addresses the bridge lets browsers send to. */
+  public static final String ADMIN_ACTIONS_PREFIX = "admin.actions.";
+
+  /** Snapshots the ops role publishes every second and on every change; each body is described in docs/admin.md. */
+  public static final String ADMIN_QUEUES = "admin.queues";
+
+  public static final String ADMIN_DLQ = "admin.dlq";
+  public static final String ADMIN_CRON = "admin.cron";
+  public static final String ADMIN_ERRORS = "admin.errors";
+  public static final String ADMIN_CREDITS = "admin.credits";
+  public static final String ADMIN_PROVIDERS = "admin.providers";
+  public static final String ADMIN_CLUSTER = "admin.cluster";
+  public static final String ADMIN_HEALTH = "admin.health";
+  public static final String ADMIN_LENS = "admin.lens";
+
+  /** Operator actions (bridged inbound); each replies {@code {ok, action, …}} or fails with an ErrorCode. */
+  public static final String ADMIN_DLQ_RETRY = "admin.actions.dlq.retry";
+
+  public static final String ADMIN_DLQ_RETRY_GROUP = "admin.actions.dlq.retry_group";
+  public static final String ADMIN_DLQ_DISCARD_GROUP = "admin.actions.dlq.discard_group";
+  public static final String ADMIN_CRON_RUN = "admin.actions.cron.run";
+  public static final String ADMIN_QUEUE_PAUSE = "admin.actions.queue.pause";
+  public static final String ADMIN_QUEUE_RESUME = "admin.actions.queue.resume";
+
+  /** Every node's WARN and ERROR log events, published by its log appender; body {@code {node, level, logger, message, at}}. Not bridged. */
+  public static final String OPS_LOG_EVENTS = "ops.log.events";
+
+  /** Published after an operator's action: the admin feed reads and publishes again at once; body {@code {}}. Not bridged. */
+  public static final String OPS_ADMIN_REFRESH = "ops.admin.refresh";
+
+  /** Every node's report, published each second: {@code {node, roles, at, chats, providers}}. Not bridged. */
+  public static final String OPS_NODE_REPORT = "ops.node.report";
 
   public static String job(String queue) {
     return JOBS_PREFIX + queue;

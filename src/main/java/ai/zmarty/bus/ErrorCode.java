@@ -47,7 +47,7 @@ public enum ErrorCode {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, failureCode(), message);
   }
 
-  /** The code of a bus failure: timeouts and missing consumers count as the service being away. */
+  /** The code of a failure: timeouts, missing consumers and an unreachable database count as the service being away. */
   public static ErrorCode of(Throwable failure) {
     if (failure instanceof ReplyException re) {
       return switch (re.failureType()) {
@@ -56,7 +56,8 @@ public enum ErrorCode {
         default -> fromFailureCode(re.failureCode());
       };
     }
-    return INTERNAL;
+    // a database that is down or restarting is a service away for now, not an internal error
+    return ai.zmarty.db.Unreachable.is(failure) ? UNAVAILABLE : INTERNAL;
   }
 
   public static ErrorCode fromFailureCode(int code) {

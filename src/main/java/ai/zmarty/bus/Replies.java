@@ -29,6 +29,12 @@ public final class Replies {
       msg.fail(re.failureCode(), re.getMessage());
       return;
     }
+    if (ai.zmarty.db.Unreachable.is(cause)) {
+      // a database that is down or restarting: the caller answers 503 and the client retries
+      log.warn("request on {} failed: database unavailable: {}", msg.address(), cause.toString());
+      msg.fail(ErrorCode.UNAVAILABLE.failureCode(), "database unavailable; retry in " + ai.zmarty.db.Unreachable.RETRY_AFTER_SECONDS + " s");
+      return;
+    }
     log.error("request on {} failed: {}", msg.address(), cause.toString(), cause);
     msg.fail(ErrorCode.INTERNAL.failureCode(), "internal error");
   }

@@ -42,8 +42,14 @@ public final class NightlyCommand implements Callable<Integer> {
       return Cli.configError(e);
     }
     try (OpsSession session = new OpsSession(config)) {
-      Migrations.apply(session.databases.chat(), Migrations.Target.CHAT);
-      Migrations.apply(session.databases.trading(), Migrations.Target.TRADING);
+      try {
+        // bounded: a database that accepts and never answers fails the run here, naming itself
+        Migrations.apply(session.databases.chat(), Migrations.Target.CHAT, config.ops().nightlyDbTimeout());
+        Migrations.apply(session.databases.trading(), Migrations.Target.TRADING, config.ops().nightlyDbTimeout());
+      } catch (Migrations.MigrationException e) {
+        System.err.println("zmarty nightly: failed before its health step: " + e.getMessage() + " (NIGHTLY_DB_TIMEOUT bounds each wait); no step ran");
+        return 1;
+      }
       // the workers' own job consumers, in this process: the pipeline sends them the jobs the poller would
       Clock clock = session.market.clock(Clock.systemUTC());
       session.vertx.deployVerticle(new IngestVerticle(session.trading, session.market, new PgmqClient(session.trading), clock)).await(1, TimeUnit.MINUTES);

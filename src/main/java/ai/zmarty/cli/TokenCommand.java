@@ -37,6 +37,9 @@ public final class TokenCommand implements Callable<Integer> {
   @Option(names = "--ttl", defaultValue = "1h", paramLabel = "DURATION", description = "Lifetime, like 30m, 1h or 7d (default: ${DEFAULT-VALUE}).")
   String ttl;
 
+  @Option(names = "--admin", description = "An operator's token (app_metadata.role admin): signs in to the admin dashboard at /admin/.")
+  boolean admin;
+
   @Override
   public Integer call() {
     UUID id;
@@ -57,7 +60,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      System.out.println(Tokens.mint(Tokens.hs256(vertx, Secrets.jwtSecret(config)), id, tier.name(), lifetime));
+      System.out.println(Tokens.mint(Tokens.hs256(vertx, Secrets.jwtSecret(config)), id, tier.name(), lifetime, admin));
     } finally {
       vertx.close();
     }

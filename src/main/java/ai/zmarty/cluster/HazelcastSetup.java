@@ -1,6 +1,7 @@
 package ai.zmarty.cluster;
 
 import ai.zmarty.config.ZmartyConfig.ClusterConfig;
+import ai.zmarty.config.ZmartyConfig.Discovery;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -10,7 +11,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.regex.Pattern;
 
 /**
- * Hazelcast as this project runs it: members found over TCP-IP from {@code CLUSTER_MEMBERS},
+ * Hazelcast as this project runs it: members found over TCP-IP from {@code CLUSTER_MEMBERS} (or, with
+ * {@code CLUSTER_DISCOVERY=kubernetes}, by a DNS lookup of the headless Service {@code CLUSTER_SERVICE_DNS}),
  * multicast and auto-detection off (many networks, this one included, do not carry multicast),
  * bound to {@code CLUSTER_HOST}, and no phone-home.
  */
@@ -40,7 +42,12 @@ public final class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.discovery() == Discovery.KUBERNETES) {
+      // DNS lookup of the headless Service: every ready pod's address, on CLUSTER_PORT.
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.serviceDns()).setProperty("service-port", Integer.toString(cluster.port()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
     return config;
   }
 

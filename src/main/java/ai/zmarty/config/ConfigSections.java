@@ -43,7 +43,8 @@ final class ConfigSections {
     if (!VOICE_ID.matcher(voice).matches()) {
       throw new ConfigException("ELEVENLABS_VOICE_ID", "must be an ElevenLabs voice id (letters and digits), got '" + voice + "'");
     }
-    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000), raw.integer("VOICE_CACHE_MAX_MB", 1, 1_000_000));
+    return new VoiceConfig(raw.optional("ELEVENLABS_API_KEY"), url, voice, raw.required("ELEVENLABS_MODEL"), raw.integer("PRICE_VOICE_PER_1K_CHARS", 0, 1_000_000), raw.integer("VOICE_CACHE_MAX_MB", 1, 1_000_000),
+        raw.choice("VOICE_STORE", ZmartyConfig.AudioStoreKind.class));
   }
 
 
@@ -134,7 +135,9 @@ final class ConfigSections {
         secret,
         raw.duration("WEBHOOK_TOLERANCE", Duration.ofSeconds(1), Duration.ofDays(1)),
         raw.duration("SYNC_POLL", Duration.ofMillis(50), Duration.ofMinutes(5)),
-        raw.duration("SYNC_BACKOFF_MAX", Duration.ofSeconds(1), Duration.ofDays(1)));
+        raw.duration("SYNC_BACKOFF_MAX", Duration.ofSeconds(1), Duration.ofDays(1)),
+        raw.integer("SYNC_MAX_ATTEMPTS", 1, 1_000),
+        raw.duration("SYNC_RETENTION", Duration.ofMinutes(1), Duration.ofDays(3650)));
   }
 
   static QueueConfig queueConfig(RawConfig raw) {

@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param nightlyLease how long the nightly run's cluster-wide lease lasts unless renewed; a run
  *     whose node died is taken over after it ({@code NIGHTLY_LEASE})
  * @param nightlyJobTimeout the longest one worker job of the pipeline may take ({@code NIGHTLY_JOB_TIMEOUT})
+ * @param nightlyDbTimeout the bound on connecting, logging in and each statement when {@code zmarty
+ *     nightly} applies the migrations over JDBC ({@code NIGHTLY_DB_TIMEOUT})
  */
-public record OpsConfig(double freshWarnBars, double freshCriticalBars, int integrityMinSignals, Optional<String> apiUrl, Duration nightlyLease, Duration nightlyJobTimeout) {
+public record OpsConfig(double freshWarnBars, double freshCriticalBars, int integrityMinSignals, Optional<String> apiUrl, Duration nightlyLease, Duration nightlyJobTimeout, Duration nightlyDbTimeout) {
 
   static OpsConfig from(RawConfig raw) {
     int warn = raw.integer("HEALTH_FRESH_WARN_BARS", 1, 10_000);
@@ -35,6 +37,7 @@ public record OpsConfig(double freshWarnBars, double freshCriticalBars, int inte
         raw.integer("HEALTH_INTEGRITY_MIN_SIGNALS", 1, 1_000_000),
         url,
         raw.duration("NIGHTLY_LEASE", Duration.ofSeconds(1), Duration.ofHours(1)),
-        raw.duration("NIGHTLY_JOB_TIMEOUT", Duration.ofSeconds(1), Duration.ofHours(6)));
+        raw.duration("NIGHTLY_JOB_TIMEOUT", Duration.ofSeconds(1), Duration.ofHours(6)),
+        raw.duration("NIGHTLY_DB_TIMEOUT", Duration.ofSeconds(1), Duration.ofHours(1)));
   }
 }

@@ -33,8 +33,21 @@ public final class RawConfig {
     this.values = Collections.unmodifiableMap(values);
   }
 
-  /** Defaults overridden by {@code env}; keys the defaults do not know are ignored. */
+  /**
+   * Settings that were removed and replaced by others: a deployment still setting one would
+   * silently get the replacement's default, so start-up refuses it, naming the replacement.
+   */
+  static final Map<String, String> RETIRED = Map.of(
+      "SCHEDULER_INGEST_EVERY", "SCHEDULER_INGEST_CRON, a cron expression in UTC (every 5 minutes: '*/5 * * * *')",
+      "SCHEDULER_WINRATE_EVERY", "SCHEDULER_WINRATE_CRON, a cron expression in UTC (hourly: '0 * * * *')");
+  private static final Pattern RETIRED_SCHEDULE = Pattern.compile("SCHEDULER_[A-Z0-9_]+_EVERY");
+
+  /**
+   * Defaults overridden by {@code env}; keys the defaults do not know are ignored, except retired
+   * ones ({@link #RETIRED}, any {@code SCHEDULER_*_EVERY}), which fail with the replacement's name.
+   */
   public static RawConfig load(Map<String, String> env) {
+    refuseRetired(env);
     Map<String, String> values = readDefaults();
     for (String key : values.keySet()) {
       String override = env.get(key);
@@ -43,6 +56,21 @@ public final class RawConfig {
       }
     }
     return new RawConfig(values);
+  }
+
+  private static void refuseRetired(Map<String, String> env) {
+    for (String key : new java.util.TreeSet<>(env.keySet())) {
+      if (env.get(key) == null || env.get(key).isBlank()) {
+        continue; // set to nothing: no value is lost
+      }
+      String replacement = RETIRED.get(key);
+      if (replacement != null) {
+        throw new ConfigException(key, "was removed; set " + replacement + " instead, and unset " + key);
+      }
+      if (RETIRED_SCHEDULE.matcher(key).matches()) {
+        throw new ConfigException(key, "was removed: schedules are cron expressions now (SCHEDULER_INGEST_CRON, SCHEDULER_WINRATE_CRON, NIGHTLY_CRON with NIGHTLY_TZ); unset " + key);
+      }
+    }
   }
 
   public static RawConfig fromSystemEnvironment() {

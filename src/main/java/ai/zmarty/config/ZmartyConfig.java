@@ -41,7 +41,8 @@ public record ZmartyConfig(
     OpsConfig ops,
     IntakeConfig intake,
     LensEnrichConfig lensEnrich,
-    LensEvaluateConfig lensEvaluate) {
+    LensEvaluateConfig lensEvaluate,
+    AnalyticsConfig analytics) {
 
   public enum Role {
     API,
@@ -100,7 +101,25 @@ public record ZmartyConfig(
       String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace, int ratePerMinute, int maxConcurrentStreams,
       long maxCreditsPerRequest, int maxTurns) {}
 
-  public record ClusterConfig(String name, String host, int port, List<String> members) {}
+  /**
+   * How members find each other: {@code tcp-ip} from {@code CLUSTER_MEMBERS} (the default), or
+   * {@code kubernetes}, a DNS lookup of the headless Service {@code CLUSTER_SERVICE_DNS}.
+   */
+  public record ClusterConfig(String name, String host, int port, List<String> members, Discovery discovery, String serviceDns) {
+    public ClusterConfig(String name, String host, int port, List<String> members) {
+      this(name, host, port, members, Discovery.TCP_IP, "");
+    }
+  }
+
+  public enum AudioStoreKind {
+    DATABASE,
+    FILE
+  }
+
+  public enum Discovery {
+    TCP_IP,
+    KUBERNETES
+  }
 
   public record QueueConfig(
       List<String> queues,
@@ -122,14 +141,15 @@ public record ZmartyConfig(
 
   /** ElevenLabs text-to-speech: {@code apiKey} empty means voice answers say so instead. The key never appears in {@link #toString()}. */
   /** {@code cacheMaxMb}: the most the spoken-answer cache keeps on this node's disk; the oldest files go first. */
-  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars, int cacheMaxMb) {
+  /** {@code store}: where spoken answers are kept, {@code database} (A, served by every API node) or {@code file} (this node's data directory). */
+  public record VoiceConfig(Optional<String> apiKey, String baseUrl, String voiceId, String model, int pricePer1kChars, int cacheMaxMb, AudioStoreKind store) {
     public boolean configured() {
       return apiKey.isPresent();
     }
 
     @Override
     public String toString() {
-      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + ", cacheMaxMb=" + cacheMaxMb + "]";
+      return "VoiceConfig[apiKey=" + (apiKey.isPresent() ? "(set)" : "(empty)") + ", baseUrl=" + baseUrl + ", voiceId=" + voiceId + ", model=" + model + ", pricePer1kChars=" + pricePer1kChars + ", cacheMaxMb=" + cacheMaxMb + ", store=" + store + "]";
     }
   }
 
@@ -139,7 +159,11 @@ public record ZmartyConfig(
    * The signed A→B sync. {@code webhookUrl} empty: this node's own receiver; {@code webhookSecret}
    * empty: the one generated under the data directory ({@link Secrets#webhookSecret}).
    */
-  public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax) {}
+  /**
+   * The A→B sync: a change the receiver answers with a 4xx (other than 429) {@code maxAttempts}
+   * times is dead (kept for operators, retryable); delivered rows are purged after {@code retention}.
+   */
+  public record SyncConfig(Optional<String> webhookUrl, Optional<String> webhookSecret, Duration tolerance, Duration poll, Duration backoffMax, int maxAttempts, Duration retention) {}
 
   /** One model service: {@code apiKey} empty means it is not routed to. The key never appears in {@link #toString()}. */
   public record ProviderConfig(String name, Optional<String> apiKey, String baseUrl, String model) {
@@ -203,7 +227,16 @@ public record ZmartyConfig(
         throw new ConfigException("CLUSTER_MEMBERS", "'" + m + "' is not a host name, IP address or host:port");
       }
     }
-    ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members);
+    Discovery discovery = switch (raw.string("CLUSTER_DISCOVERY").trim().toLowerCase(Locale.ROOT)) {
+      case "tcp-ip" -> Discovery.TCP_IP;
+      case "kubernetes" -> Discovery.KUBERNETES;
+      default -> throw new ConfigException("CLUSTER_DISCOVERY", "must be tcp-ip or kubernetes, got '" + raw.string("CLUSTER_DISCOVERY") + "'");
+    };
+    String serviceDns = raw.optional("CLUSTER_SERVICE_DNS").orElse("");
+    if (discovery == Discovery.KUBERNETES && !HOST.matcher(serviceDns).matches()) {
+      throw new ConfigException("CLUSTER_SERVICE_DNS", "must name the headless Service (e.g. zmarty-cluster.default.svc.cluster.local) when CLUSTER_DISCOVERY is kubernetes");
+    }
+    ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members, discovery, serviceDns);
 
     QueueConfig queue = queueConfig(raw);
     ProvidersConfig providers = providersConfig(raw);
@@ -240,7 +273,8 @@ public record ZmartyConfig(
         OpsConfig.from(raw),
         IntakeConfig.from(raw),
         LensEnrichConfig.from(raw),
-        LensEvaluateConfig.from(raw, providers, queue));
+        LensEvaluateConfig.from(raw, providers, queue),
+        AnalyticsConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

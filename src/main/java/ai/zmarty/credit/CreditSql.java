@@ -39,4 +39,21 @@ final class CreditSql {
 
   /** Returns a row only when the profile was new. */
   static final String CREATE_PROFILE = "insert into profiles (id, tier) values ($1, $2) on conflict (id) do nothing returning id";
+
+  /** Usage rows (a provider set: charges, voice, refunds) of the last 24 h, net per user, most first (the admin dashboard). */
+  static final String USAGE_TOP_USERS =
+      "select user_id, -sum(delta) as credits, count(*) filter (where reason = 'chat') as chats from credits_ledger"
+          + " where created_at > now() - interval '24 hours' and provider is not null group by user_id having -sum(delta) > 0 order by credits desc limit $1";
+
+  /** Per provider over the last 24 h: net credits, chats, tokens in and out. */
+  static final String USAGE_BY_PROVIDER =
+      "select provider, -sum(delta) as credits, count(*) filter (where reason = 'chat') as chats,"
+          + " coalesce(sum((units->>'input_tokens')::bigint) filter (where reason = 'chat'), 0) as tokens_in,"
+          + " coalesce(sum((units->>'output_tokens')::bigint) filter (where reason = 'chat'), 0) as tokens_out"
+          + " from credits_ledger where created_at > now() - interval '24 hours' and provider is not null group by provider order by credits desc";
+
+  /** Charged chats per minute over the last hour (minutes without any are absent). */
+  static final String CHATS_PER_MINUTE =
+      "select date_trunc('minute', created_at) as minute, count(*) as chats from credits_ledger"
+          + " where created_at > now() - interval '60 minutes' and reason = 'chat' group by 1 order by 1";
 }

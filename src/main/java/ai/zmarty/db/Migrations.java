@@ -1,10 +1,14 @@
 package ai.zmarty.db;
 
 import ai.zmarty.config.PgUrl;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
@@ -49,9 +53,42 @@ public final class Migrations {
     return apply(url, target, target.location());
   }
 
+  /**
+   * Applies the migrations with every wait bounded by {@code timeout}: connecting, logging in and
+   * each answer of the server (pgjdbc's connect, login and socket timeouts). A database that accepts
+   * connections and never answers, or a statement that hangs, fails with a {@link
+   * MigrationException} naming the database instead of blocking the caller for ever.
+   */
+  public static Report apply(PgUrl url, Target target, Duration timeout) {
+    long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000); // pgjdbc counts whole seconds
+    String base = url.jdbcUrl();
+    String jdbcUrl = base + (base.contains("?") ? "&" : "?") + "connectTimeout=" + seconds + "&loginTimeout=" + seconds + "&socketTimeout=" + seconds;
+    try {
+      return apply(flyway(jdbcUrl, url, target.location()), target);
+    } catch (FlywayException e) {
+      boolean timedOut = false;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        timedOut |= t instanceof SocketTimeoutException || (t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("timed out"));
+      }
+      String what = timedOut ? "did not answer within " + seconds + " s" : "failed: " + firstLine(e.getMessage());
+      throw new MigrationException("database " + target.label() + " (" + url + ") " + what + " while its migrations were being applied");
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+  }
+
   /** Applies the migrations found at a Flyway {@code location} ({@code classpath:…} or {@code filesystem:…}). */
   public static Report apply(PgUrl url, Target target, String location) {
-    Flyway flyway = flyway(url, location);
+    return apply(flyway(url.jdbcUrl(), url, location), target);
+  }
+
+  private static Report apply(Flyway flyway, Target target) {
     ValidateResult validation = flyway.validateWithResult();
     List<ValidateOutput> edited =
         validation.invalidMigrations == null
@@ -71,9 +108,9 @@ public final class Migrations {
     return new Report(target, result.migrationsExecuted, version);
   }
 
-  static Flyway flyway(PgUrl url, String location) {
+  private static Flyway flyway(String jdbcUrl, PgUrl url, String location) {
     return Flyway.configure()
-        .dataSource(url.jdbcUrl(), url.user(), url.password())
+        .dataSource(jdbcUrl, url.user(), url.password())
         .locations(location)
         .table(HISTORY_TABLE)
         .sqlMigrationPrefix("")

@@ -40,6 +40,8 @@ final class AdminRoutes {
     router.get("/admin/health").handler(this::health);
     router.get("/admin/cron").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_LIST, new JsonObject()));
     router.post("/admin/cron/:job/run").handler(rc -> askScheduler(rc, Addresses.OPS_CRON_RUN, new JsonObject().put("job", rc.pathParam("job"))));
+    router.get("/admin/sync").handler(rc -> askScheduler(rc, Addresses.OPS_SYNC_LIST, new JsonObject()));
+    router.post("/admin/sync/:id/retry").handler(this::retrySync);
   }
 
   /**
@@ -53,11 +55,20 @@ final class AdminRoutes {
         .onFailure(
             err -> {
               if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-                Errors.send(rc, ErrorCode.UNAVAILABLE, "no node in the cluster runs the ops role (the scheduler)");
+                Errors.send(rc, ErrorCode.UNAVAILABLE, "no node in the cluster runs the ops role (the scheduler and the sync outbox's keeper)");
               } else {
                 rc.fail(err);
               }
             });
+  }
+
+  private void retrySync(RoutingContext rc) {
+    String id = rc.pathParam("id");
+    if (!id.matches("[0-9]{1,18}")) {
+      Errors.send(rc, ErrorCode.BAD_REQUEST, "id must be an outbox row id (a whole number)");
+      return;
+    }
+    askScheduler(rc, Addresses.OPS_SYNC_RETRY, new JsonObject().put("id", Long.parseLong(id)));
   }
 
   private void serviceRoleOnly(RoutingContext rc) {

@@ -87,16 +87,29 @@ public final class Authenticator {
       Errors.send(rc, ErrorCode.UNAUTHORIZED, "missing bearer token (Authorization: Bearer <jwt>)");
       return;
     }
-    String token = header.substring(7).trim();
+    claims(header.substring(7).trim()).onComplete(ar -> {
+      if (ar.failed()) {
+        Errors.send(rc, ErrorCode.UNAUTHORIZED, ar.cause().getMessage());
+        return;
+      }
+      JsonObject claims = ar.result();
+      rc.put(USER, new AuthUser(UUID.fromString(claims.getString("sub")), claims.getString("role", "authenticated")));
+      rc.next();
+    });
+  }
+
+  /**
+   * The claims of {@code token} once its form, signature and claims pass every rule of this class;
+   * otherwise a failure whose message ("invalid token: …") can be shown to the caller.
+   */
+  public Future<JsonObject> claims(String token) {
     Optional<JwtClaims.Token> decoded = JwtClaims.decode(token);
     if (decoded.isEmpty()) {
-      Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: not a signed JWT (header.payload.signature)");
-      return;
+      return Future.failedFuture("invalid token: not a signed JWT (header.payload.signature)");
     }
     Optional<String> form = JwtClaims.formProblem(token, decoded.get());
     if (form.isPresent()) {
-      Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: " + form.get());
-      return;
+      return Future.failedFuture("invalid token: " + form.get());
     }
     Future<User> verified;
     try {
@@ -104,25 +117,33 @@ public final class Authenticator {
     } catch (RuntimeException e) {
       verified = Future.failedFuture(e);
     }
-    verified.onComplete(ar -> {
+    return verified.transform(ar -> {
       if (ar.failed()) {
-        Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: " + reason(ar.cause()));
-        return;
+        return Future.failedFuture("invalid token: " + reason(ar.cause()));
       }
       JsonObject claims = decoded.get().payload();
       Optional<String> problem = JwtClaims.claimProblem(claims, config.audience(), config.allowNoExp(), System.currentTimeMillis() / 1000);
       if (problem.isPresent()) {
-        Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: " + problem.get());
-        return;
+        return Future.failedFuture("invalid token: " + problem.get());
       }
       String role = claims.getString("role", "authenticated");
       if (!role.equals("authenticated") && !role.equals("service_role")) {
-        Errors.send(rc, ErrorCode.UNAUTHORIZED, "invalid token: role " + role + " cannot use this API");
-        return;
+        return Future.failedFuture("invalid token: role " + role + " cannot use this API");
       }
-      rc.put(USER, new AuthUser(UUID.fromString(claims.getString("sub")), role));
-      rc.next();
+      return Future.succeededFuture(claims);
     });
+  }
+
+  /**
+   * Whether verified {@code claims} belong to an operator: a {@code service_role} token, or a user
+   * whose {@code app_metadata.role} is {@code admin} (app_metadata is set by the server, never by
+   * the user, in Supabase Auth).
+   */
+  public static boolean isOperator(JsonObject claims) {
+    if ("service_role".equals(claims.getString("role"))) {
+      return true;
+    }
+    return claims.getValue("app_metadata") instanceof JsonObject meta && "admin".equals(meta.getValue("role"));
   }
 
   public static AuthUser user(RoutingContext rc) {

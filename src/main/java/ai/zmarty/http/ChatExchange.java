@@ -159,7 +159,7 @@ final class ChatExchange {
       return;
     }
     ErrorCode code = ErrorCode.of(err);
-    String message = code == ErrorCode.INTERNAL ? "internal error" : err.getMessage();
+    String message = code == ErrorCode.INTERNAL ? "internal error" : ai.zmarty.db.Unreachable.is(err) ? "database unavailable; retry shortly" : err.getMessage();
     if (code == ErrorCode.INTERNAL) {
       log.error("chat failed " + ChatLog.PATTERN, ChatLog.with(fields(null, 0, 0, 0), err));
     } else {
@@ -172,6 +172,8 @@ final class ChatExchange {
       } else if (interrupted == null) {
         if (err instanceof RouterFailure f && !rc.response().headWritten()) {
           rc.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
+        } else if (code == ErrorCode.UNAVAILABLE && !rc.response().headWritten()) {
+          rc.response().putHeader("Retry-After", Integer.toString(ai.zmarty.db.Unreachable.RETRY_AFTER_SECONDS));
         }
         Errors.send(rc, code, message);
       }

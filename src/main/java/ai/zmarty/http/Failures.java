@@ -1,6 +1,7 @@
 package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.db.Unreachable;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -78,6 +79,11 @@ final class Failures {
       Errors.send(rc, code, re.getMessage());
     } else if (cause == null && status >= 400 && status < 500) {
       clientError(rc, status, "request rejected");
+    } else if (cause != null && ErrorCode.of(cause) == ErrorCode.UNAVAILABLE) {
+      // a database or service that is away for now: 503 with a time to come back, no stack trace
+      log.warn("request failed endpoint={} unavailable: {}", rc.request().path(), cause.toString());
+      rc.response().putHeader("Retry-After", Integer.toString(Unreachable.RETRY_AFTER_SECONDS));
+      Errors.send(rc, ErrorCode.UNAVAILABLE, Unreachable.is(cause) ? "database unavailable; retry in " + Unreachable.RETRY_AFTER_SECONDS + " s" : cause.getMessage());
     } else {
       ErrorCode code = cause == null ? ErrorCode.INTERNAL : ErrorCode.of(cause);
       log.error("request failed endpoint={} {}", rc.request().path(), cause == null ? status : cause.toString(), cause);

@@ -13,8 +13,9 @@ import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.sync.WatchersUpsertHook;
-import ai.zmarty.voice.AudioStore;
+import ai.zmarty.voice.AudioCache;
 import ai.zmarty.watchlist.Watchlist;
+import ai.zmarty.winrate.AnalyticsQueries;
 import ai.zmarty.winrate.WinRateQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,8 +45,9 @@ public final class HttpVerticle extends VerticleBase {
   private final LiquidationQueries liquidations;
   private final SignalQueries signals;
   private final WinRateQueries winRates;
+  private final AnalyticsQueries analytics;
   private final WatchersUpsertHook watchersHook;
-  private final AudioStore audio;
+  private final AudioCache audio;
   private final ChatSessions sessions;
   private static final long BODY_LIMIT = 64 * 1024;
   private final Metrics metrics;
@@ -62,8 +64,9 @@ public final class HttpVerticle extends VerticleBase {
       Watchlist watchlist,
       SignalQueries signals,
       WinRateQueries winRates,
+      AnalyticsQueries analytics,
       WatchersUpsertHook watchersHook,
-      AudioStore audio,
+      AudioCache audio,
       ChatSessions sessions,
       LiquidationQueries liquidations,
       Metrics metrics,
@@ -76,6 +79,7 @@ public final class HttpVerticle extends VerticleBase {
     this.liquidations = liquidations;
     this.signals = signals;
     this.winRates = winRates;
+    this.analytics = analytics;
     this.watchersHook = watchersHook;
     this.audio = audio;
     this.sessions = sessions;
@@ -91,6 +95,9 @@ public final class HttpVerticle extends VerticleBase {
       rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
+    // Operators' live view: the bridge reads its own frames (before the body handler), the page is static.
+    new EventBusBridge(vertx, auth).mount(router);
+    new AdminPage().mount(router);
     // a signal declaring more than its limit is refused before its body is read
     intake.mountBeforeBody(router);
     // Nothing here takes uploads: a multipart body is never written to disk.
@@ -105,10 +112,10 @@ public final class HttpVerticle extends VerticleBase {
     // Signed by HMAC, not by a user token.
     watchersHook.mount(router);
     // Public: an <audio> element sends no token; the name is an unguessable SHA-256.
-    new AudioRoutes(vertx, audio).mount(router);
+    new AudioRoutes(audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
@@ -121,6 +128,7 @@ public final class HttpVerticle extends VerticleBase {
     EdgeValidation.install(router, Contracts.bundled());
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     admin.mount(router);
+    new AnalyticsRoutes(analytics).mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
     // lens: a source's key (X-API-Key) or a service-role token, checked by each route

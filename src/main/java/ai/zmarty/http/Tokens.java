@@ -25,8 +25,17 @@ public final class Tokens {
   }
 
   public static String mint(JWTAuth auth, UUID user, String tier, Duration ttl) {
+    return mint(auth, user, tier, ttl, false);
+  }
+
+  /** With {@code admin}, the user is an operator: {@code app_metadata.role} is {@code admin} (the admin dashboard's bridge accepts it). */
+  public static String mint(JWTAuth auth, UUID user, String tier, Duration ttl, boolean admin) {
+    JsonObject meta = new JsonObject().put("tier", tier);
+    if (admin) {
+      meta.put("role", "admin");
+    }
     JsonObject claims =
-        new JsonObject().put("role", "authenticated").put("tier", tier).put("app_metadata", new JsonObject().put("tier", tier)).put("is_anonymous", false);
+        new JsonObject().put("role", "authenticated").put("tier", tier).put("app_metadata", meta).put("is_anonymous", false);
     JWTOptions options =
         new JWTOptions().setAlgorithm("HS256").setSubject(user.toString()).setAudience(List.of(AUDIENCE)).setIssuer(ISSUER).setExpiresInSeconds((int) ttl.toSeconds());
     return auth.generateToken(claims, options);

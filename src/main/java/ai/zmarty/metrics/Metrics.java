@@ -11,6 +11,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MetricsNaming;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
@@ -38,6 +39,7 @@ public final class Metrics {
   private final EvaluateMetrics evaluate;
   private final IntakeMetrics intake;
   private final List<Supplier<Future<?>>> refreshers = new CopyOnWriteArrayList<>();
+  private NodeVertxMetrics.Own own;
 
   private Metrics(boolean enabled, MeterRegistry registry) {
     this.enabled = enabled;
@@ -98,18 +100,37 @@ public final class Metrics {
     if (!enabled) {
       return Vertx.builder().with(options);
     }
-    // No event-bus address label: every chat has addresses of its own (model.stream.<id>), and a
-    // label per address would make a meter per chat that is never freed. Routes are patterns.
+    MicrometerMetricsOptions metrics = vertxMetricsOptions();
+    // The event bus and the HTTP server's requests are reported by our own meters (same series),
+    // made once instead of looked up per message and per request: see NodeVertxMetrics.
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
+    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(opts -> new NodeVertxMetrics(micrometer.metrics(opts), ownMeters(metrics.getMetricsNaming())));
+  }
+
+  /**
+   * What Vert.x reports. No event-bus address label: every chat has addresses of its own
+   * (model.stream.<id>), and a label per address would make a meter per chat that is never freed.
+   * Routes are patterns. Not the clients' traffic (model providers and exchanges have series of
+   * their own), datagrams or verticles: measured under the chat bench, HTTP client metrics alone
+   * were a fifth of the metrics' CPU.
+   */
+  static MicrometerMetricsOptions vertxMetricsOptions() {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME));
-    // Not the clients' traffic (model providers and exchanges have series of their own), datagrams or
-    // verticles: measured under the chat bench, HTTP client metrics alone were a fifth of the metrics' CPU.
     for (MetricsDomain off : List.of(MetricsDomain.HTTP_CLIENT, MetricsDomain.NET_CLIENT, MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.VERTICLES)) {
       metrics.addDisabledMetricsCategory(off);
     }
-    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
+    return metrics;
+  }
+
+  /** Our meters of Vert.x's event bus and HTTP servers, made once per registry (every server and instance shares them). */
+  private synchronized NodeVertxMetrics.Own ownMeters(MetricsNaming names) {
+    if (own == null) {
+      own = new NodeVertxMetrics.Own(new EventBusMeters(registry, names.withBaseName("vertx.eventbus.")), new HttpServerMeters(registry, names.withBaseName("vertx.http.server.")));
+    }
+    return own;
   }
 
   /** Runs before every scrape (bounded by {@link #REFRESH_MS}); the returned action removes it. */

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics} on {@code METRICS_PORT} for a node without the api role (an api node serves
- * it beside the API, through {@link #handler}). Unauthenticated: it belongs on a private network.
+ * it beside the API, through {@link #handler}), and {@code GET /healthz} there too, so a worker has a
+ * liveness probe (container HEALTHCHECK, Kubernetes) without an API port. Unauthenticated: it
+ * belongs on a private network.
  */
 public final class MetricsServerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MetricsServerVerticle.class);
@@ -47,8 +49,10 @@ public final class MetricsServerVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest request) {
-    if (!request.path().equals("/metrics") || request.method() != HttpMethod.GET) {
-      error(request.response(), ErrorCode.NOT_FOUND, "no route for " + request.method() + " " + request.path() + " (this port serves GET /metrics only)");
+    if (request.method() == HttpMethod.GET && request.path().equals("/healthz")) {
+      request.response().putHeader("content-type", "application/json").end(new JsonObject().put("status", "ok").encode());
+    } else if (!request.path().equals("/metrics") || request.method() != HttpMethod.GET) {
+      error(request.response(), ErrorCode.NOT_FOUND, "no route for " + request.method() + " " + request.path() + " (this port serves GET /metrics and GET /healthz only)");
     } else {
       handler(vertx, metrics).handle(request);
     }

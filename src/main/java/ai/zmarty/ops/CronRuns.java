@@ -57,9 +57,9 @@ final class CronRuns {
   Future<Outcome> claim(CronJob job, long slot, String trigger) {
     return trading.withTransaction(
         conn ->
-            conn.preparedQuery(SchedulerSql.EXPIRE_LEASES)
+            conn.preparedQuery(OpsSql.EXPIRE_LEASES)
                 .execute(Tuple.of(job.name()))
-                .compose(v -> conn.preparedQuery(SchedulerSql.CLAIM_SLOT).execute(Tuple.of(job.name(), slot, trigger, job.lease().toMillis(), node)))
+                .compose(v -> conn.preparedQuery(OpsSql.CLAIM_SLOT).execute(Tuple.of(job.name(), slot, trigger, job.lease().toMillis(), node)))
                 .compose(claimed -> claimed.size() == 0 ? notClaimed(conn, job, slot, trigger) : claimed(conn, job, slot)));
   }
 
@@ -67,19 +67,19 @@ final class CronRuns {
     if (!job.isSql()) {
       return Future.succeededFuture(new Outcome(Kind.STARTED, 0, null));
     }
-    return conn.preparedQuery(SchedulerSql.RUN_SQL_JOB)
+    return conn.preparedQuery(OpsSql.RUN_SQL_JOB)
         .execute(Tuple.of(job.name(), job.enqueueSql()))
         .map(rows -> rows.iterator().next().getInteger("messages"))
         .compose(
             n ->
-                conn.preparedQuery(SchedulerSql.FINISH)
+                conn.preparedQuery(OpsSql.FINISH)
                     .execute(Tuple.of(job.name(), slot, "succeeded", n, null, null))
-                    .compose(v -> conn.preparedQuery(SchedulerSql.PRUNE_RUNS).execute(Tuple.of(job.name())))
+                    .compose(v -> conn.preparedQuery(OpsSql.PRUNE_RUNS).execute(Tuple.of(job.name())))
                     .map(v -> new Outcome(Kind.DONE, n, null)));
   }
 
   private Future<Outcome> notClaimed(SqlConnection conn, CronJob job, long slot, String trigger) {
-    return conn.preparedQuery(SchedulerSql.RUNNING)
+    return conn.preparedQuery(OpsSql.RUNNING)
         .execute(Tuple.of(job.name()))
         .compose(
             rows -> {
@@ -93,13 +93,13 @@ final class CronRuns {
                 return Future.succeededFuture(busy);
               }
               String why = "skipped: the previous run (" + running.getString("trigger") + " " + running.getString("slot") + " on " + running.getString("node") + ") was still running";
-              return conn.preparedQuery(SchedulerSql.RECORD_SKIPPED).execute(Tuple.of(job.name(), slot, node, why)).map(v -> busy);
+              return conn.preparedQuery(OpsSql.RECORD_SKIPPED).execute(Tuple.of(job.name(), slot, node, why)).map(v -> busy);
             });
   }
 
   /** Ends a bus job's run with its status, error and the consumer's answer. */
   Future<Void> finish(CronJob job, long slot, String status, String error, JsonObject result) {
-    return trading.preparedQuery(SchedulerSql.FINISH).execute(Tuple.of(job.name(), slot, status, null, error, result)).mapEmpty();
+    return trading.preparedQuery(OpsSql.FINISH).execute(Tuple.of(job.name(), slot, status, null, error, result)).mapEmpty();
   }
 
   /** {@code GET /admin/cron}'s answer: every job with its schedule, runner and latest runs. */
@@ -114,9 +114,9 @@ final class CronRuns {
 
   /** The latest {@code limit} runs, newest first: the app's own, and pg_cron's where it runs the job. */
   Future<JsonArray> history(CronJob job, boolean onPgCron, int limit) {
-    Future<List<JsonObject>> app = trading.preparedQuery(SchedulerSql.APP_RUNS).execute(Tuple.of(job.name(), limit)).map(CronRuns::appRuns);
+    Future<List<JsonObject>> app = trading.preparedQuery(OpsSql.APP_RUNS).execute(Tuple.of(job.name(), limit)).map(CronRuns::appRuns);
     Future<List<JsonObject>> cron =
-        onPgCron ? trading.preparedQuery(SchedulerSql.CRON_RUNS).execute(Tuple.of(job.cronName(), limit)).map(CronRuns::cronRuns) : Future.succeededFuture(List.of());
+        onPgCron ? trading.preparedQuery(OpsSql.CRON_RUNS).execute(Tuple.of(job.cronName(), limit)).map(CronRuns::cronRuns) : Future.succeededFuture(List.of());
     return Future.all(app, cron)
         .map(
             v -> {

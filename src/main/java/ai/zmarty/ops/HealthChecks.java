@@ -92,7 +92,7 @@ public final class HealthChecks {
 
   private Future<Check> ping(String name, Pool pool) {
     long t0 = System.nanoTime();
-    return limited(pool.query(SchedulerSql.PING).execute())
+    return limited(pool.query(OpsSql.PING).execute())
         .map(rows -> Check.up(name, new JsonObject().put("latency_ms", (System.nanoTime() - t0) / 1_000_000)))
         .otherwise(err -> Check.down(name, message(err)));
   }

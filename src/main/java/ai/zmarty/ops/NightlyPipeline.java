@@ -156,7 +156,7 @@ public final class NightlyPipeline {
   }
 
   private Future<Done> ingest() {
-    return pairs(NightlySql.ACTIVE_PAIRS).compose(pairs -> {
+    return pairs(OpsSql.ACTIVE_PAIRS).compose(pairs -> {
       List<Future<JsonObject>> jobs = pairs.stream().map(p -> job(Addresses.JOB_INGEST_INDICATORS, Addresses.QUEUE_INGEST_INDICATORS, p)).toList();
       return Future.join(jobs).transform(all -> {
         long bars = 0;
@@ -195,7 +195,7 @@ public final class NightlyPipeline {
 
   /** One win-rate run per pair with signals: recomputes its win_rate rows and its performance (the leaderboard). */
   private Future<Done> winRates() {
-    return pairs(NightlySql.SIGNAL_PAIRS).compose(pairs -> {
+    return pairs(OpsSql.SIGNAL_PAIRS).compose(pairs -> {
       Future<Void> chain = Future.succeededFuture();
       JsonArray failed = new JsonArray();
       for (JsonObject p : pairs) {
@@ -205,7 +205,7 @@ public final class NightlyPipeline {
               return Future.succeededFuture();
             }));
       }
-      return chain.compose(v -> trading.query(NightlySql.ROLLUP_COUNTS).execute()).map(rows -> {
+      return chain.compose(v -> trading.query(OpsSql.ROLLUP_COUNTS).execute()).map(rows -> {
         Row r = rows.iterator().next();
         JsonObject detail = new JsonObject().put("pairs", pairs.size()).put("win_rate_rows", r.getLong("win_rate_rows")).put("performance_sources", r.getLong("performance_sources"))
             .put("leaderboard_categories", r.getLong("leaderboard_categories")).put("failed", failed);

@@ -51,25 +51,25 @@ public final class PipelineStore {
    */
   public Future<OffsetDateTime> start(UUID runId, String node, String trigger, Duration lease) {
     double secs = lease.toMillis() / 1000.0;
-    return trading.withTransaction(conn -> conn.preparedQuery(NightlySql.LEASE_FOR_UPDATE).execute(Tuple.of(NightlySql.PIPELINE)).compose(rows -> {
+    return trading.withTransaction(conn -> conn.preparedQuery(OpsSql.LEASE_FOR_UPDATE).execute(Tuple.of(OpsSql.PIPELINE)).compose(rows -> {
       if (rows.size() == 0) {
-        return conn.preparedQuery(NightlySql.LEASE_INSERT).execute(Tuple.of(NightlySql.PIPELINE, runId, node, secs)).compose(inserted -> inserted.size() == 1
+        return conn.preparedQuery(OpsSql.LEASE_INSERT).execute(Tuple.of(OpsSql.PIPELINE, runId, node, secs)).compose(inserted -> inserted.size() == 1
             ? Future.succeededFuture()
-            : conn.preparedQuery(NightlySql.LEASE_FOR_UPDATE).execute(Tuple.of(NightlySql.PIPELINE)).compose(again -> Future.failedFuture(new Refused(holder(again.iterator().next())))));
+            : conn.preparedQuery(OpsSql.LEASE_FOR_UPDATE).execute(Tuple.of(OpsSql.PIPELINE)).compose(again -> Future.failedFuture(new Refused(holder(again.iterator().next())))));
       }
       Row row = rows.iterator().next();
       if (!row.getBoolean("expired")) {
         return Future.failedFuture(new Refused(holder(row)));
       }
       Holder dead = holder(row);
-      return conn.preparedQuery(NightlySql.LEASE_TAKE_OVER).execute(Tuple.of(NightlySql.PIPELINE, runId, node, secs))
-          .compose(v -> conn.preparedQuery(NightlySql.ABANDON_RUN).execute(Tuple.of(dead.runId(), "taken over by run " + runId + ": the lease of node " + dead.node() + " expired")))
+      return conn.preparedQuery(OpsSql.LEASE_TAKE_OVER).execute(Tuple.of(OpsSql.PIPELINE, runId, node, secs))
+          .compose(v -> conn.preparedQuery(OpsSql.ABANDON_RUN).execute(Tuple.of(dead.runId(), "taken over by run " + runId + ": the lease of node " + dead.node() + " expired")))
           .mapEmpty();
     }).compose(v -> recordStart(conn, runId, node, trigger)));
   }
 
   private static Future<OffsetDateTime> recordStart(SqlConnection conn, UUID runId, String node, String trigger) {
-    return conn.preparedQuery(NightlySql.RUN_START).execute(Tuple.of(runId, NightlySql.PIPELINE, node, trigger)).map(rows -> rows.iterator().next().getOffsetDateTime("started_at"));
+    return conn.preparedQuery(OpsSql.RUN_START).execute(Tuple.of(runId, OpsSql.PIPELINE, node, trigger)).map(rows -> rows.iterator().next().getOffsetDateTime("started_at"));
   }
 
   private static Holder holder(Row r) {
@@ -78,26 +78,26 @@ public final class PipelineStore {
 
   /** Extends the lease; false when the run no longer holds it (it was taken over). */
   public Future<Boolean> renew(UUID runId, Duration lease) {
-    return trading.preparedQuery(NightlySql.LEASE_RENEW).execute(Tuple.of(NightlySql.PIPELINE, runId, lease.toMillis() / 1000.0)).map(rows -> rows.size() == 1);
+    return trading.preparedQuery(OpsSql.LEASE_RENEW).execute(Tuple.of(OpsSql.PIPELINE, runId, lease.toMillis() / 1000.0)).map(rows -> rows.size() == 1);
   }
 
   public Future<Void> release(UUID runId) {
-    return trading.preparedQuery(NightlySql.LEASE_RELEASE).execute(Tuple.of(NightlySql.PIPELINE, runId)).mapEmpty();
+    return trading.preparedQuery(OpsSql.LEASE_RELEASE).execute(Tuple.of(OpsSql.PIPELINE, runId)).mapEmpty();
   }
 
   public Future<Void> step(UUID runId, int position, StepResult step) {
-    return trading.preparedQuery(NightlySql.STEP)
+    return trading.preparedQuery(OpsSql.STEP)
         .execute(Tuple.of(runId, position, step.name(), step.status().wire(), step.startedAt(), step.ms(), step.detail()))
         .mapEmpty();
   }
 
   public Future<Void> finish(UUID runId, RunStatus status, long ms, JsonObject summary, Optional<String> error) {
-    return trading.preparedQuery(NightlySql.RUN_FINISH).execute(Tuple.of(runId, status.wire(), ms, summary, error.orElse(null))).mapEmpty();
+    return trading.preparedQuery(OpsSql.RUN_FINISH).execute(Tuple.of(runId, status.wire(), ms, summary, error.orElse(null))).mapEmpty();
   }
 
   /** The last finished run's status and end time (empty: none yet), for the metrics export. */
   public Future<Optional<JsonObject>> lastRun() {
-    return trading.preparedQuery(NightlySql.LAST_RUN).execute(Tuple.of(NightlySql.PIPELINE)).map((RowSet<Row> rows) -> {
+    return trading.preparedQuery(OpsSql.LAST_RUN).execute(Tuple.of(OpsSql.PIPELINE)).map((RowSet<Row> rows) -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }

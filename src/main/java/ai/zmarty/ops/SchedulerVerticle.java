@@ -67,8 +67,8 @@ public final class SchedulerVerticle extends VerticleBase {
     long spread = Schedule.spreadSeconds(Schedule.interval(config.ingest(), clock.instant()), config.ingestSpread());
     this.jobs =
         List.of(
-            CronJob.sql("ingest_indicators", config.ingest(), SchedulerSql.enqueueIngest(spread)),
-            CronJob.sql("compute_winrate", config.winrate(), SchedulerSql.ENQUEUE_WINRATE),
+            CronJob.sql("ingest_indicators", config.ingest(), OpsSql.enqueueIngest(spread)),
+            CronJob.sql("compute_winrate", config.winrate(), OpsSql.ENQUEUE_WINRATE),
             CronJob.bus("nightly", config.nightly(), Addresses.OPS_NIGHTLY_RUN, config.nightlyTimeout()));
     this.runs = new CronRuns(trading, ManagementFactory.getRuntimeMXBean().getName());
   }
@@ -104,7 +104,7 @@ public final class SchedulerVerticle extends VerticleBase {
       return;
     }
     trading
-        .query(SchedulerSql.HAS_PG_CRON)
+        .query(OpsSql.HAS_PG_CRON)
         .execute()
         .map(rows -> rows.iterator().next().getBoolean("present"))
         .compose(pgCron -> pgCron ? handToPgCron() : Future.succeededFuture(Set.<String>of()))
@@ -123,7 +123,7 @@ public final class SchedulerVerticle extends VerticleBase {
     for (CronJob job : jobs) {
       if (!job.pgCronEligible()) {
         log.info("scheduler job={} schedule={} runs in-app (pg_cron 1.4 has no time zones, no seconds, no bus)", job.name(), job.cron());
-        chain = chain.compose(v -> trading.preparedQuery(SchedulerSql.CRON_UNSCHEDULE).execute(Tuple.of(job.cronName())).<Void>mapEmpty());
+        chain = chain.compose(v -> trading.preparedQuery(OpsSql.CRON_UNSCHEDULE).execute(Tuple.of(job.cronName())).<Void>mapEmpty());
         continue;
       }
       String expression = job.cron().pgCron().orElseThrow();
@@ -131,8 +131,8 @@ public final class SchedulerVerticle extends VerticleBase {
           chain.compose(
               v ->
                   trading
-                      .preparedQuery(SchedulerSql.CRON_SCHEDULE)
-                      .execute(Tuple.of(job.cronName(), expression, SchedulerSql.cronCommand(job.name(), job.enqueueSql())))
+                      .preparedQuery(OpsSql.CRON_SCHEDULE)
+                      .execute(Tuple.of(job.cronName(), expression, OpsSql.cronCommand(job.name(), job.enqueueSql())))
                       .onSuccess(rows -> handed.add(job.name()))
                       .onSuccess(rows -> log.info("scheduler job={} handed to pg_cron as {} schedule='{}' jobid={}", job.name(), job.cronName(), expression, rows.iterator().next().getLong("jobid")))
                       .<Void>mapEmpty()

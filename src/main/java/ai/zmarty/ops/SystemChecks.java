@@ -104,7 +104,7 @@ public final class SystemChecks {
 
   private Future<Check> database(Pool pool) {
     long t0 = System.nanoTime();
-    return pool.query(HealthSql.VERSION).execute().map(rows -> {
+    return pool.query(OpsSql.VERSION).execute().map(rows -> {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       String version = rows.iterator().next().getString("version");
       return new Check("", Status.HEALTHY, "PostgreSQL " + version + ", " + ms + " ms", new JsonObject().put("server_version", version).put("latency_ms", ms), 0);
@@ -135,10 +135,10 @@ public final class SystemChecks {
 
   private Future<JsonObject> schemaOf(Pool pool, Migrations.Target target, List<String> expected) {
     String newest = MigrationFiles.newest(target);
-    Future<String> version = pool.query(HealthSql.SCHEMA_VERSION).execute()
+    Future<String> version = pool.query(OpsSql.SCHEMA_VERSION).execute()
         .map(rows -> Optional.ofNullable(rows.iterator().next().getString("version")).orElse("none"))
         .otherwise(err -> "none (" + message(err) + ")");
-    Future<JsonObject> tables = pool.preparedQuery(HealthSql.TABLES).execute(Tuple.of(expected.toArray(String[]::new))).map(rows -> {
+    Future<JsonObject> tables = pool.preparedQuery(OpsSql.TABLES).execute(Tuple.of(expected.toArray(String[]::new))).map(rows -> {
       JsonObject counts = new JsonObject();
       for (Row r : rows) {
         counts.put(r.getString("name"), r.getLong("rows"));
@@ -168,7 +168,7 @@ public final class SystemChecks {
 
   private Future<Check> freshness() {
     long t0 = System.nanoTime();
-    return trading.query(HealthSql.NEWEST_BARS).execute().map(rows -> {
+    return trading.query(OpsSql.NEWEST_BARS).execute().map(rows -> {
       List<Newest> pairs = new ArrayList<>();
       for (Row r : rows) {
         pairs.add(new Newest(r.getString("symbol"), r.getString("timeframe"), Optional.ofNullable(r.getOffsetDateTime("newest")).map(t -> t.toInstant())));
@@ -178,7 +178,7 @@ public final class SystemChecks {
   }
 
   private Future<Check> integrity() {
-    return trading.query(HealthSql.PAIR_COUNTS).execute().map(rows -> {
+    return trading.query(OpsSql.PAIR_COUNTS).execute().map(rows -> {
       List<PairCounts> pairs = new ArrayList<>();
       for (Row r : rows) {
         pairs.add(new PairCounts(r.getString("symbol"), r.getString("timeframe"), r.getLong("signals"), r.getLong("resolved"),

@@ -23,6 +23,10 @@ public final class PgmqClient {
     this.pool = pool;
   }
 
+  Pool pool() {
+    return pool;
+  }
+
   /** Enqueues {@code message}, readable after {@code delay} (rounded down to whole seconds). */
   public Future<Long> send(String queue, JsonObject message, Duration delay) {
     return send(pool, queue, message, delay);

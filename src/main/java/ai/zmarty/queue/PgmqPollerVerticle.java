@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * request; a success reply archives it, a failure or timeout hides it again with exponential
  * backoff, and after too many reads it moves to the dead-letter queue. A payload its handler
  * rejects ({@link JobHandler#reject}: it breaks its contract) is dead-lettered at once. At most
- * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer.
+ * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer. A queue an
+ * operator paused ({@code queue_pauses}) is not read until resumed: the poller loads the pauses at
+ * start, hears each change on {@code ops.queue.control} at once, and re-reads them every
+ * {@link #PAUSES_REFRESH_MS} in case it missed one; messages already handed out finish. Stopping
+ * (SIGTERM) reads nothing more, lets the jobs in flight finish for up to {@link #STOP_GRACE}, and
+ * hands back the rest: visible again at once, for another node, instead of after their timeout.
  */
 public final class PgmqPollerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PgmqPollerVerticle.class);
@@ -30,10 +35,21 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final RetryPolicy retry;
   private final Map<String, DeadLetterHook> hooks;
   private final JobMetrics metrics;
+  /** How long a stopping node waits for its jobs in flight before handing the rest back. */
+  static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(10);
+
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
+  /** A message handed to a handler and not yet settled (msg_ids are per queue). */
+  private record Outstanding(String queue, long msgId) {}
+
+  private final Set<Outstanding> outstanding = new LinkedHashSet<>();
+  private io.vertx.core.Promise<Void> drained;
   private int inFlight;
   private volatile long reads;
   private volatile boolean stopping;
+  private static final long PAUSES_REFRESH_MS = 10_000;
+  private final QueueAdmin pauses;
+  private volatile java.util.Set<String> paused = Set.of();
 
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
     this(client, config, Map.of(), ai.zmarty.metrics.Metrics.disabled().jobs());
@@ -42,6 +58,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
   /** @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered */
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks, JobMetrics metrics) {
     this.hooks = Map.copyOf(hooks);
+    this.pauses = new QueueAdmin(client.pool(), config.deadLetterQueue());
     this.metrics = metrics;
     this.client = client;
     this.config = config;
@@ -51,20 +68,58 @@ public final class PgmqPollerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config.queues().forEach(metrics::register);
-    config.queues().forEach(this::poll);
+    var control = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.QUEUE_CONTROL, m -> refreshPauses());
+    vertx.setPeriodic(PAUSES_REFRESH_MS, id -> refreshPauses());
+    // a pause that cannot be read yet does not hold the workers back: polling starts either way
+    refreshPauses().onComplete(ar -> config.queues().forEach(this::poll));
     log.info("pgmq poller started for {} (max {} in flight, batch {})", config.queues(), config.maxInFlight(), config.batchSize());
-    return Future.succeededFuture();
+    return control.completion();
+  }
+
+  private Future<Void> refreshPauses() {
+    return pauses.paused().onSuccess(list -> {
+      java.util.Set<String> now = list.stream().map(p -> p.getString("queue")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+      if (!now.equals(paused)) {
+        log.info("pgmq poller paused queues now {}", now);
+      }
+      paused = now;
+    }).<Void>mapEmpty().onFailure(err -> log.warn("cannot read the queue pauses: {}", err.getMessage()));
+  }
+
+  /** The queues this poller is not reading now (paused by an operator). */
+  public java.util.Set<String> paused() {
+    return paused;
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    return Future.succeededFuture();
+    if (outstanding.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    drained = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(STOP_GRACE.toMillis(), id -> handBack());
+    log.info("pgmq poller stopping: waiting up to {} s for {} job(s) in flight", STOP_GRACE.toSeconds(), outstanding.size());
+    return drained.future().onComplete(v -> vertx.cancelTimer(timer));
+  }
+
+  /** The grace is over: what is still running goes back to its queue, visible at once. */
+  private void handBack() {
+    List<Outstanding> left = List.copyOf(outstanding);
+    List<Future<Boolean>> back = left.stream().map(o -> client.setVisibleAfter(o.queue(), o.msgId(), java.time.Duration.ZERO)).toList();
+    Future.join(back).onComplete(ar -> {
+      log.warn("pgmq poller stopped with {} job(s) still running: handed back to their queues, visible again now ({})", left.size(), left);
+      drained.tryComplete();
+    });
   }
 
   /** One turn of a queue's loop; exactly one loop per queue is ever pending. */
   private void poll(String queue) {
     if (stopping) {
+      return;
+    }
+    if (paused.contains(queue)) {
+      vertx.setTimer(config.idlePoll().toMillis(), id -> poll(queue));
       return;
     }
     int capacity = Math.min(config.batchSize(), config.maxInFlight() - inFlight);
@@ -100,6 +155,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
 
   private void dispatch(String queue, QueueMessage message) {
     inFlight++;
+    outstanding.add(new Outstanding(queue, message.msgId()));
     long started = System.nanoTime();
     Job job = Job.of(queue, message);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.handlerTimeout().toMillis()).addHeader("msg_id", Long.toString(message.msgId()));
@@ -111,6 +167,10 @@ public final class PgmqPollerVerticle extends VerticleBase {
         .onComplete(
             outcome -> {
               inFlight--;
+              outstanding.remove(new Outstanding(queue, message.msgId()));
+              if (drained != null && outstanding.isEmpty()) {
+                drained.tryComplete();
+              }
               long nanos = System.nanoTime() - started;
               long jobMs = nanos / 1_000_000;
               if (outcome.succeeded()) {

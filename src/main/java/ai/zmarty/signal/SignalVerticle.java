@@ -7,6 +7,7 @@ import ai.zmarty.ingest.LiquidationProximity;
 import ai.zmarty.ingest.Quality;
 import io.vertx.core.json.JsonArray;
 import ai.zmarty.market.Pair;
+import ai.zmarty.outbox.EventOutbox;
 import ai.zmarty.queue.JobHandler;
 import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes {@code jobs.compute_signals}: runs {@link Strategy} over a pair's stored indicator bars
  * that have no signal yet (the newest {@value #MAX_BARS}), inserts the signals in one statement
- * that skips bars already signalled, and publishes {@code events.signal.created} for each row it
- * actually inserted, so a redelivered job neither duplicates rows nor repeats events. When it
+ * that skips bars already signalled, and writes an {@code events.signal.created} event for each row
+ * it actually inserted to the event outbox in the same transaction (published after commit), so a
+ * redelivered job neither duplicates rows nor repeats events, and a crash loses none. When it
  * inserted any, it enqueues {@code compute_winrate} for the pair in the same transaction, so win
  * rates follow new signals instead of waiting for the hourly schedule, and runs the new signals
  * through the doubling guardrails of the paper position book ({@link PositionBook}).
@@ -68,10 +70,7 @@ public final class SignalVerticle extends VerticleBase {
               if (bars.size() == 0) {
                 return Future.succeededFuture(reply(pair, 0, List.of()));
               }
-              return insert(pair, bars).map(created -> {
-                created.forEach(s -> vertx.eventBus().publish(Addresses.EVENTS_SIGNAL_CREATED, s.toJson()));
-                return reply(pair, bars.size(), created);
-              });
+              return insert(pair, bars).map(created -> reply(pair, bars.size(), created));
             });
   }
 
@@ -101,7 +100,9 @@ public final class SignalVerticle extends VerticleBase {
       if (created.isEmpty()) {
         return Future.succeededFuture(created);
       }
-      return book.decide(conn, pair, created)
+      // Each new signal's event commits with it (the event outbox publishes it after commit).
+      return EventOutbox.addAll(conn, Addresses.EVENTS_SIGNAL_CREATED, created.stream().map(Signal::toJson).toList())
+          .compose(v -> book.decide(conn, pair, created))
           .compose(decisions -> queues.send(conn, Addresses.QUEUE_COMPUTE_WINRATE, pair.toJson(), Duration.ZERO))
           .map(created);
     }));

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Posts database A's {@code sync_outbox} rows, signed, to the watchers-upsert hook, and marks each
- * delivered on a 2xx, refused on a 400 or 422 (never sent again), or retries it with exponential backoff. Wakes on {@code NOTIFY sync_outbox}
+ * delivered, dead or due again with exponential backoff as {@link DeliveryOutcome} says. Wakes on {@code NOTIFY sync_outbox}
  * (so a change reaches B within a moment of its commit) and, in case a notification is missed, on
  * a {@code SYNC_POLL} timer. Any number of nodes may run it: a row is claimed before it is sent.
  */
@@ -190,10 +190,11 @@ public final class OutboxRelayVerticle extends VerticleBase {
           }
           failures++;
           String error = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
-          if (ar.cause() instanceof Refused) {
+          int status = ar.cause() instanceof Answered answered ? answered.status : 0;
+          if (DeliveryOutcome.of(status, row.attempts() + 1, config.maxAttempts()) == DeliveryOutcome.DEAD) {
             return chat.preparedQuery(SyncSql.MARK_REFUSED)
                 .execute(Tuple.of(row.id(), error))
-                .onSuccess(v -> log.warn("sync delivery refused for good event_id={} outbox_id={} attempt={} url={} error={}", row.eventId(), row.id(), row.attempts() + 1, target, error))
+                .onSuccess(v -> log.warn("sync delivery dead (retry: POST /admin/sync/{}/retry) event_id={} outbox_id={} attempt={} url={} error={}", row.id(), row.eventId(), row.id(), row.attempts() + 1, target, error))
                 .mapEmpty();
           }
           Duration retryIn = backoff.delay(row.attempts() + 1);
@@ -221,17 +222,16 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     String answer = response.body() == null ? "" : response.bodyAsString();
     String error = "HTTP " + status + (answer.isEmpty() ? "" : ": " + (answer.length() > 300 ? answer.substring(0, 300) + "…" : answer));
-    return Future.failedFuture(status == 400 || status == 422 ? new Refused(error) : new IllegalStateException(error));
+    return Future.failedFuture(new Answered(status, error));
   }
 
-  /**
-   * The receiver refused the payload itself (400, 422): sending it again cannot succeed, so the row
-   * is marked refused. A 401 (secret or clock), 404 (wrong URL), 429 or 5xx is retried: those are
-   * this side's or a passing problem, and retrying loses nothing.
-   */
-  private static final class Refused extends RuntimeException {
-    Refused(String message) {
+  /** The receiver answered, but not with a 2xx: its status decides the row's fate ({@link DeliveryOutcome}). */
+  private static final class Answered extends RuntimeException {
+    final int status;
+
+    Answered(int status, String message) {
       super(message, null, false, false);
+      this.status = status;
     }
   }
 

@@ -49,9 +49,44 @@ final class SyncSql {
       where id = $1 and delivered_at is null
       """;
 
-  /** A delivery the receiver will never accept: not retried, its answer kept. */
+  /** A delivery the receiver will never accept (dead): not retried, its answer kept for operators. */
   static final String MARK_REFUSED =
       "update public.sync_outbox set attempts = attempts + 1, last_error = left($2, 2000), refused_at = now() where id = $1 and delivered_at is null";
+
+  /** Dead rows: how many, and the newest $1 with their last answer ({@code GET /admin/sync}). */
+  static final String COUNT_STATES =
+      """
+      select count(*) filter (where delivered_at is null and refused_at is null) as pending,
+             count(*) filter (where refused_at is not null) as dead,
+             count(*) filter (where delivered_at is not null) as delivered
+      from public.sync_outbox
+      """;
+
+  static final String LIST_DEAD =
+      """
+      select id, event_id, payload ->> 'type' as type, payload ->> 'table' as "table", attempts, last_error, created_at, refused_at
+      from public.sync_outbox where refused_at is not null order by refused_at desc, id desc limit $1
+      """;
+
+  /**
+   * Sends a dead row again: due now, with a fresh attempt count (SYNC_MAX_ATTEMPTS more tries).
+   * Returns nothing when the row does not exist or is not dead.
+   */
+  static final String RETRY_DEAD =
+      "update public.sync_outbox set refused_at = null, attempts = 0, next_attempt_at = now() where id = $1 and refused_at is not null returning id, event_id";
+
+  static final String ROW_STATE = "select delivered_at is not null as delivered from public.sync_outbox where id = $1";
+
+  /** Deletes up to $2 rows delivered more than $1 seconds ago; returns how many went. */
+  static final String PURGE_DELIVERED =
+      """
+      with old as (
+        select id from public.sync_outbox
+        where delivered_at is not null and delivered_at < now() - make_interval(secs => $1::double precision)
+        order by id limit $2
+      )
+      delete from public.sync_outbox o using old where o.id = old.id
+      """;
 
   // --- B: receipts and watchers ----------------------------------------------------------------
 

@@ -3,9 +3,6 @@ package ai.zmarty.voice;
 import ai.zmarty.config.ZmartyConfig.VoiceConfig;
 import ai.zmarty.credit.CreditLedger;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.file.CopyOptions;
-import io.vertx.core.file.FileSystem;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -25,14 +22,12 @@ public final class VoiceService {
   static final int MAX_CHARACTERS = 10_000;
   public static final String NOT_CONFIGURED = "voice is not configured";
 
-  private final Vertx vertx;
   private final VoiceConfig config;
   private final ElevenLabsClient client;
-  private final AudioStore store;
+  private final AudioCache store;
   private final CreditLedger ledger;
 
-  public VoiceService(Vertx vertx, VoiceConfig config, ElevenLabsClient client, AudioStore store, CreditLedger ledger) {
-    this.vertx = vertx;
+  public VoiceService(VoiceConfig config, ElevenLabsClient client, AudioCache store, CreditLedger ledger) {
     this.config = config;
     this.client = client;
     this.store = store;
@@ -52,9 +47,7 @@ public final class VoiceService {
       return Future.succeededFuture(failed("the answer is " + characters + " characters; voice is limited to " + MAX_CHARACTERS));
     }
     String hash = AudioStore.hash(config.voiceId(), config.model(), text);
-    String file = store.file(hash).toString();
-    FileSystem fs = vertx.fileSystem();
-    return fs.exists(file).compose(cached -> {
+    return store.contains(hash).compose(cached -> {
       if (cached) {
         return Future.succeededFuture(new JsonObject().put("audio_url", AudioStore.url(hash)).put("voice_characters", 0).put("voice_credits_charged", 0).put("audio_cached", true));
       }
@@ -63,7 +56,7 @@ public final class VoiceService {
         return Future.succeededFuture(failed("voice would cost about " + expected + " credits and the balance is " + balance));
       }
       return client.speak(text)
-          .compose(speech -> keep(hash, speech).map(speech))
+          .compose(speech -> store.put(hash, speech.audio()).map(speech))
           .compose(speech -> charge(requestId, user, speech).map(charged -> new JsonObject()
               .put("audio_url", AudioStore.url(hash))
               .put("voice_characters", speech.characters())
@@ -74,28 +67,6 @@ public final class VoiceService {
       log.warn("voice failed request_id={} user_id={} provider=elevenlabs: {}", requestId, user, reason);
       return Future.succeededFuture(failed(reason));
     });
-  }
-
-  /** Written aside, then moved into place: a reader never sees half a file. */
-  private Future<Void> keep(String hash, ElevenLabsClient.Speech speech) {
-    FileSystem fs = vertx.fileSystem();
-    String tmp = store.dir().resolve(hash + "." + UUID.randomUUID() + ".tmp").toString();
-    return fs.mkdirs(store.dir().toString())
-        .compose(v -> fs.writeFile(tmp, speech.audio()))
-        .compose(v -> fs.move(tmp, store.file(hash).toString(), new CopyOptions().setReplaceExisting(true).setAtomicMove(true)))
-        .onSuccess(v -> prune());
-  }
-
-  /** Keeps the cache under its cap, off the event loop; the answer does not wait for it. */
-  private void prune() {
-    long maxBytes = config.cacheMaxMb() * 1024L * 1024L;
-    vertx.executeBlocking(() -> store.prune(maxBytes), false)
-        .onSuccess(removed -> {
-          if (removed > 0) {
-            log.info("audio cache pruned files_removed={} max_mb={}", removed, config.cacheMaxMb());
-          }
-        })
-        .onFailure(e -> log.warn("audio cache prune failed: {}", e.toString()));
   }
 
   private Future<Long> charge(String requestId, UUID user, ElevenLabsClient.Speech speech) {

@@ -37,21 +37,6 @@ public final class WinRateQueries {
     return r.getNumeric(column) == null ? null : r.getNumeric(column).doubleValue();
   }
 
-  /** The top {@code n} signal sources by Omega in each category (timeframe). */
-  public Future<List<JsonObject>> leaderboard(int n) {
-    return trading.preparedQuery(WinRateSql.LEADERBOARD).execute(Tuple.of(n)).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      for (Row r : rows) {
-        JsonObject o = new JsonObject();
-        for (int i = 0; i < r.size(); i++) {
-          o.put(r.getColumnName(i), r.getValue(i));
-        }
-        out.add(o);
-      }
-      return out;
-    });
-  }
-
   public Future<List<JsonObject>> forPairs(List<Pair> pairs) {
     if (pairs.isEmpty()) {
       return Future.succeededFuture(List.of());

@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -78,12 +77,12 @@ final class WinRateStore {
         .float8(s -> s.resolved().exitPrice())
         .text(s -> s.resolved().reason().name().toLowerCase(Locale.ROOT))
         .tuple();
-    List<Pair> pairList = List.copyOf(pairs);
+    Tuple byPair = pairArrays(List.copyOf(pairs)).value(clock.instant().atOffset(ZoneOffset.UTC)).tuple();
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(WinRateSql.RECORD_OUTCOMES).execute(outcomes)
-                .compose(v -> conn.preparedQuery(WinRateSql.ROLL_UP).execute(pairArrays(pairList).value(clock.instant().atOffset(ZoneOffset.UTC)).tuple()))
-                .compose(rates -> storePerformance(conn, pairList).map(rates))
+                .compose(v -> conn.preparedQuery(WinRateSql.ROLL_UP).execute(byPair))
+                .compose(rates -> conn.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(byPair).map(rates))
                 .map(rows -> {
                   JsonArray rates = new JsonArray();
                   for (Row r : rows) {
@@ -96,31 +95,5 @@ final class WinRateStore {
   /** {@code $1::text[]} symbols and {@code $2::text[]} timeframes of the pairs. */
   static Columns<Pair> pairArrays(List<Pair> pairs) {
     return Columns.of(pairs).text(Pair::symbol).text(Pair::timeframeLabel);
-  }
-
-  /** One signal source's performance figures. */
-  private record Source(String strategy, String symbol, String timeframe, Performance performance) {}
-
-  /** Recomputes the performance figures of the listed pairs from all their resolved trades. */
-  private static Future<Void> storePerformance(SqlConnection conn, List<Pair> pairs) {
-    return conn.preparedQuery(WinRateSql.TRADES).execute(pairArrays(pairs).tuple()).compose(rows -> {
-      Map<List<String>, List<Double>> bySource = new LinkedHashMap<>();
-      for (Row r : rows) {
-        bySource.computeIfAbsent(List.of(r.getString("strategy"), r.getString("symbol"), r.getString("timeframe")), k -> new ArrayList<>())
-            .add(Performance.tradeReturn(r.getString("direction"), r.getDouble("entry"), r.getDouble("exit_price")));
-      }
-      if (bySource.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      List<Source> sources = new ArrayList<>(bySource.size());
-      bySource.forEach((k, returns) -> sources.add(new Source(k.get(0), k.get(1), k.get(2), Performance.of(returns))));
-      Tuple args = Columns.of(sources).text(Source::strategy).text(Source::symbol).text(Source::timeframe)
-          .int4(s -> s.performance().trades()).int4(s -> s.performance().wins())
-          .float8(s -> s.performance().pnl()).float8(s -> s.performance().profitFactor()).float8(s -> s.performance().expectancy())
-          .float8(s -> s.performance().sharpe()).float8(s -> s.performance().sortino()).float8(s -> s.performance().omega())
-          .float8(s -> s.performance().maxDrawdown())
-          .tuple();
-      return conn.preparedQuery(WinRateSql.UPSERT_PERFORMANCE).execute(args).mapEmpty();
-    });
   }
 }

@@ -85,6 +85,20 @@ class OpsCommandsProcessIT {
   }
 
   @Test
+  void nightlyFailsNamingTheDatabaseWhenItAcceptsAndNeverAnswers() throws Exception {
+    NetServer silent = fixture.vertx().createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
+    try {
+      Ran r = run(env(Map.of("CHAT_DATABASE_URL", "postgres://postgres@127.0.0.1:" + silent.actualPort() + "/zmarty_chat", "NIGHTLY_DB_TIMEOUT", "2s")), Duration.ofSeconds(90), "nightly");
+      assertThat(r.code()).as(r.output()).isEqualTo(1);
+      assertThat(r.output()).contains("zmarty nightly: failed before its health step: database chat (postgres://postgres@127.0.0.1:" + silent.actualPort()
+          + "/zmarty_chat) did not answer within 2 s while its migrations were being applied (NIGHTLY_DB_TIMEOUT bounds each wait); no step ran");
+      assertThat(r.ms()).as("wall time of the whole command, JVM start included").isLessThan(60_000);
+    } finally {
+      silent.close();
+    }
+  }
+
+  @Test
   void nightlyExitsZeroOnSuccessAndOneOnPartial() throws Exception {
     Sql.exec(fixture.dbs().trading(), "insert into public.watchers (user_id, symbol, timeframe) values ('00000000-0000-0000-0000-00000000cccc', 'ETH/USDT', '1h')");
     Ran ok = run(env(Map.of()), Duration.ofMinutes(3), "nightly");

@@ -149,9 +149,9 @@ class HttpFuzzTest {
 
   private static void check(FuzzRequests.Request req, int status, String type, Buffer body, ConcurrentLinkedQueue<String> problems) {
     // the deliberate 5xx, still errors of the usual shape: 501 for a liquidation source that has no
-    // adapter, and 503 from /admin/cron on this api-only node, which has no ops node to ask (README)
+    // adapter, and 503 from /admin/cron and /admin/sync on this api-only node, which has no ops node to ask (README)
     boolean deliberate = (status == 501 && body.toString().contains("\"not_implemented\""))
-        || (status == 503 && req.uri().startsWith("/admin/cron") && body.toString().contains("\"unavailable\""));
+        || (status == 503 && (req.uri().startsWith("/admin/cron") || req.uri().startsWith("/admin/sync")) && body.toString().contains("\"unavailable\""));
     if (status >= 500 && !deliberate) {
       problems.add(req + " -> " + status + " " + body.toString().substring(0, Math.min(200, body.length())));
     } else if (status >= 400 && req.method() != HttpMethod.HEAD) {

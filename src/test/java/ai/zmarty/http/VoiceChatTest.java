@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mode: voice} through the real HTTP, router, voice service and ledger: the offline analyst
- * answers, a fake ElevenLabs speaks, the audio is served from the data directory.
+ * answers, a fake ElevenLabs speaks, the audio is served from database A by any API node.
  */
 @ExtendWith(VertxExtension.class)
 class VoiceChatTest {
@@ -46,6 +46,8 @@ class VoiceChatTest {
 
   @BeforeEach
   void fake(Vertx vertx) {
+    // spoken answers are kept in database A (VOICE_STORE=database): each test starts with none
+    Sql.exec(dbs.chat(), "truncate audio_cache");
     this.vertx = vertx;
     eleven = FakeElevenLabs.start(vertx);
     client = WebClient.create(vertx);
@@ -142,6 +144,36 @@ class VoiceChatTest {
     assertThat(again.getLong("voice_credits_charged")).isZero();
     assertThat(eleven.requests).hasSize(1);
     assertThat(voiceRows(user)).isEqualTo(1);
+  }
+
+  @Test
+  void audioSpokenOnOneApiNodeIsServedByAnother() throws Exception {
+    int first = deploy(true);
+    int second = deploy(true);
+    eleven.then(FakeElevenLabs.audio(FakeElevenLabs.MP3, 800));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    String url = voiceChat(first, user, "What's the signal for ETH?").data().getString("audio_url");
+    assertThat(url).matches("/audio/[0-9a-f]{64}\\.mp3");
+    HttpResponse<Buffer> elsewhere = get(second, url);
+    assertThat(elsewhere.statusCode()).isEqualTo(200);
+    assertThat(elsewhere.body().getBytes()).isEqualTo(FakeElevenLabs.MP3.getBytes());
+    // and the other node answers the same text from the shared cache: no second call, no charge
+    JsonObject again = voiceChat(second, user, "What's the signal for ETH?").data();
+    assertThat(again.getBoolean("audio_cached")).isTrue();
+    assertThat(eleven.requests).hasSize(1);
+    assertThat(voiceRows(user)).isEqualTo(1);
+  }
+
+  @Test
+  void withTheFileStoreOnlyTheNodeThatSpokeServesTheAudio() throws Exception {
+    int first = deploy(true, Map.of("VOICE_STORE", "file"));
+    int second = deploy(true, Map.of("VOICE_STORE", "file", "ZMARTY_DATA_DIR", dataDir.resolve("other").toString()));
+    eleven.then(FakeElevenLabs.audio(FakeElevenLabs.MP3, 800));
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    String url = voiceChat(first, user, "What's the signal for ETH?").data().getString("audio_url");
+    assertThat(get(first, url).statusCode()).isEqualTo(200);
+    assertThat(get(second, url).statusCode()).isEqualTo(404);
+    assertThat(Sql.count(dbs.chat(), "select count(*) from audio_cache")).isZero();
   }
 
   @Test

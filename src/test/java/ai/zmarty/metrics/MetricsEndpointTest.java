@@ -217,6 +217,10 @@ class MetricsEndpointTest {
     HttpResponse<Buffer> other = client.get(port, "127.0.0.1", "/chat").send().await(10, TimeUnit.SECONDS);
     assertThat(other.statusCode()).isEqualTo(404);
     assertThat(other.bodyAsJsonObject().getString("error")).isEqualTo("not_found");
+    // the liveness probe of deploy/ (HEALTHCHECK, Kubernetes) for a node without an API port
+    HttpResponse<Buffer> live = client.get(port, "127.0.0.1", "/healthz").send().await(10, TimeUnit.SECONDS);
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.bodyAsJsonObject().getString("status")).isEqualTo("ok");
   }
 
   @Test

@@ -100,7 +100,8 @@ class NightlyPipelineTest {
     assertThat(Sql.column(dbs.trading(), "select count(*) from public.indicators where symbol = 'BTC/USDT' and timeframe = '1h'").get(0)).isNotEqualTo("0");
     assertThat(Sql.column(dbs.trading(), "select outcome from public.signals").get(0)).isIn("win", "loss");
     assertThat(Sql.column(dbs.trading(), "select sample_size from public.win_rate where symbol = 'BTC/USDT' and window_name = 'all'")).containsExactly("1");
-    assertThat(Sql.column(dbs.trading(), "select trades from public.performance where symbol = 'BTC/USDT'")).containsExactly("1");
+    // one performance row per window; the signal of three days ago is in all three
+    assertThat(Sql.column(dbs.trading(), "select window_name || ':' || trades from public.performance where symbol = 'BTC/USDT' order by window_name")).containsExactly("30d:1", "7d:1", "all:1");
     JsonObject resolve = summary.getJsonArray("steps").getJsonObject(2);
     assertThat(resolve.getJsonObject("detail").getLong("resolved")).isEqualTo(1L);
     assertThat(Sql.column(dbs.trading(), "select status || ' ' || (summary->>'status') || ' ' || (duration_ms >= 0) from public.pipeline_runs")).containsExactly("success success true");

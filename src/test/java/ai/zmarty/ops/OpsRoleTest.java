@@ -34,7 +34,9 @@ class OpsRoleTest {
   static void setUp() throws Exception {
     vertx = Vertx.vertx();
     dbs = TestDatabases.migrated();
-    node = TestNode.all(vertx, dbs, Map.of("SCHEDULER_INGEST_EVERY", "1d", "SCHEDULER_WINRATE_EVERY", "7d"));
+    // schedules that do not fire while the test runs (the retired SCHEDULER_*_EVERY this test once set
+    // were ignored, leaving the defaults; they are refused now)
+    node = TestNode.all(vertx, dbs, Map.of("SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *"));
   }
 
   @AfterAll

@@ -103,10 +103,11 @@ class PgCronTest {
     assertThat(nightly.getString("zone")).isEqualTo("America/New_York");
 
     // a manual run goes through the same function: 409 while a pg_cron run of the job is running
+    int pid;
     try (Connection busy = Sql.connect(b); Statement st = busy.createStatement()) {
       var rs = st.executeQuery("select pg_backend_pid()");
       rs.next();
-      int pid = rs.getInt(1);
+      pid = rs.getInt(1);
       Sql.exec(b, "insert into cron.job_run_details (jobid, runid, job_pid, database, username, command, status, start_time)"
           + " select jobid, 999999, " + pid + ", 'trading', 'postgres', command, 'running', now() from cron.job where jobname = 'zmarty_compute_winrate'");
       HttpResponse<Buffer> conflict = node.client().post(node.port(), "127.0.0.1", "/admin/cron/compute_winrate/run").putHeader("Authorization", "Bearer " + admin).send().await(10, TimeUnit.SECONDS);
@@ -114,7 +115,8 @@ class PgCronTest {
       assertThat(conflict.bodyAsJsonObject().getString("error")).isEqualTo("conflict");
       assertThat(conflict.bodyAsJsonObject().getString("message")).contains("still running on pg_cron").contains("999999");
     }
-    // its backend gone, that run no longer blocks
+    // its backend gone (a closed connection's backend exits a moment later), that run no longer blocks
+    Eventually.await(Duration.ofSeconds(10), "the run's backend gone", () -> Sql.count(b, "select count(*) from pg_stat_activity where pid = " + pid) == 0);
     HttpResponse<Buffer> manual = node.client().post(node.port(), "127.0.0.1", "/admin/cron/compute_winrate/run").putHeader("Authorization", "Bearer " + admin).send().await(10, TimeUnit.SECONDS);
     assertThat(manual.statusCode()).isEqualTo(200);
     assertThat(manual.bodyAsJsonObject().getInteger("messages")).isEqualTo(1);

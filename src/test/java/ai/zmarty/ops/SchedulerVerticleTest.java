@@ -180,12 +180,12 @@ class SchedulerVerticleTest {
   @Test
   void theCommandsHandedToPgCronEnqueueOnePerActivePair() {
     // pg_cron runs these statements as they are (PgCronTest runs them on a real pg_cron); here, without it
-    Sql.exec(b, SchedulerSql.cronCommand("ingest_indicators", SchedulerSql.enqueueIngest(0)));
-    Sql.exec(b, SchedulerSql.cronCommand("compute_winrate", SchedulerSql.ENQUEUE_WINRATE));
+    Sql.exec(b, OpsSql.cronCommand("ingest_indicators", OpsSql.enqueueIngest(0)));
+    Sql.exec(b, OpsSql.cronCommand("compute_winrate", OpsSql.ENQUEUE_WINRATE));
     assertThat(Sql.column(b, "select message::text from pgmq.q_ingest_indicators order by msg_id"))
         .containsExactlyInAnyOrder("{\"symbol\": \"BTC/USDT\", \"timeframe\": \"1h\"}", "{\"symbol\": \"ETH/USDT\", \"timeframe\": \"4h\"}");
     assertThat(Sql.count(b, "select count(*) from pgmq.q_compute_winrate")).isEqualTo(1);
-    assertThat(Sql.one(b, SchedulerSql.cronCommand("compute_winrate", SchedulerSql.ENQUEUE_WINRATE))).isEqualTo("1");
+    assertThat(Sql.one(b, OpsSql.cronCommand("compute_winrate", OpsSql.ENQUEUE_WINRATE))).isEqualTo("1");
   }
 
   @Test
@@ -196,7 +196,7 @@ class SchedulerVerticleTest {
     long spread = Schedule.spreadSeconds(Duration.ofMinutes(5), 0.8);
     assertThat(spread).isEqualTo(240);
 
-    Sql.exec(b, SchedulerSql.enqueueIngest(spread));
+    Sql.exec(b, OpsSql.enqueueIngest(spread));
 
     assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators")).as("one per active pair, the paused one skipped").isEqualTo(1_001);
     assertThat(ingestMessages("ETH/USDT", "4h")).isZero();
@@ -207,7 +207,7 @@ class SchedulerVerticleTest {
 
     // the next run finds every pair's job still waiting: it adds none, rather than a second per pair
     Sql.exec(b, "select pgmq.delete('ingest_indicators', (select min(msg_id) from pgmq.q_ingest_indicators))");
-    Sql.exec(b, SchedulerSql.enqueueIngest(spread));
+    Sql.exec(b, OpsSql.enqueueIngest(spread));
     assertThat(Sql.count(b, "select count(*) from pgmq.q_ingest_indicators")).isEqualTo(1_001);
   }
 }

@@ -8,6 +8,7 @@ import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.db.Pools;
 import ai.zmarty.ingest.IngestVerticle;
 import ai.zmarty.market.SimulatedMarket;
+import ai.zmarty.outbox.EventPublisherVerticle;
 import ai.zmarty.queue.Job;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.signal.DoublingGuard;
@@ -60,6 +61,7 @@ class WorkerPipelineTest {
     vertx.deployVerticle(new IngestVerticle(pool, market, new PgmqClient(pool), clock)).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new SignalVerticle(pool, new PgmqClient(pool), DoublingGuard.of(dbs.config().guardrails()))).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new WinRateVerticle(pool, market, clock)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new EventPublisherVerticle(pool, Pools.connectOptions(dbs.trading(), "test-listen"), Duration.ofMillis(200))).await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -160,8 +162,10 @@ class WorkerPipelineTest {
     request(vertx, Addresses.QUEUE_INGEST_INDICATORS, pair("ETH/USDT"));
     JsonObject again = request(vertx, Addresses.QUEUE_COMPUTE_SIGNALS, pair("ETH/USDT"));
     assertThat(again.getInteger("created")).isZero();
-    // the job publishes its events before it replies; a marker published after the reply reaches
-    // the consumer after them, so once it is in, any event of the rerun would be too
+    // the rerun wrote no event: once the outbox has published everything, a marker published after
+    // that reaches the consumer after any event of the rerun would have
+    Eventually.await(Duration.ofSeconds(10), "the event outbox drained", () -> Sql.count(dbs.trading(), "select count(*) from event_outbox where published_at is null") == 0);
+    assertThat(Sql.count(dbs.trading(), "select count(*) from event_outbox where body ->> 'symbol' = 'ETH/USDT'")).as("one event per signal, none for the rerun").isEqualTo(120);
     vertx.eventBus().publish(Addresses.EVENTS_SIGNAL_CREATED, new JsonObject().put("test_barrier", true));
     Eventually.await(Duration.ofSeconds(5), "the marker", () -> barriers.get() == 1);
     assertThat(events).hasSize(120);

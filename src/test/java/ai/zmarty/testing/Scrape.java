@@ -56,6 +56,11 @@ public final class Scrape {
     return new Scrape(r.bodyAsString());
   }
 
+  /** Parses Prometheus text (e.g. a registry's own {@code scrape()}). */
+  public static Scrape parse(String text) {
+    return new Scrape(text);
+  }
+
   public List<Sample> samples() {
     return samples;
   }

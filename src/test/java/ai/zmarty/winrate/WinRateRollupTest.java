@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,21 +64,78 @@ class WinRateRollupTest {
     assertWindow(dbs, "30d", 1, 3);
     assertWindow(dbs, "7d", 1, 2);
 
-    JsonObject perf = new JsonObject(Sql.one(dbs.trading(), "select row_to_json(p)::text from performance p where source = 'composite:BTC/USD:4h'"));
+    // window 'all', r = +0.02, −0.01, +0.03, −0.02: Σr = 0.02; gains 0.05, losses 0.03 → profit factor = Omega(0) = 5/3;
+    // mean 0.005, sample std √(0.0017/3) = 0.0238048 → Sharpe 0.2100420; downside √((0.0001 + 0.0004)/4) = 0.0111803 → Sortino 0.4472136;
+    // equity 1.02, 1.0098, 1.040094, 1.01929212 → max drawdown 1 − 0.98 = 0.02
+    JsonObject perf = performance(dbs, "composite:BTC/USD:4h", "all");
+    assertThat(perf.getString("source_kind")).isEqualTo("strategy");
+    assertThat(perf.getString("category")).isEqualTo("4h");
+    assertThat(perf.getString("asset")).isEqualTo("BTC");
     assertThat(perf.getInteger("trades")).isEqualTo(4);
     assertThat(perf.getInteger("wins")).isEqualTo(2);
     assertThat(perf.getDouble("pnl")).isCloseTo(0.02, within(1e-9));
     assertThat(perf.getDouble("profit_factor")).isCloseTo(0.05 / 0.03, within(1e-9));
+    assertThat(perf.getDouble("omega")).isCloseTo(0.05 / 0.03, within(1e-9));
     assertThat(perf.getDouble("expectancy")).isCloseTo(0.005, within(1e-9));
     assertThat(perf.getDouble("sharpe")).isCloseTo(0.005 / 0.0238047614, within(1e-9));
+    assertThat(perf.getDouble("sortino")).isCloseTo(0.4472135955, within(1e-9));
     assertThat(perf.getDouble("max_drawdown")).isCloseTo(0.02, within(1e-9));
+    // the same figures as the Java formulas the backtest uses
+    Performance java = Performance.of(List.of(0.02, -0.01, 0.03, -0.02));
+    assertThat(perf.getDouble("sharpe")).isCloseTo(java.sharpe(), within(1e-9));
+    assertThat(perf.getDouble("sortino")).isCloseTo(java.sortino(), within(1e-9));
+    assertThat(perf.getDouble("max_drawdown")).isCloseTo(java.maxDrawdown(), within(1e-9));
 
-    List<String> board = Sql.column(dbs.trading(), "select source from performance where category = '4h' order by omega desc nulls last");
-    WinRateQueries queries = new WinRateQueries(pool);
-    List<JsonObject> top = queries.leaderboard(1).await(10, TimeUnit.SECONDS);
-    assertThat(top).hasSize(1);
-    assertThat(top.get(0).getString("source")).isEqualTo(board.get(0)).isEqualTo("composite:ETH/USD:4h"); // omega 0.05/0.01 = 5 beats 1.67
-    assertThat(queries.leaderboard(5).await(10, TimeUnit.SECONDS)).hasSize(2);
+    // window '7d' (5 and 2 days ago): +0.03, −0.02 → PF 1.5, mean 0.005, std √0.00125 → Sharpe 0.1414214,
+    // downside √(0.0004/2) → Sortino 0.3535534, equity 1.03, 1.0094 → drawdown 0.02
+    JsonObject week = performance(dbs, "composite:BTC/USD:4h", "7d");
+    assertThat(week.getInteger("trades")).isEqualTo(2);
+    assertThat(week.getInteger("wins")).isEqualTo(1);
+    assertThat(week.getDouble("omega")).isCloseTo(1.5, within(1e-9));
+    assertThat(week.getDouble("sharpe")).isCloseTo(0.1414213562, within(1e-9));
+    assertThat(week.getDouble("sortino")).isCloseTo(0.3535533906, within(1e-9));
+    assertThat(week.getDouble("max_drawdown")).isCloseTo(0.02, within(1e-9));
+    // window '30d' (20, 5, 2 days ago): −0.01, +0.03, −0.02 → Σr 0, PF 1, Sharpe and Sortino 0
+    JsonObject month = performance(dbs, "composite:BTC/USD:4h", "30d");
+    assertThat(month.getInteger("trades")).isEqualTo(3);
+    assertThat(month.getDouble("profit_factor")).isCloseTo(1.0, within(1e-9));
+    assertThat(month.getDouble("sharpe")).isCloseTo(0.0, within(1e-9));
+
+    AnalyticsQueries queries = new AnalyticsQueries(pool, 1);
+    JsonObject top = queries.leaderboard(AnalyticsRequest.leaderboard(Map.of("limit", List.of("1")))).await(10, TimeUnit.SECONDS);
+    assertThat(top.getJsonArray("entries")).hasSize(1);
+    JsonObject first = top.getJsonArray("entries").getJsonObject(0);
+    assertThat(first.getString("source")).isEqualTo("composite:ETH/USD:4h"); // omega 0.05/0.01 = 5 beats 1.67
+    assertThat(first.getLong("rank")).isEqualTo(1L);
+    assertThat(queries.leaderboard(AnalyticsRequest.leaderboard(Map.of("limit", List.of("5")))).await(10, TimeUnit.SECONDS).getJsonArray("entries")).hasSize(2);
+  }
+
+  @Test
+  void aWindowThatEmptiedIsRecomputedToNoTradesNotLeftStale(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    signal(dbs, "BTC/USD", 40, "long", 100, 102, "win");
+    signal(dbs, "BTC/USD", 3, "short", 100, 101, "loss");
+    Pool pool = Pools.create(vertx, dbs.trading(), 2, "test");
+    Tuple now = Tuple.tuple().addArrayOfString(new String[] {"BTC/USD"}).addArrayOfString(new String[] {"4h"}).addOffsetDateTime(NOW.atOffset(ZoneOffset.UTC));
+    pool.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(now).await(10, TimeUnit.SECONDS);
+    assertThat(performance(dbs, "composite:BTC/USD:4h", "7d").getInteger("trades")).isEqualTo(1);
+
+    // ten days later the 7-day window holds nothing: its row says so, with no ratios
+    Tuple later = Tuple.tuple().addArrayOfString(new String[] {"BTC/USD"}).addArrayOfString(new String[] {"4h"}).addOffsetDateTime(NOW.plusSeconds(10 * 86_400L).atOffset(ZoneOffset.UTC));
+    pool.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(later).await(10, TimeUnit.SECONDS);
+    JsonObject week = performance(dbs, "composite:BTC/USD:4h", "7d");
+    assertThat(week.getInteger("trades")).isZero();
+    assertThat(week.getInteger("wins")).isZero();
+    assertThat(week.getDouble("pnl")).isZero();
+    assertThat(week.getValue("omega")).isNull();
+    assertThat(week.getValue("sharpe")).isNull();
+    assertThat(performance(dbs, "composite:BTC/USD:4h", "30d").getInteger("trades")).isEqualTo(1);
+    assertThat(performance(dbs, "composite:BTC/USD:4h", "all").getInteger("trades")).isEqualTo(2);
+    assertThat(Sql.count(dbs.trading(), "select count(*) from performance")).isEqualTo(3);
+  }
+
+  private static JsonObject performance(TestDatabases.Pair dbs, String source, String window) {
+    return new JsonObject(Sql.one(dbs.trading(), "select row_to_json(p)::text from performance p where source = '" + source + "' and window_name = '" + window + "'"));
   }
 
   @Test

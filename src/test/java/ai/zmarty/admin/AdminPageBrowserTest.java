@@ -1,0 +1,138 @@
+package ai.zmarty.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.zmarty.testing.Sql;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestJwt;
+import ai.zmarty.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin page in a real headless Chromium (Debian's {@code chromium} and {@code
+ * chromium-driver}) against a real node: it shows each queue and follows an SQL enqueue within
+ * 2 s, a dead-letter group retried from the page is back in its queue, and a normal user's token
+ * is refused. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI).
+ * Screenshots: {@code target/admin-dashboard.png}, {@code target/admin-refused.png}.
+ */
+@ExtendWith(VertxExtension.class)
+class AdminPageBrowserTest {
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String DRIVER = "/usr/bin/chromedriver";
+  private WebDriver browser;
+  private Path profile;
+
+  private WebDriver browser() throws Exception {
+    boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
+    if (!present && "1".equals(System.getenv("ZMARTY_REQUIRE_BROWSER"))) {
+      throw new AssertionError("ZMARTY_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + DRIVER + " is missing (apt-get install chromium chromium-driver)");
+    }
+    Assumptions.assumeTrue(present, "no Chromium here (" + CHROMIUM + ", " + DRIVER + ")");
+    profile = Files.createTempDirectory("zmarty-chromium-");
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,1800");
+    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build(), options);
+    return browser;
+  }
+
+  @AfterEach
+  void quit() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (profile != null) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static void screenshot(WebDriver browser, String name) throws Exception {
+    File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Files.createDirectories(Path.of("target"));
+    Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void connect(WebDriver browser, String token) {
+    browser.findElement(By.id("token")).sendKeys(token);
+    browser.findElement(By.id("connect")).click();
+  }
+
+  private static String depthCell(WebDriver browser, String queue) {
+    return browser.findElement(By.cssSelector("tr[data-queue='" + queue + "'] td:nth-child(2)")).getText();
+  }
+
+  @Test
+  void showsEachQueueLiveRetriesADeadLetterGroupAndRefusesAUserToken(Vertx vertx) throws Exception {
+    WebDriver browser = browser();
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    TestNode node = TestNode.all(vertx, dbs, AdminBridgeTest.QUIET);
+    AdminActionsTest.deadLetter(dbs, "compute_signals", "handler failed (500): boom", "{\"symbol\":\"BTC/USDT\",\"timeframe\":\"1h\"}");
+    AdminActionsTest.deadLetter(dbs, "compute_signals", "handler failed (500): boom", "{\"symbol\":\"ETH/USDT\",\"timeframe\":\"1h\"}");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+    browser.get("http://127.0.0.1:" + node.port() + "/admin/");
+    connect(browser, AdminBridgeTest.SERVICE);
+    wait.until(b -> "open".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
+    for (String queue : new String[] {"ingest_indicators", "compute_signals", "compute_winrate", "dead_letter", "lens_enrich", "lens_evaluate"}) {
+      wait.until(b -> !b.findElements(By.cssSelector("tr[data-queue='" + queue + "']")).isEmpty());
+    }
+    assertThat(depthCell(browser, "compute_winrate")).isEqualTo("0");
+    assertThat(browser.findElement(By.id("conn")).getText()).isEqualTo("live");
+
+    // an SQL enqueue shows within 2 s
+    Sql.exec(dbs.trading(), "select pgmq.send('compute_winrate', '{}'::jsonb)");
+    long enqueued = System.nanoTime();
+    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).until(b -> "1".equals(depthCell(b, "compute_winrate")));
+    long shownMs = (System.nanoTime() - enqueued) / 1_000_000;
+    System.out.println("admin page showed the enqueued job after " + shownMs + " ms");
+
+    // the dead-letter group, retried from the page behind its confirmation
+    WebElement group = wait.until(b -> b.findElements(By.cssSelector(".group[data-group='compute_signals']")).stream().findFirst().orElse(null));
+    assertThat(group.getText()).contains("2 × compute_signals", "handler failed (500): boom");
+    wait.until(b -> b.findElements(By.cssSelector("#queue-chart .uplot")).size() == 1);
+    screenshot(browser, "admin-dashboard.png");
+    wait.until(b -> {
+      try {
+        b.findElement(By.cssSelector(".group[data-group='compute_signals']")).findElement(By.xpath(".//button[text()='Retry group']")).click();
+        return true;
+      } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+        return false;
+      }
+    });
+    wait.until(b -> b.findElement(By.id("confirm")).isDisplayed());
+    assertThat(browser.findElement(By.id("confirm-text")).getText()).isEqualTo("Move 2 from compute_signals back into compute_signals?");
+    browser.findElement(By.id("confirm-yes")).click();
+    wait.until(b -> b.findElement(By.id("notice")).getText().startsWith("done:"));
+    assertThat(Sql.column(dbs.trading(), "select message->>'symbol' from pgmq.q_compute_signals order by 1")).containsExactly("BTC/USDT", "ETH/USDT");
+    assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter")).isZero();
+    wait.until(b -> b.findElement(By.id("dlq")).getText().contains("No dead letters"));
+
+    // a normal user's token: refused, said so, no reconnecting
+    browser.findElement(By.id("forget")).click();
+    connect(browser, TestJwt.valid(UUID.randomUUID()));
+    wait.until(b -> "refused".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
+    assertThat(browser.findElement(By.id("notice")).getText()).contains("refused", "not an operator");
+    screenshot(browser, "admin-refused.png");
+    assertThat(shownMs).as("ms from the SQL enqueue to the page").isLessThan(2000);
+  }
+}

@@ -3,6 +3,7 @@ package ai.zmarty;
 import ai.zmarty.cli.BacktestCommand;
 import ai.zmarty.cli.DemoCommand;
 import ai.zmarty.cli.HealthCommand;
+import ai.zmarty.cli.LensCommand;
 import ai.zmarty.cli.NightlyCommand;
 import ai.zmarty.cli.MigrateCommand;
 import ai.zmarty.cli.RunCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "zmarty 0.1.0",
     description = "Zmarty Control Plane: the back end of a crypto trading assistant.",
-    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class, HealthCommand.class, NightlyCommand.class, SourceCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, TokenCommand.class, BacktestCommand.class, HealthCommand.class, NightlyCommand.class, SourceCommand.class, LensCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

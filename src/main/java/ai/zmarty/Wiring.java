@@ -17,7 +17,8 @@ import ai.zmarty.ingest.IngestVerticle;
 import ai.zmarty.config.LensEvaluateConfig;
 import ai.zmarty.lens.EvaluateVerticle;
 import ai.zmarty.lens.EvaluationPanel;
-import ai.zmarty.lens.ModelDecisionSchema;
+import ai.zmarty.lens.JudgeVerticle;
+import ai.zmarty.lens.LeaderboardQueries;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.lens.DlqRetry;
@@ -140,6 +141,7 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
+          .compose(v -> w.deploy(new JudgeVerticle(w.trading, market, clock, config.lensPublish())))
           // events written with their rows (signals, lens decisions) go out on the bus after commit
           .compose(v -> w.deploy(new EventPublisherVerticle(w.trading, Pools.connectOptions(tradingUrl, "trading-listen"), config.queue().idlePoll())));
       // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
@@ -184,7 +186,8 @@ public final class Wiring {
               new ChatSessions(w.chat, config.chat().maxTurns(), config.chat().holdTtl()),
               new LiquidationQueries(w.trading),
               metrics,
-              intakeApi(config, w, queues, authenticator, metrics));
+              intakeApi(config, w, queues, authenticator, metrics),
+              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))
@@ -227,11 +230,7 @@ public final class Wiring {
   private static EvaluateVerticle lensEvaluate(Vertx vertx, ZmartyConfig config, Pool trading, Metrics metrics, String node) {
     LensEvaluateConfig lens = config.lensEvaluate();
     lens.cappedFrom().ifPresent(asked -> log.warn("LENS_MODEL_TIMEOUT {} lowered to {} ms: three quarters of QUEUE_HANDLER_TIMEOUT", asked, lens.modelTimeout().toMillis()));
-    TokenCounter tokens = new TokenCounter();
-    Map<String, ModelProvider> providers = new HashMap<>();
-    config.providers().all().stream().filter(p -> lens.models().contains(p.name())).forEach(p -> providers.put(p.name(), Providers.of(vertx, config.providers(), p, tokens)));
-    EvaluationPanel panel = new EvaluationPanel(vertx, lens.models(), providers, lens.prompts(), new ModelDecisionSchema(), tokens, pricing(config.chat()), lens.modelTimeout(), lens.maxTokens());
-    return new EvaluateVerticle(trading, panel, metrics.evaluate(), config.queue().maxReads(), node);
+    return new EvaluateVerticle(trading, EvaluationPanel.of(vertx, lens, config.providers(), pricing(config.chat())), metrics.evaluate(), config.queue().maxReads(), node);
   }
 
   /** The lens intake's routes: signals from outside sources, their audit trail and dead letters, /health and /ready. */

@@ -78,6 +78,13 @@ public final class Addresses {
    */
   public static final String EVENTS_LENS_DECISION = EVENTS_PREFIX + "lens.decision";
 
+  /**
+   * Scores the judges now (worker nodes also do it every {@code LENS_JUDGE_INTERVAL}): resolves the
+   * model decisions whose horizon has passed; body {@code {}}; reply {@code {resolved, not_scored,
+   * written, pending}}.
+   */
+  public static final String LENS_JUDGE_RUN = "lens.judge.run";
+
   /** Published once per new signal; body: the signal as JSON. */
   public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
 

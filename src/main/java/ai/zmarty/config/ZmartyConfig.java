@@ -42,7 +42,8 @@ public record ZmartyConfig(
     IntakeConfig intake,
     LensEnrichConfig lensEnrich,
     LensEvaluateConfig lensEvaluate,
-    AnalyticsConfig analytics) {
+    AnalyticsConfig analytics,
+    LensPublishConfig lensPublish) {
 
   public enum Role {
     API,
@@ -274,7 +275,8 @@ public record ZmartyConfig(
         IntakeConfig.from(raw),
         LensEnrichConfig.from(raw),
         LensEvaluateConfig.from(raw, providers, queue),
-        AnalyticsConfig.from(raw));
+        AnalyticsConfig.from(raw),
+        LensPublishConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

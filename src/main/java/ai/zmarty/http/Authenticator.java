@@ -135,6 +135,16 @@ public final class Authenticator {
   }
 
   /**
+   * The caller a bearer token names, or a failed future (an {@code UNAUTHORIZED} reply failure)
+   * whose message says why it is refused ({@code invalid token: …}).
+   */
+  public Future<AuthUser> verify(String token) {
+    return claims(token).transform(ar -> ar.succeeded()
+        ? Future.succeededFuture(new AuthUser(UUID.fromString(ar.result().getString("sub")), ar.result().getString("role", "authenticated")))
+        : Future.failedFuture(ErrorCode.UNAUTHORIZED.exception(ar.cause().getMessage())));
+  }
+
+  /**
    * Whether verified {@code claims} belong to an operator: a {@code service_role} token, or a user
    * whose {@code app_metadata.role} is {@code admin} (app_metadata is set by the server, never by
    * the user, in Supabase Auth).

@@ -52,6 +52,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 64 * 1024;
   private final Metrics metrics;
   private final IntakeApi intake;
+  private final Lens lens;
+  private DecisionSockets decisionSockets;
   private HttpServer server;
   private Router router;
   private ChatRoutes chatRoutes;
@@ -70,7 +72,8 @@ public final class HttpVerticle extends VerticleBase {
       ChatSessions sessions,
       LiquidationQueries liquidations,
       Metrics metrics,
-      IntakeApi intake) {
+      IntakeApi intake,
+      Lens lens) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -85,7 +88,11 @@ public final class HttpVerticle extends VerticleBase {
     this.sessions = sessions;
     this.metrics = metrics;
     this.intake = intake;
+    this.lens = lens;
   }
+
+  /** The lens routes' parts: decision sockets and the judges' leaderboard. */
+  public record Lens(ai.zmarty.config.LensPublishConfig config, ai.zmarty.lens.SourceKeys keys, ai.zmarty.lens.LeaderboardQueries leaderboard) {}
 
   @Override
   public Future<?> start() {
@@ -133,11 +140,14 @@ public final class HttpVerticle extends VerticleBase {
     chatRoutes.mount(router);
     // lens: a source's key (X-API-Key) or a service-role token, checked by each route
     intake.mount(router);
+    decisionSockets = new DecisionSockets(vertx, lens.config(), auth, lens.keys(), metrics.lensSockets());
+    decisionSockets.mount(router);
+    new LeaderboardRoutes(auth, lens.keys(), lens.leaderboard()).mount(router);
 
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     Failures.install(router, BODY_LIMIT);
     this.router = router;
-    return auth.start().compose(v -> vertx
+    return auth.start().compose(v -> decisionSockets.start()).compose(v -> vertx
         .createHttpServer(serverOptions())
         .connectionHandler(deadlines::opened)
         .invalidRequestHandler(Failures::invalidRequest)
@@ -185,7 +195,8 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    Future<?> chats = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop());
   }
 
   /** The port actually bound (useful when configured as 0). */

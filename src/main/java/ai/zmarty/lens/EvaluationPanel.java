@@ -1,10 +1,13 @@
 package ai.zmarty.lens;
 
+import ai.zmarty.config.LensEvaluateConfig;
+import ai.zmarty.config.ZmartyConfig.ProvidersConfig;
 import ai.zmarty.credit.Pricing;
 import ai.zmarty.router.ModelProvider;
 import ai.zmarty.router.Prompt;
 import ai.zmarty.router.TokenCounter;
 import ai.zmarty.router.providers.ProviderFailure;
+import ai.zmarty.router.providers.Providers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +37,14 @@ public final class EvaluationPanel {
   private final Pricing pricing;
   private final Duration timeout;
   private final int maxTokens;
+
+  /** The panel of {@code LENS_MODELS}, each real one through the router's provider adapter. */
+  public static EvaluationPanel of(Vertx vertx, LensEvaluateConfig lens, ProvidersConfig config, Pricing pricing) {
+    TokenCounter tokens = new TokenCounter();
+    Map<String, ModelProvider> providers = new HashMap<>();
+    config.all().stream().filter(p -> lens.models().contains(p.name())).forEach(p -> providers.put(p.name(), Providers.of(vertx, config, p, tokens)));
+    return new EvaluationPanel(vertx, lens.models(), providers, lens.prompts(), new ModelDecisionSchema(), tokens, pricing, lens.modelTimeout(), lens.maxTokens());
+  }
 
   /** @param providers the real models of {@code models} by name (offline needs none) */
   public EvaluationPanel(Vertx vertx, List<String> models, Map<String, ModelProvider> providers, PromptTemplates prompts, ModelDecisionSchema schema, TokenCounter tokens, Pricing pricing, Duration timeout, int maxTokens) {

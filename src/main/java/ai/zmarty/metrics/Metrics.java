@@ -38,6 +38,7 @@ public final class Metrics {
   private final OpsMetrics ops;
   private final EvaluateMetrics evaluate;
   private final IntakeMetrics intake;
+  private final LensSocketMetrics lensSockets;
   private final List<Supplier<Future<?>>> refreshers = new CopyOnWriteArrayList<>();
   private NodeVertxMetrics.Own own;
 
@@ -51,6 +52,7 @@ public final class Metrics {
     this.ops = new OpsMetrics(registry);
     this.evaluate = new EvaluateMetrics(registry);
     this.intake = new IntakeMetrics(registry);
+    this.lensSockets = new LensSocketMetrics(registry);
   }
 
   public static Metrics create(MetricsConfig config) {
@@ -89,6 +91,10 @@ public final class Metrics {
 
   public IntakeMetrics intake() {
     return intake;
+  }
+
+  public LensSocketMetrics lensSockets() {
+    return lensSockets;
   }
 
   /**

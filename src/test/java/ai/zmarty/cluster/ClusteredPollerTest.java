@@ -8,11 +8,11 @@ import ai.zmarty.db.Pools;
 import ai.zmarty.queue.Job;
 import ai.zmarty.queue.PgmqClient;
 import ai.zmarty.queue.PgmqPollerVerticle;
+import ai.zmarty.testing.ClusterNodes;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -27,20 +27,6 @@ import org.junit.jupiter.api.Test;
 class ClusteredPollerTest {
   private Vertx node1;
   private Vertx node2;
-
-  private static Vertx clustered(ZmartyConfig config) throws Exception {
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
-        .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
-        .buildClustered()
-        .await(90, TimeUnit.SECONDS);
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static Map<String, String> with(Map<String, String> base, String key, int value) {
     Map<String, String> m = new java.util.HashMap<>(base);
@@ -61,8 +47,8 @@ class ClusteredPollerTest {
   void aJobEnqueuedWhileOnlyNodeOnePollsIsHandledByAConsumerOnNodeTwo() throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     // Two ports free right now, one per node, so a build running beside this one cannot take them.
-    int p1 = freePort();
-    int p2 = freePort();
+    int p1 = ClusterNodes.freePort();
+    int p2 = ClusterNodes.freePort();
     Map<String, String> cluster =
         Map.of(
             "CLUSTER_NAME", "zmarty-test-" + ProcessHandle.current().pid(),
@@ -72,8 +58,8 @@ class ClusteredPollerTest {
             "QUEUE_IDLE_POLL", "200ms");
     ZmartyConfig config = dbs.config(with(cluster, "CLUSTER_PORT", p1));
 
-    node1 = clustered(config);
-    node2 = clustered(dbs.config(with(cluster, "CLUSTER_PORT", p2)));
+    node1 = ClusterNodes.clustered(config);
+    node2 = ClusterNodes.clustered(dbs.config(with(cluster, "CLUSTER_PORT", p2)));
     List<String> handledBy = new CopyOnWriteArrayList<>();
     List<Job> jobs = new CopyOnWriteArrayList<>();
     node2.eventBus().<JsonObject>consumer(Addresses.job("ingest_indicators"), msg -> {

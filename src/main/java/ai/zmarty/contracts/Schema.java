@@ -40,6 +40,11 @@ public final class Schema {
     return name;
   }
 
+  /** The schema's own file as JSON (a copy), for code that describes a field from its keywords or shows its examples. */
+  public JsonObject document() {
+    return files.get(name + ".json").copy();
+  }
+
   /** The bad fields of {@code document} (a JsonObject, JsonArray, String, Number, Boolean or null); empty when it keeps the contract. */
   public List<FieldProblem> check(Object document) {
     OutputUnit out = validator.validate(document);

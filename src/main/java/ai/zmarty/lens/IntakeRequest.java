@@ -1,17 +1,11 @@
 package ai.zmarty.lens;
 
+import ai.zmarty.contracts.Contracts;
+import ai.zmarty.contracts.FieldProblem;
+import ai.zmarty.contracts.Schema;
 import ai.zmarty.market.Symbols;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.Validator;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,21 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A signal body checked against its JSON Schema ({@value #SCHEMA}, draft 2020-12) and then for what
- * a schema cannot say (a symbol form the project reads, a real ISO-8601 instant). Every bad field is
- * named with what it must be. A valid body becomes a {@link Signal} with the symbol in canonical
+ * A signal body checked against its contract ({@code docs/contracts/}{@value #SCHEMA}{@code .json},
+ * loaded from the jar by {@link Contracts}) and then for what a schema cannot say (a symbol form the
+ * project reads, a real ISO-8601 instant). Every bad field is named with what it must be. A valid body becomes a {@link Signal} with the symbol in canonical
  * form, the default feature profile filled in and a hash of its meaning for idempotency.
  */
 public final class IntakeRequest {
-  public static final String SCHEMA = "contracts/lens-signal-request.schema.json";
-  private static final JsonObject SCHEMA_JSON = load();
-  private static final Validator VALIDATOR = Validator.create(
-      JsonSchema.of(SCHEMA_JSON), new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://zmarty.ai/").setOutputFormat(OutputFormat.Basic));
-  private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"|'([^']*)'");
+  /** The contract's name under {@code docs/contracts/}. */
+  public static final String SCHEMA = "http.lens.signal.request";
+  private static final Schema CONTRACT = Contracts.bundled().schema(SCHEMA);
+  private static final JsonObject SCHEMA_JSON = CONTRACT.document();
 
   private IntakeRequest() {}
 
@@ -64,18 +55,21 @@ public final class IntakeRequest {
 
   public static Checked check(JsonObject body, String defaultProfile) {
     Map<String, String> problems = new TreeMap<>(IntakeRequest::schemaOrder);
-    OutputUnit out = VALIDATOR.validate(body);
-    if (!Boolean.TRUE.equals(out.getValid())) {
-      List<OutputUnit> errors = out.getErrors() == null || out.getErrors().isEmpty() ? List.of(out) : out.getErrors();
-      for (OutputUnit e : errors) {
-        String field = field(e);
-        if (!field.isEmpty()) {
-          problems.putIfAbsent(field, describe(field, !body.containsKey(field)));
-        }
+    JsonObject properties = SCHEMA_JSON.getJsonObject("properties");
+    for (String field : body.fieldNames()) {
+      if (!properties.containsKey(field)) {
+        problems.put(field, describe(field, false));
       }
-      if (problems.isEmpty()) {
-        problems.put("body", "does not match " + SCHEMA);
+    }
+    List<FieldProblem> broken = CONTRACT.check(body);
+    for (FieldProblem p : broken) {
+      String field = topField(p.field());
+      if (!field.isEmpty()) {
+        problems.putIfAbsent(field, describe(field, !body.containsKey(field)));
       }
+    }
+    if (problems.isEmpty() && !broken.isEmpty()) {
+      problems.put("body", "does not match " + SCHEMA + ": " + Schema.summary(broken));
     }
     String symbol = null;
     if (!problems.containsKey("symbol") && body.getValue("symbol") instanceof String s) {
@@ -131,16 +125,9 @@ public final class IntakeRequest {
     return b.toString();
   }
 
-  /** The field an error is about: the missing or extra property named in the message, else the instance location. */
-  private static String field(OutputUnit e) {
-    String keyword = e.getKeywordLocation() == null ? "" : e.getKeywordLocation();
-    String at = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().replaceFirst("^#?/?", "");
-    if ((keyword.endsWith("required") || keyword.contains("additionalProperties")) && at.isEmpty() && e.getError() != null) {
-      Matcher m = QUOTED.matcher(e.getError());
-      if (m.find()) {
-        return m.group(1) != null ? m.group(1) : m.group(2);
-      }
-    }
+  /** {@code /size} or {@code /size/x} → {@code size}; the body itself → empty. */
+  private static String topField(String pointer) {
+    String at = pointer.startsWith("/") ? pointer.substring(1) : pointer;
     int slash = at.indexOf('/');
     return slash < 0 ? at : at.substring(0, slash);
   }
@@ -179,17 +166,6 @@ public final class IntakeRequest {
       return HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  private static JsonObject load() {
-    try (InputStream in = IntakeRequest.class.getClassLoader().getResourceAsStream(SCHEMA)) {
-      if (in == null) {
-        throw new IllegalStateException(SCHEMA + " is missing from the jar");
-      }
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

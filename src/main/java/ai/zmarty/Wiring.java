@@ -14,9 +14,11 @@ import ai.zmarty.http.Authenticator;
 import ai.zmarty.http.HttpVerticle;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.ingest.IngestVerticle;
+import ai.zmarty.config.LensEvaluateConfig;
+import ai.zmarty.lens.EvaluateVerticle;
+import ai.zmarty.lens.EvaluationPanel;
 import ai.zmarty.lens.JudgeVerticle;
 import ai.zmarty.lens.LeaderboardQueries;
-import ai.zmarty.lens.SourceKeys;
 import ai.zmarty.ingest.WatcherPauses;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.lens.DlqRetry;
@@ -147,7 +149,10 @@ public final class Wiring {
       LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
       Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
       all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
-      Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()));
+      String evaluator = NightlyPipeline.nodeName(config);
+      all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, evaluator)));
+      Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()),
+          Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, evaluator));
       all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs())));
     }
     if (config.roles().contains(Role.API)) {
@@ -219,6 +224,13 @@ public final class Wiring {
   private static SystemChecks checks(Vertx vertx, ZmartyConfig config, Wiring w, MarketDataProvider market) {
     return new SystemChecks(vertx, w.chat, w.trading, market, config, Clock.systemUTC(),
         () -> config.ops().apiUrl().isEmpty() && w.httpPort().isPresent() ? "http://127.0.0.1:" + w.httpPort().get() + "/healthz" : SystemChecks.apiUrl(config));
+  }
+
+  /** The lens evaluation worker: LENS_MODELS, each real one through the router's provider adapter. */
+  private static EvaluateVerticle lensEvaluate(Vertx vertx, ZmartyConfig config, Pool trading, Metrics metrics, String node) {
+    LensEvaluateConfig lens = config.lensEvaluate();
+    lens.cappedFrom().ifPresent(asked -> log.warn("LENS_MODEL_TIMEOUT {} lowered to {} ms: three quarters of QUEUE_HANDLER_TIMEOUT", asked, lens.modelTimeout().toMillis()));
+    return new EvaluateVerticle(trading, EvaluationPanel.of(vertx, lens, config.providers(), pricing(config.chat())), metrics.evaluate(), config.queue().maxReads(), node);
   }
 
   /** The lens intake's routes: signals from outside sources, their audit trail and dead letters, /health and /ready. */

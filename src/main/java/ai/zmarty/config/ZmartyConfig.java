@@ -41,6 +41,7 @@ public record ZmartyConfig(
     OpsConfig ops,
     IntakeConfig intake,
     LensEnrichConfig lensEnrich,
+    LensEvaluateConfig lensEvaluate,
     AnalyticsConfig analytics,
     LensPublishConfig lensPublish) {
 
@@ -239,6 +240,7 @@ public record ZmartyConfig(
     ClusterConfig cluster = new ClusterConfig(raw.required("CLUSTER_NAME"), host, raw.integer("CLUSTER_PORT", 1, 65535), members, discovery, serviceDns);
 
     QueueConfig queue = queueConfig(raw);
+    ProvidersConfig providers = providersConfig(raw);
     HealthConfig health =
         new HealthConfig(raw.duration("HEALTH_QUEUE_MAX_AGE", Duration.ofSeconds(1), Duration.ofDays(1)), raw.duration("HEALTH_CHECK_TIMEOUT", Duration.ofMillis(100), Duration.ofMinutes(1)), healthProviders(raw));
     LogConfig log = new LogConfig(raw.choice("LOG_FORMAT", LogFormat.class), logLevel(raw.required("LOG_LEVEL")));
@@ -265,13 +267,14 @@ public record ZmartyConfig(
             fraction(raw, "MAX_POSITION_PCT"),
             Duration.ofSeconds(raw.integer("COOLDOWN_SECONDS", 0, 30 * 86_400)),
             fraction(raw, "VOLATILITY_THRESHOLD")),
-        providersConfig(raw),
+        providers,
         voiceConfig(raw),
         WatchConfig.from(raw),
         MetricsConfig.from(raw),
         OpsConfig.from(raw),
         IntakeConfig.from(raw),
         LensEnrichConfig.from(raw),
+        LensEvaluateConfig.from(raw, providers, queue),
         AnalyticsConfig.from(raw),
         LensPublishConfig.from(raw));
   }

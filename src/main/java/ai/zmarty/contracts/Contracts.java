@@ -77,6 +77,25 @@ public final class Contracts {
     return compiled.computeIfAbsent(file, this::compile);
   }
 
+  /**
+   * The text of contract {@code name} as a JSON object (a copy), for code that hands a schema on,
+   * e.g. as a model's structured-output schema.
+   *
+   * @throws IllegalArgumentException when it is missing or not a JSON object
+   */
+  public JsonObject document(String name) {
+    String file = name.endsWith(".json") ? name : name + ".json";
+    String text = source.apply(file);
+    if (text == null) {
+      throw new IllegalArgumentException("no contract " + file + " under " + RESOURCE_DIR);
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("contract " + file + " is not a JSON object: " + e.getMessage());
+    }
+  }
+
   /** Whether a contract of that name exists. */
   public boolean has(String name) {
     return source.apply(name.endsWith(".json") ? name : name + ".json") != null;

@@ -36,6 +36,7 @@ public final class Metrics {
   private final ChatMetrics chat;
   private final JobMetrics jobs;
   private final OpsMetrics ops;
+  private final EvaluateMetrics evaluate;
   private final IntakeMetrics intake;
   private final LensSocketMetrics lensSockets;
   private final List<Supplier<Future<?>>> refreshers = new CopyOnWriteArrayList<>();
@@ -49,6 +50,7 @@ public final class Metrics {
     this.chat = new ChatMetrics(registry);
     this.jobs = new JobMetrics(registry);
     this.ops = new OpsMetrics(registry);
+    this.evaluate = new EvaluateMetrics(registry);
     this.intake = new IntakeMetrics(registry);
     this.lensSockets = new LensSocketMetrics(registry);
   }
@@ -80,6 +82,11 @@ public final class Metrics {
 
   public OpsMetrics ops() {
     return ops;
+  }
+
+  /** The lens evaluation worker's series. */
+  public EvaluateMetrics evaluate() {
+    return evaluate;
   }
 
   public IntakeMetrics intake() {

@@ -28,7 +28,7 @@ class ZmartyConfigTest {
     assertThat(c.database().dataDir()).isEqualTo(Path.of("./.zmarty"));
     assertThat(c.roles()).containsExactlyInAnyOrder(Role.API, Role.WORKER, Role.OPS);
     assertThat(c.cluster().members()).containsExactly("127.0.0.1");
-    assertThat(c.queue().queues()).containsExactly("ingest_indicators", "compute_signals", "compute_winrate", "lens_enrich");
+    assertThat(c.queue().queues()).containsExactly("ingest_indicators", "compute_signals", "compute_winrate", "lens_enrich", "lens_evaluate");
     assertThat(c.queue().maxReads()).isEqualTo(5);
     assertThat(c.health().queueMaxAge()).isEqualTo(java.time.Duration.ofSeconds(120));
     assertThat(c.http().idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));

@@ -55,7 +55,7 @@ class ContractsTest {
       for (Path f : files) {
         String name = f.getFileName().toString();
         JsonObject schema = read(f);
-        if (!name.matches("(common|http|bus|queue|event|file)\\.[a-z0-9_.-]+\\.json")) {
+        if (!name.matches("(common|http|bus|queue|event|model|file)\\.[a-z0-9_.-]+\\.json")) {
           problems.add(name + ": not named <kind>.<name>.json");
         }
         if (!"https://json-schema.org/draft/2020-12/schema".equals(schema.getString("$schema"))) {
@@ -155,6 +155,18 @@ class ContractsTest {
     // no x-problem: the field and the validator's words
     assertThat(contracts.schema("common.usage").check(new JsonObject().put("input_tokens", -1).put("output_tokens", 2)))
         .singleElement().satisfies(p -> assertThat(p.problem()).startsWith("input_tokens: "));
+  }
+
+  /** The decision event's plans are the model decision's own (one definition, referred to), or null in a fallback. */
+  @Test
+  void aDecisionEventsPlansAreTheModelDecisionsOrNull() throws Exception {
+    Schema event = contracts.schema("event.lens.decision");
+    JsonObject ok = read(DIR.resolve("event.lens.decision.json")).getJsonArray("examples").getJsonObject(0);
+    assertThat(event.check(ok.copy().put("entry_plan", null).put("risk_plan", null))).isEmpty();
+    assertThat(event.check(ok.copy().put("entry_plan", new JsonObject().put("order_type", "stop").put("price", 1))))
+        .extracting(FieldProblem::field).contains("/entry_plan/order_type"); // and /entry_plan: not null either
+    assertThat(event.check(ok.copy().put("risk_plan", new JsonObject().put("stop", 1)))).extracting(FieldProblem::field).contains("/risk_plan/targets");
+    assertThat(event.check(ok.copy().put("status", "decided").put("decision", "take"))).extracting(FieldProblem::field).containsExactly("/status", "/decision");
   }
 
   @Test

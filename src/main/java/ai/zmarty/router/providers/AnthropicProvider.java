@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * Anthropic Messages streaming ({@code POST {base}/v1/messages}): named events. Input tokens come
  * in {@code message_start}; {@code message_delta} carries the output total so far (assigned, never
- * added); {@code error} events (e.g. {@code overloaded_error}) may arrive after an HTTP 200.
+ * added); {@code error} events (e.g. {@code overloaded_error}) may arrive after an HTTP 200. A
+ * structured answer is a forced tool call whose input arrives as {@code input_json_delta} pieces.
  */
 public final class AnthropicProvider extends SseProvider {
   static final String VERSION = "2023-06-01";
@@ -34,12 +35,18 @@ public final class AnthropicProvider extends SseProvider {
 
   @Override
   protected JsonObject body(Call call) {
-    return new JsonObject()
+    JsonObject body = new JsonObject()
         .put("model", config.model())
         .put("max_tokens", call.maxTokens())
         .put("stream", true)
         .put("system", call.prompt().system())
         .put("messages", messages(call));
+    if (call.output() != null) {
+      // no JSON mode: one tool whose input is the answer, forced; its input streams as input_json_delta
+      body.put("tools", new JsonArray().add(OutputSchemas.anthropicTool(call.output())))
+          .put("tool_choice", new JsonObject().put("type", "tool").put("name", call.output().name()));
+    }
+    return body;
   }
 
   /** Earlier turns, then the question (the API combines consecutive turns of one role). */
@@ -69,6 +76,8 @@ public final class AnthropicProvider extends SseProvider {
             JsonObject delta = json.getJsonObject("delta");
             if ("text_delta".equals(delta.getString("type"))) {
               text.accept(delta.getString("text"));
+            } else if ("input_json_delta".equals(delta.getString("type"))) {
+              text.accept(delta.getString("partial_json")); // a forced tool's input: the structured answer
             }
           }
           case "message_delta" -> {

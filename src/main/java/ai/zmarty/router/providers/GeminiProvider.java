@@ -37,7 +37,16 @@ public final class GeminiProvider extends SseProvider {
     return new JsonObject()
         .put("systemInstruction", new JsonObject().put("parts", new JsonArray().add(new JsonObject().put("text", call.prompt().system()))))
         .put("contents", contents(call))
-        .put("generationConfig", new JsonObject().put("maxOutputTokens", call.maxTokens()));
+        .put("generationConfig", generationConfig(call));
+  }
+
+  /** With a structured answer: JSON only, in the shape of its schema (the text part is that JSON). */
+  private static JsonObject generationConfig(Call call) {
+    JsonObject config = new JsonObject().put("maxOutputTokens", call.maxTokens());
+    if (call.output() != null) {
+      config.put("responseMimeType", "application/json").put("responseSchema", OutputSchemas.gemini(call.output()));
+    }
+    return config;
   }
 
   /** Earlier turns (Gemini calls the assistant "model"), then the question. */

@@ -34,12 +34,17 @@ public final class OpenAiCompatibleProvider extends SseProvider {
 
   @Override
   protected JsonObject body(Call call) {
-    return new JsonObject()
+    JsonObject body = new JsonObject()
         .put("model", config.model())
         .put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true))
         .put("max_completion_tokens", call.maxTokens())
         .put("messages", messages(call));
+    if (call.output() != null) {
+      // structured outputs: the JSON arrives as the content text, in the same stream
+      body.put("response_format", OutputSchemas.openAiResponseFormat(call.output()));
+    }
+    return body;
   }
 
   private static JsonArray messages(Call call) {

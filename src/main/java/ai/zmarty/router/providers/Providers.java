@@ -18,12 +18,17 @@ public final class Providers {
       if (!p.configured()) {
         continue;
       }
-      out.add(switch (p.name()) {
-        case "claude" -> new AnthropicProvider(vertx, p, config, tokens);
-        case "gemini" -> new GeminiProvider(vertx, p, config, tokens);
-        default -> new OpenAiCompatibleProvider(vertx, p, config, tokens);
-      });
+      out.add(of(vertx, config, p, tokens));
     }
     return out;
+  }
+
+  /** The adapter of one provider's wire format (Anthropic, Gemini, else OpenAI-compatible). */
+  public static ModelProvider of(Vertx vertx, ProvidersConfig config, ProviderConfig p, TokenCounter tokens) {
+    return switch (p.name()) {
+      case "claude" -> new AnthropicProvider(vertx, p, config, tokens);
+      case "gemini" -> new GeminiProvider(vertx, p, config, tokens);
+      default -> new OpenAiCompatibleProvider(vertx, p, config, tokens);
+    };
   }
 }

@@ -1,0 +1,112 @@
+package ai.zmarty.lens;
+
+/** The statements of the lens evaluation worker (schema {@code lens} of database B). */
+final class EvaluateSql {
+  private EvaluateSql() {}
+
+  /**
+   * The event, its status, the payload enrichment made for the models (null when not enriched) and
+   * the models that already have a row for it.
+   */
+  static final String LOAD =
+      """
+      select e.event_id, e.source, e.symbol, e.event_type, e.direction, e.entry_price::float8 as entry_price,
+             e.size::float8 as size, e.liquidation_price::float8 as liquidation_price, e.ts_utc, e.feature_profile,
+             e.status, n.model_payload,
+             array(select d.model from lens.model_decisions d where d.event_id = e.event_id) as decided
+      from lens.events e left join lens.enriched_events n on n.event_id = e.event_id
+      where e.event_id = $1
+      """;
+
+  static final String TIMELINE =
+      """
+      insert into lens.processing_timeline (event_id, stage, status, node, detail)
+      values ($1, $2, $3, $4, $5)
+      """;
+
+  /**
+   * The whole evaluation in one statement (atomic): the event becomes evaluated, once — a second
+   * delivery evaluating at the same time waits on the row lock, then finds the status changed and
+   * writes nothing —; one decision row per outcome of $2 (a row the event already has for that model
+   * is kept: redelivery); the timeline rows of $4 in the order of their {@code n} ({@code at} null:
+   * now) with node $3; the event's
+   * open evaluate dead letters resolved. Answers every decision of the event with what its bus
+   * message needs (no row: another delivery evaluated it).
+   */
+  static final String COMMIT =
+      """
+      with claimed as (
+        update lens.events set status = 'evaluated', evaluated_at = now()
+        where event_id = $1 and status in ('enriched', 'failed')
+        returning event_id, source, symbol, event_type, direction
+      ), inserted as (
+        insert into lens.model_decisions (event_id, model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons,
+                                          raw_answer, error_code, error_message, prompt_version, prompt_hash, latency_ms,
+                                          tokens_in, tokens_out, cost)
+        select c.event_id, u.model, u.status, u.decision, u.confidence, u.entry_plan, u.risk_plan, u.size_pct, u.reasons,
+               u.raw_answer, u.error_code, u.error_message, u.prompt_version, u.prompt_hash, u.latency_ms,
+               u.tokens_in, u.tokens_out, u.cost
+        from claimed c,
+             jsonb_to_recordset($2::jsonb) as u(model text, status text, decision text, confidence float8, entry_plan jsonb, risk_plan jsonb,
+                                                size_pct float8, reasons jsonb, raw_answer text, error_code text, error_message text,
+                                                prompt_version text, prompt_hash text, latency_ms int, tokens_in int, tokens_out int, cost numeric)
+        on conflict (event_id, model) do nothing
+        returning model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons, prompt_version, created_at
+      ), timeline as (
+        insert into lens.processing_timeline (event_id, stage, status, node, detail, at)
+        select c.event_id, t.stage, t.status, $3, t.detail, coalesce(t.at, now())
+        from claimed c, jsonb_to_recordset($4::jsonb) as t(n int, stage text, status text, detail jsonb, at timestamptz)
+        order by t.n
+      ), resolved as (
+        update lens.dlq_entries set resolved_at = now()
+        where event_id = (select event_id from claimed) and stage = 'evaluate' and resolved_at is null
+      )
+      select c.event_id, c.source, c.symbol, c.event_type, c.direction, x.model, x.status, x.decision, x.confidence,
+             x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, x.created_at
+      from claimed c,
+           (select * from inserted
+            union all
+            select d.model, d.status, d.decision, d.confidence, d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
+            from lens.model_decisions d where d.event_id = $1 and d.model not in (select model from inserted)) x
+      order by x.model
+      """;
+
+  /** Every decision of the event with what the bus message needs of the event. */
+  static final String DECISIONS =
+      """
+      select e.event_id, e.source, e.symbol, e.event_type, e.direction, d.model, d.status, d.decision, d.confidence,
+             d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
+      from lens.model_decisions d join lens.events e on e.event_id = d.event_id
+      where d.event_id = $1
+      order by d.model
+      """;
+
+  /** The event becomes published, with its timeline row (node $2, detail $3); no row when it was not evaluated. */
+  static final String MARK_PUBLISHED =
+      """
+      with marked as (
+        update lens.events set status = 'published', published_at = now()
+        where event_id = $1 and status = 'evaluated'
+        returning event_id
+      )
+      insert into lens.processing_timeline (event_id, stage, status, node, detail)
+      select event_id, 'published', 'ok', $2, $3 from marked
+      returning id
+      """;
+
+  /** A dead letter of stage evaluate, unless the event already has an open one. */
+  static final String INSERT_DEAD_LETTER =
+      """
+      insert into lens.dlq_entries (event_id, stage, error, payload)
+      select $1, 'evaluate', $2, $3
+      where not exists (select 1 from lens.dlq_entries where event_id = $1 and stage = 'evaluate' and resolved_at is null)
+      """;
+
+  /** The event failed at evaluation (a published one stays published). */
+  static final String MARK_FAILED =
+      """
+      update lens.events set status = 'failed'
+      where event_id = $1 and status in ('enriched', 'evaluated', 'failed')
+      returning event_id
+      """;
+}

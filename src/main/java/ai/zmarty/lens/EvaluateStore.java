@@ -1,0 +1,130 @@
+package ai.zmarty.lens;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** The evaluation worker's reads and writes in database B's {@code lens} schema. */
+final class EvaluateStore {
+  /** An event as the evaluation needs it: the signal the models see, its status, its payload (null when not enriched). */
+  record EventRow(UUID eventId, String status, JsonObject signal, JsonObject payload, Set<String> decided) {}
+
+  private final Pool pool;
+  private final String node;
+
+  EvaluateStore(Pool pool, String node) {
+    this.pool = pool;
+    this.node = node;
+  }
+
+  Future<Optional<EventRow>> load(UUID eventId) {
+    return pool.preparedQuery(EvaluateSql.LOAD).execute(Tuple.of(eventId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      JsonObject signal = new JsonObject()
+          .put("event_type", r.getString("event_type"))
+          .put("symbol", r.getString("symbol"))
+          .put("direction", r.getString("direction"))
+          .put("entry_price", r.getDouble("entry_price"))
+          .put("size", r.getDouble("size"))
+          .put("liquidation_price", r.getDouble("liquidation_price"))
+          .put("ts_utc", r.getOffsetDateTime("ts_utc").withOffsetSameInstant(ZoneOffset.UTC).toString())
+          .put("source", r.getString("source"))
+          .put("feature_profile", r.getString("feature_profile"));
+      return Optional.of(new EventRow(eventId, r.getString("status"), signal, r.getJsonObject("model_payload"), Set.of(r.getArrayOfStrings("decided"))));
+    });
+  }
+
+  private Future<Void> timeline(SqlClient client, UUID eventId, String stage, String status, JsonObject detail) {
+    return client.preparedQuery(EvaluateSql.TIMELINE).execute(Tuple.of(eventId, stage, status, node, detail)).mapEmpty();
+  }
+
+  /**
+   * In one statement: the event becomes evaluated, each outcome its row, the timeline rows ({@code
+   * evaluate_started} at {@code started}, {@code model_answered} per model, {@code evaluated}), the
+   * event's open evaluate dead letters resolved. Answers the bus messages of every decision of the
+   * event; empty, with nothing written, when another delivery evaluated it first.
+   */
+  Future<List<JsonObject>> commit(UUID eventId, Instant started, List<EvaluationOutcome> outcomes) {
+    JsonArray rows = new JsonArray();
+    JsonArray timeline = new JsonArray().add(step(0, "evaluate_started", "ok", new JsonObject().put("models", new JsonArray(outcomes.stream().map(EvaluationOutcome::model).toList())), started));
+    for (EvaluationOutcome o : outcomes) {
+      rows.add(row(o));
+      timeline.add(step(timeline.size(), "model_answered", o.status(), o.summary(), o.answeredAt()));
+    }
+    timeline.add(step(timeline.size(), "evaluated", "ok", new JsonObject().put("statuses", new JsonArray(outcomes.stream().map(EvaluationOutcome::status).toList())), null));
+    return pool.preparedQuery(EvaluateSql.COMMIT).execute(Tuple.of(eventId, rows, node, timeline)).map(EvaluateStore::messages);
+  }
+
+  private static JsonObject step(int n, String stage, String status, JsonObject detail, Instant at) {
+    return new JsonObject().put("n", n).put("stage", stage).put("status", status).put("detail", detail).put("at", at == null ? null : at.toString());
+  }
+
+  private static JsonObject row(EvaluationOutcome o) {
+    ModelDecision d = o.decision();
+    return new JsonObject().put("model", o.model()).put("status", o.status()).put("decision", d.decision()).put("confidence", d.confidence())
+        .put("entry_plan", d.entryPlan()).put("risk_plan", d.riskPlan()).put("size_pct", d.sizePct()).put("reasons", new JsonArray(d.reasons()))
+        .put("raw_answer", o.rawAnswer()).put("error_code", o.errorCode()).put("error_message", o.errorMessage())
+        .put("prompt_version", o.promptVersion()).put("prompt_hash", o.promptHash())
+        .put("latency_ms", (int) Math.min(Integer.MAX_VALUE, o.latencyMs())).put("tokens_in", (int) Math.min(Integer.MAX_VALUE, o.tokensIn()))
+        .put("tokens_out", (int) Math.min(Integer.MAX_VALUE, o.tokensOut())).put("cost", o.cost());
+  }
+
+  /** The bus messages of the event's decisions ({@code events.lens.decision} bodies), by model. */
+  Future<List<JsonObject>> decisions(UUID eventId) {
+    return pool.preparedQuery(EvaluateSql.DECISIONS).execute(Tuple.of(eventId)).map(EvaluateStore::messages);
+  }
+
+  private static List<JsonObject> messages(RowSet<Row> rows) {
+    List<JsonObject> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new JsonObject()
+          .put("event_id", r.getUUID("event_id").toString())
+          .put("source", r.getString("source"))
+          .put("symbol", r.getString("symbol"))
+          .put("event_type", r.getString("event_type"))
+          .put("direction", r.getString("direction"))
+          .put("model", r.getString("model"))
+          .put("status", r.getString("status"))
+          .put("decision", r.getString("decision"))
+          .put("confidence", r.getDouble("confidence"))
+          .put("entry_plan", r.getJsonObject("entry_plan"))
+          .put("risk_plan", r.getJsonObject("risk_plan"))
+          .put("size_pct", r.getDouble("size_pct"))
+          .put("reasons", r.getJsonArray("reasons"))
+          .put("prompt_version", r.getString("prompt_version"))
+          .put("decided_at", r.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toString()));
+    }
+    return out;
+  }
+
+  /** Marks the event published with its timeline row; false when it was not in status evaluated. */
+  Future<Boolean> markPublished(UUID eventId, int decisions) {
+    return pool.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", decisions))).map(rows -> rows.size() > 0);
+  }
+
+  /** The evaluation failed for good: a dead letter of stage evaluate, the event failed, a {@code dead_lettered} row; all or nothing. */
+  Future<Void> deadLetter(SqlClient conn, UUID eventId, String error, JsonObject payload) {
+    return conn.preparedQuery(EvaluateSql.INSERT_DEAD_LETTER).execute(Tuple.of(eventId, error, payload))
+        .compose(v -> conn.preparedQuery(EvaluateSql.MARK_FAILED).execute(Tuple.of(eventId)))
+        .compose(v -> timeline(conn, eventId, "dead_lettered", "failed", new JsonObject().put("stage", "evaluate").put("error", error)));
+  }
+
+  Future<Void> deadLetter(UUID eventId, String error, JsonObject payload) {
+    return pool.withTransaction(conn -> deadLetter(conn, eventId, error, payload));
+  }
+}

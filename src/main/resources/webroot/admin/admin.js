@@ -157,6 +157,8 @@
       var colours = ['#58a6ff', '#3fb950', '#d29922', '#f85149', '#bc8cff', '#39c5cf', '#ff7b72'];
       chart = new uPlot({ title: 'Queue depth, last hour (largest each minute)', width: Math.max(300, (box.parentNode.clientWidth || 800) - 40), height: 220,
         series: [{}].concat(qs.map(function (q, i) { return { label: q.queue, stroke: colours[i % colours.length], width: 2 }; })),
+        // the x scale is always the last hour: a single minute's point would otherwise stretch it over years
+        scales: { x: { time: true, range: function () { var now = Date.now() / 1000; return [now - 3600, now + 60]; } } },
         axes: [{ stroke: '#8a96a3' }, { stroke: '#8a96a3' }] }, data, box);
       chart.names = names;
     } else {

@@ -76,9 +76,10 @@ public record ZmartyConfig(
    * {@code idleTimeout}: a connection with no byte moving either way for this long is closed;
    * {@code requestTimeout}: the time a client has to send a whole request (headers and body).
    */
-  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout) {
+  /** {@code signalStreamsMax}: open {@code GET /signals/stream} answers one node holds ({@code SIGNAL_STREAMS_MAX}). */
+  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout, int signalStreamsMax) {
     public HttpConfig(String host, int port) {
-      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30));
+      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30), 20_000);
     }
   }
 
@@ -250,7 +251,8 @@ public record ZmartyConfig(
             raw.required("HTTP_HOST"),
             raw.integer("HTTP_PORT", 0, 65535),
             raw.duration("HTTP_IDLE_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
-            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1))),
+            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
+            raw.integer("SIGNAL_STREAMS_MAX", 1, 1_000_000)),
         database,
         new AuthConfig(secret, raw.required("JWT_AUDIENCE"), raw.optional("JWT_JWKS_URL"), raw.bool("JWT_ALLOW_NO_EXP")),
         cluster,

@@ -54,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
   private final IntakeApi intake;
   private final Lens lens;
   private DecisionSockets decisionSockets;
+  private SignalStreams signalStreams;
   private HttpServer server;
   private Router router;
   private ChatRoutes chatRoutes;
@@ -122,7 +123,7 @@ public final class HttpVerticle extends VerticleBase {
     new AudioRoutes(audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/signals/stream", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
@@ -133,6 +134,8 @@ public final class HttpVerticle extends VerticleBase {
     admin.guard(router);
     // after the token and role checks, before the routes read a body: 400 naming each bad field
     EdgeValidation.install(router, Contracts.bundled());
+    signalStreams = new SignalStreams(vertx, watchlist, config.signalStreamsMax());
+    signalStreams.mount(router);
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     admin.mount(router);
     new AnalyticsRoutes(analytics).mount(router);
@@ -147,7 +150,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     Failures.install(router, BODY_LIMIT);
     this.router = router;
-    return auth.start().compose(v -> decisionSockets.start()).compose(v -> vertx
+    return auth.start().compose(v -> decisionSockets.start()).compose(v -> signalStreams.start()).compose(v -> vertx
         .createHttpServer(serverOptions())
         .connectionHandler(deadlines::opened)
         .invalidRequestHandler(Failures::invalidRequest)
@@ -196,7 +199,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<?> chats = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
-    return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop());
+    return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop(), signalStreams == null ? Future.succeededFuture() : signalStreams.stop());
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -157,10 +157,14 @@ public final class EvaluateVerticle extends VerticleBase {
     return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
   }
 
-  /** Publishes every decision of the event on the bus (after their commit), then marks it published. */
+  /**
+   * Publishes every decision of the event on the bus (after their commit: their outbox rows are
+   * held for this worker), then marks them and the event published. A worker that dies before the
+   * mark leaves the rows to the outbox's publishers; sockets drop a repeat by {@code decision_id}.
+   */
   private Future<JsonObject> publish(UUID id, List<JsonObject> messages) {
     messages.forEach(m -> vertx.eventBus().publish(Addresses.EVENTS_LENS_DECISION, m));
-    return store.markPublished(id, messages.size()).map(marked -> reply(id, "published").put("decisions", messages.size()));
+    return store.markPublished(id, messages).map(marked -> reply(id, "published").put("decisions", messages.size()));
   }
 
   private static JsonObject reply(UUID id, String outcome) {

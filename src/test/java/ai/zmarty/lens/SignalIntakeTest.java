@@ -157,17 +157,4 @@ class SignalIntakeTest {
     // the sender retries with the same key: accepted once, now
     assertThat(post(alpha, signal("alpha").put("idempotency_key", "during-outage")).statusCode()).isEqualTo(202);
   }
-
-  @Test
-  void theDemosCurlLineWorksAsPrinted() throws Exception {
-    String key = new SourceKeys(fixture.api().wiring().tradingPool()).rotate(ai.zmarty.demo.DemoSeed.DEMO_SOURCE).await(10, TimeUnit.SECONDS).key();
-    String line = ai.zmarty.demo.DemoSeed.signalCurl("http://127.0.0.1:" + fixture.api().port(), key, "BTC/USDT", 97123.456);
-    assertThat(line).contains("-H 'X-API-Key: " + key + "'").contains("\"entry_price\":97123.46");
-    Process p = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    JsonObject answer = new JsonObject(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(answer.getString("status")).as(answer.encode()).isEqualTo("queued");
-    String ts = Sql.one(fixture.dbs().trading(), "select extract(epoch from now() - ts_utc)::int from lens.events where event_id = '" + answer.getString("event_id") + "'");
-    assertThat(Integer.parseInt(ts)).as("stamped by the shell at run time").isBetween(-5, 60);
-  }
 }

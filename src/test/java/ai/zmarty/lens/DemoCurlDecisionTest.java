@@ -1,0 +1,112 @@
+package ai.zmarty.lens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.zmarty.config.MarketConfig;
+import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.demo.DemoSeed;
+import ai.zmarty.demo.DemoSignal;
+import ai.zmarty.testing.Eventually;
+import ai.zmarty.testing.RawWebSocket;
+import ai.zmarty.testing.Sql;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12's acceptance: "the demo's curl line ends with a decision on a socket". A node on the
+ * embedded defaults (simulated market, the offline evaluator, every role), the demo source's key,
+ * and the line the demo prints, built by the demo's own code ({@link DemoSignal}), run by bash.
+ */
+class DemoCurlDecisionTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static Vertx vertx;
+  private static TestDatabases.Pair dbs;
+  private static ZmartyConfig config;
+  private static TestNode node;
+
+  @BeforeAll
+  static void node() throws Exception {
+    vertx = Vertx.vertx();
+    dbs = TestDatabases.migrated();
+    // only a faster poll than the default: the market, the models and the profiles are the embedded defaults
+    config = dbs.config(Map.of("QUEUE_IDLE_POLL", "100ms"));
+    assertThat(config.market().provider()).isEqualTo(MarketConfig.Provider.SIMULATED);
+    assertThat(config.lensEvaluate().models()).containsExactly("offline");
+    node = TestNode.start(vertx, config, dbs.chat(), dbs.trading());
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  /** The words bash makes of {@code line}'s arguments (quotes removed, {@code $(…)} run), one per element. */
+  private static List<String> shellWords(String line) throws Exception {
+    assertThat(line).startsWith("curl ");
+    String out = run("printf '%s\\n' " + line.substring("curl ".length()));
+    return Arrays.asList(out.split("\n"));
+  }
+
+  private static String run(String script) throws Exception {
+    Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(script).isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theDemosCurlLineEndsWithADecisionOnASocket() throws Exception {
+    String key = new SourceKeys(node.wiring().tradingPool()).rotate(DemoSeed.DEMO_SOURCE).await(10, TimeUnit.SECONDS).key();
+    DemoSignal signal = DemoSignal.quoted(vertx, config.market(), "http://127.0.0.1:" + node.port(), key, "BTC/USDT").await(60, TimeUnit.SECONDS);
+    String line = signal.curl();
+
+    // the printed text is exactly that request, as a shell reads it
+    Instant before = Instant.now().minusSeconds(1);
+    List<String> words = shellWords(line);
+    assertThat(words).hasSize(8);
+    assertThat(words.subList(0, 7)).containsExactly("-s", signal.url(), "-H", "X-API-Key: " + key, "-H", "content-type: application/json", "-d");
+    assertThat(signal.url()).isEqualTo("http://127.0.0.1:" + node.port() + "/api/v1/signals");
+    JsonObject body = new JsonObject(words.get(7));
+    Instant ts = Instant.parse(body.getString("ts_utc"));
+    assertThat(ts).as("ts_utc is the shell's now").isBetween(before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), Instant.now().plusSeconds(1));
+    assertThat(body).isEqualTo(signal.body(ts));
+    assertThat(body.getString("source")).isEqualTo(DemoSeed.DEMO_SOURCE);
+
+    try (RawWebSocket ws = RawWebSocket.connect(node.port(), "/ws/decisions", Map.of("X-API-Key", key))) {
+      assertThat(ws.upgraded()).as(ws.status()).isTrue();
+      assertThat(ws.nextJson(WAIT).getString("as")).isEqualTo("source:demo");
+      ws.sendText("{\"op\":\"subscribe\",\"symbols\":[\"BTC/USDT\"]}");
+      assertThat(ws.nextJson(WAIT).getString("type")).isEqualTo("subscribed");
+
+      // the line as printed, run by bash (curl)
+      JsonObject accepted = new JsonObject(run(line));
+      assertThat(accepted.getString("status")).as(accepted.encode()).isEqualTo("queued");
+      String eventId = accepted.getString("event_id");
+
+      JsonObject frame = ws.nextJson(WAIT);
+      assertThat(frame.getString("type")).as(frame.encode()).isEqualTo("decision");
+      JsonObject decision = frame.getJsonObject("data");
+      assertThat(decision.getString("event_id")).isEqualTo(eventId);
+      assertThat(decision.getString("model")).isEqualTo("offline");
+      assertThat(decision.getString("status")).isEqualTo("ok");
+      assertThat(decision.getString("source")).isEqualTo("demo");
+      assertThat(decision.getString("decision_id")).isNotBlank();
+    }
+    // the entry price was the mid enrichment saw: not rejected, and the signal went the whole way
+    Eventually.await(WAIT, "event published", () -> "published".equals(Sql.one(dbs.trading(), "select status from lens.events where event_id = (select event_id from lens.events where source = 'demo' order by received_at desc limit 1)")));
+    String drift = Sql.one(dbs.trading(), "select abs(e.entry_price - (n.market->'ticker'->>'mid')::numeric) / (n.market->'ticker'->>'mid')::numeric * 100 "
+        + "from lens.events e join lens.enriched_events n using (event_id) where e.source = 'demo'");
+    assertThat(Double.parseDouble(drift)).as("drift in %").isLessThan(0.5);
+  }
+}

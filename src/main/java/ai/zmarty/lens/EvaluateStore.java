@@ -55,18 +55,23 @@ final class EvaluateStore {
         return Optional.empty();
       }
       Row r = rows.iterator().next();
-      JsonObject signal = new JsonObject()
-          .put("event_type", r.getString("event_type"))
-          .put("symbol", r.getString("symbol"))
-          .put("direction", r.getString("direction"))
-          .put("entry_price", r.getDouble("entry_price"))
-          .put("size", r.getDouble("size"))
-          .put("liquidation_price", r.getDouble("liquidation_price"))
-          .put("ts_utc", r.getOffsetDateTime("ts_utc").withOffsetSameInstant(ZoneOffset.UTC).toString())
-          .put("source", r.getString("source"))
-          .put("feature_profile", r.getString("feature_profile"));
+      JsonObject signal = signal(r);
       return Optional.of(new EventRow(eventId, r.getString("status"), signal, r.getJsonObject("model_payload"), Set.of(r.getArrayOfStrings("decided"))));
     });
+  }
+
+  /** The signal as the models are given it (and as a replay gives it again), from a row with the event's columns. */
+  static JsonObject signal(Row r) {
+    return new JsonObject()
+        .put("event_type", r.getString("event_type"))
+        .put("symbol", r.getString("symbol"))
+        .put("direction", r.getString("direction"))
+        .put("entry_price", r.getDouble("entry_price"))
+        .put("size", r.getDouble("size"))
+        .put("liquidation_price", r.getDouble("liquidation_price"))
+        .put("ts_utc", r.getOffsetDateTime("ts_utc").withOffsetSameInstant(ZoneOffset.UTC).toString())
+        .put("source", r.getString("source"))
+        .put("feature_profile", r.getString("feature_profile"));
   }
 
   private Future<Void> timeline(SqlClient client, UUID eventId, String stage, String status, JsonObject detail) {

@@ -7,6 +7,9 @@ import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.demo.DemoSeed;
 import ai.zmarty.demo.DemoSignal;
 import ai.zmarty.testing.Eventually;
+import ai.zmarty.testing.LogCapture;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import net.logstash.logback.argument.StructuredArgument;
 import ai.zmarty.testing.RawWebSocket;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
@@ -83,7 +86,9 @@ class DemoCurlDecisionTest {
     assertThat(body).isEqualTo(signal.body(ts));
     assertThat(body.getString("source")).isEqualTo(DemoSeed.DEMO_SOURCE);
 
-    try (RawWebSocket ws = RawWebSocket.connect(node.port(), "/ws/decisions", Map.of("X-API-Key", key))) {
+    String eventId;
+    LogCapture logs = new LogCapture();
+    try (logs; RawWebSocket ws = RawWebSocket.connect(node.port(), "/ws/decisions", Map.of("X-API-Key", key))) {
       assertThat(ws.upgraded()).as(ws.status()).isTrue();
       assertThat(ws.nextJson(WAIT).getString("as")).isEqualTo("source:demo");
       ws.sendText("{\"op\":\"subscribe\",\"symbols\":[\"BTC/USDT\"]}");
@@ -92,7 +97,7 @@ class DemoCurlDecisionTest {
       // the line as printed, run by bash (curl)
       JsonObject accepted = new JsonObject(run(line));
       assertThat(accepted.getString("status")).as(accepted.encode()).isEqualTo("queued");
-      String eventId = accepted.getString("event_id");
+      eventId = accepted.getString("event_id");
 
       JsonObject frame = ws.nextJson(WAIT);
       assertThat(frame.getString("type")).as(frame.encode()).isEqualTo("decision");
@@ -102,7 +107,18 @@ class DemoCurlDecisionTest {
       assertThat(decision.getString("status")).isEqualTo("ok");
       assertThat(decision.getString("source")).isEqualTo("demo");
       assertThat(decision.getString("decision_id")).isNotBlank();
+      Eventually.await(WAIT, "the evaluate job done", () -> logs.events().stream().anyMatch(e -> e.getFormattedMessage().startsWith("lens evaluate done")));
     }
+    // every log line of the event's journey (intake, enrichment, evaluation, the poller's job lines of the lens queues) carries its
+    // event_id as a field; the judge's periodic scoring runs are not part of it
+    List<ILoggingEvent> journey = logs.events().stream()
+        .filter(e -> e.getLoggerName().startsWith("ai.zmarty.lens.") && !e.getLoggerName().startsWith("ai.zmarty.lens.Judge")
+            || e.getLoggerName().startsWith("ai.zmarty.queue.") && e.getFormattedMessage().startsWith("job ") && e.getFormattedMessage().contains("queue=lens_"))
+        .toList();
+    assertThat(journey.stream().map(ILoggingEvent::getMessage).map(m -> m.contains(" {}") ? m.substring(0, m.indexOf(" {}")) : m).toList())
+        .contains("signal accepted", "lens enriched", "lens model answered", "lens event evaluated", "lens evaluate done", "job archived");
+    assertThat(journey).allSatisfy(e -> assertThat(Arrays.stream(e.getArgumentArray() == null ? new Object[0] : e.getArgumentArray())
+        .anyMatch(a -> a instanceof StructuredArgument && a.toString().equals("event_id=" + eventId))).as(e.getFormattedMessage()).isTrue());
     // the entry price was the mid enrichment saw: not rejected, and the signal went the whole way
     Eventually.await(WAIT, "event published", () -> "published".equals(Sql.one(dbs.trading(), "select status from lens.events where event_id = (select event_id from lens.events where source = 'demo' order by received_at desc limit 1)")));
     String drift = Sql.one(dbs.trading(), "select abs(e.entry_price - (n.market->'ticker'->>'mid')::numeric) / (n.market->'ticker'->>'mid')::numeric * 100 "

@@ -149,12 +149,15 @@ class LensEvaluateTest {
     // one bus message per decision, with the event's fields
     Eventually.await(Duration.ofSeconds(5), "four decisions on the bus", () -> publishedFor(id).size() == 4);
     JsonObject gptMessage = publishedFor(id).stream().filter(m -> m.getString("model").equals("gpt")).findFirst().orElseThrow();
-    assertThat(gptMessage.fieldNames()).containsExactlyInAnyOrder("event_id", "source", "symbol", "event_type", "direction", "model", "status", "decision", "confidence",
+    assertThat(gptMessage.fieldNames()).containsExactlyInAnyOrder("event_id", "decision_id", "source", "symbol", "event_type", "direction", "model", "status", "decision", "confidence",
         "entry_plan", "risk_plan", "size_pct", "reasons", "prompt_version", "decided_at");
     assertThat(gptMessage.getString("symbol")).isEqualTo("BTC/USDT");
     assertThat(gptMessage.getString("source")).isEqualTo("test-src");
     assertThat(gptMessage.getString("decision")).isEqualTo("ENTER");
     assertPublishedKeepTheContract(id); // ok, invalid_json and timeout messages
+    // each decision's message went into the outbox with its row, under the row's id, and the worker marked it published
+    assertThat(Sql.column(dbs.trading(), "select o.event_id::text from event_outbox o join lens.model_decisions d on d.decision_id = o.event_id where d.event_id = '" + id + "' and o.published_at is not null order by 1"))
+        .containsExactlyElementsOf(publishedFor(id).stream().map(m -> m.getString("decision_id")).sorted().toList());
 
     // the same message again: nothing asked, stored or published twice
     enqueue(id);

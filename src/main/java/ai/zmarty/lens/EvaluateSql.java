@@ -81,17 +81,21 @@ final class EvaluateSql {
       order by d.model
       """;
 
-  /** The event becomes published, with its timeline row (node $2, detail $3); no row when it was not evaluated. */
+  /**
+   * The event becomes published, with its timeline row (node $2, detail $3); answers its seconds
+   * from received to published, no row when it was not evaluated.
+   */
   static final String MARK_PUBLISHED =
       """
       with marked as (
         update lens.events set status = 'published', published_at = now()
         where event_id = $1 and status = 'evaluated'
-        returning event_id
+        returning event_id, extract(epoch from published_at - received_at)::float8 as end_to_end_s
+      ), timeline as (
+        insert into lens.processing_timeline (event_id, stage, status, node, detail)
+        select event_id, 'published', 'ok', $2, $3 from marked
       )
-      insert into lens.processing_timeline (event_id, stage, status, node, detail)
-      select event_id, 'published', 'ok', $2, $3 from marked
-      returning id
+      select end_to_end_s from marked
       """;
 
   /** A dead letter of stage evaluate, unless the event already has an open one. */

@@ -143,13 +143,13 @@ final class EvaluateStore {
   /**
    * After the worker published {@code messages} itself: their outbox rows are marked published (no
    * publisher sends them again) and the event published with its timeline row, in one transaction.
-   * False when the event was not in status evaluated.
+   * Answers the event's seconds from received to published; empty when it was not in status evaluated.
    */
-  Future<Boolean> markPublished(UUID eventId, List<JsonObject> messages) {
+  Future<Optional<Double>> markPublished(UUID eventId, List<JsonObject> messages) {
     List<UUID> ids = messages.stream().map(m -> UUID.fromString(m.getString(DECISION_ID))).toList();
     return pool.withTransaction(conn -> EventOutbox.markPublished(conn, ids)
         .compose(n -> conn.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", messages.size())))))
-        .map(rows -> rows.size() > 0);
+        .map(rows -> rows.size() == 0 ? Optional.<Double>empty() : Optional.ofNullable(rows.iterator().next().getDouble("end_to_end_s")));
   }
 
   /** The evaluation failed for good: a dead letter of stage evaluate, the event failed, a {@code dead_lettered} row; all or nothing. */

@@ -11,6 +11,7 @@ import ai.zmarty.testing.LogCapture;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import net.logstash.logback.argument.StructuredArgument;
 import ai.zmarty.testing.RawWebSocket;
+import ai.zmarty.testing.Scrape;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestNode;
@@ -60,6 +61,14 @@ class DemoCurlDecisionTest {
     assertThat(line).startsWith("curl ");
     String out = run("printf '%s\\n' " + line.substring("curl ".length()));
     return Arrays.asList(out.split("\n"));
+  }
+
+  private static Scrape scrape() {
+    try {
+      return Scrape.of(node.client(), node.port());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String run(String script) throws Exception {
@@ -119,6 +128,21 @@ class DemoCurlDecisionTest {
         .contains("signal accepted", "lens enriched", "lens model answered", "lens event evaluated", "lens evaluate done", "job archived");
     assertThat(journey).allSatisfy(e -> assertThat(Arrays.stream(e.getArgumentArray() == null ? new Object[0] : e.getArgumentArray())
         .anyMatch(a -> a instanceof StructuredArgument && a.toString().equals("event_id=" + eventId))).as(e.getFormattedMessage()).isTrue());
+    // the series issue 12 lists, on this one node: each stage counted and timed
+    // (the queue depths are read before each scrape, so they appear from the second one on)
+    Scrape metrics = Eventually.until(WAIT, "a scrape with the lens queues' depths", DemoCurlDecisionTest::scrape,
+        m -> m.has("zmarty_queue_depth", "queue", "lens_enrich") && m.has("zmarty_queue_depth", "queue", "lens_evaluate"));
+    for (String counted : List.of("zmarty_lens_signals_received_total", "zmarty_lens_enriched_total", "zmarty_lens_evaluated_total", "zmarty_lens_published_total",
+        "zmarty_lens_enqueue_duration_seconds_count", "zmarty_lens_enrichment_duration_seconds_count", "zmarty_lens_end_to_end_seconds_count", "zmarty_lens_ws_decisions_sent_total")) {
+      assertThat(metrics.sum(counted)).as(counted).isGreaterThanOrEqualTo(1);
+    }
+    assertThat(metrics.sum("zmarty_lens_evaluation_latency_seconds_count", "model", "offline")).isGreaterThanOrEqualTo(1);
+    assertThat(metrics.has("zmarty_lens_intake_rejected_total", "reason", "rate_limited")).isTrue();
+    assertThat(metrics.has("zmarty_lens_model_errors_total", "model", "offline", "status", "timeout")).isTrue();
+    assertThat(metrics.has("zmarty_lens_enrich_dead_lettered_total")).isTrue();
+    assertThat(metrics.has("zmarty_lens_evaluate_dead_lettered_total")).isTrue();
+    assertThat(metrics.has("zmarty_lens_ws_connections")).isTrue();
+
     // the entry price was the mid enrichment saw: not rejected, and the signal went the whole way
     Eventually.await(WAIT, "event published", () -> "published".equals(Sql.one(dbs.trading(), "select status from lens.events where event_id = (select event_id from lens.events where source = 'demo' order by received_at desc limit 1)")));
     String drift = Sql.one(dbs.trading(), "select abs(e.entry_price - (n.market->'ticker'->>'mid')::numeric) / (n.market->'ticker'->>'mid')::numeric * 100 "

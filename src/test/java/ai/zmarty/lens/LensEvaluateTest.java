@@ -193,6 +193,8 @@ class LensEvaluateTest {
     // metrics: the evaluation, each model's answer time, the errors by model and status
     var registry = metrics.registry();
     assertThat(registry.get("zmarty.lens.evaluated").counter().count()).isEqualTo(1);
+    assertThat(registry.get("zmarty.lens.published").counter().count()).isEqualTo(1);
+    assertThat(registry.get("zmarty.lens.end.to.end").timer().count()).isEqualTo(1);
     assertThat(registry.get("zmarty.lens.model.errors").tag("model", "gpt").tag("status", "provider_error").counter().count()).isEqualTo(1);
     assertThat(registry.get("zmarty.lens.model.errors").tag("model", "gpt").tag("status", "timeout").counter().count()).isZero();
     assertThat(registry.get("zmarty.lens.model.errors").tag("model", "offline").tag("status", "provider_error").counter().count()).isZero();
@@ -229,6 +231,7 @@ class LensEvaluateTest {
     assertThat(one("select stage || ' ' || (resolved_at is null)::text || ' ' || (payload->>'event_id') " + dlq)).isEqualTo("evaluate true " + id);
     assertThat(one("select error " + dlq)).contains("after 2 attempts").contains("no enrichment stored");
     assertThat(count("select count(*) from lens.processing_timeline where event_id = '" + id + "' and stage = 'dead_lettered'")).isEqualTo(1);
+    assertThat(metrics.registry().get("zmarty.lens.evaluate.dead.lettered").counter().count()).isEqualTo(1);
     // archived on its last read, not left in the generic dead-letter queue
     Eventually.await(Duration.ofSeconds(10), "archived", () -> count("select count(*) from pgmq.a_lens_evaluate where message->>'event_id' = '" + id + "'") == 1);
     assertThat(count("select count(*) from pgmq.q_dead_letter where message->'message'->>'event_id' = '" + id + "'")).isZero();

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,5 +157,22 @@ class SignalIntakeTest {
     assertThat(count("select count(*) from lens.processing_timeline t left join lens.events e using (event_id) where e.event_id is null")).isZero();
     // the sender retries with the same key: accepted once, now
     assertThat(post(alpha, signal("alpha").put("idempotency_key", "during-outage")).statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  void concurrentPostsWithOneIdempotencyKeyMakeOneEvent() throws Exception {
+    JsonObject body = signal("alpha").put("idempotency_key", "burst-7");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      sent.add(fixture.api().client().post(fixture.api().port(), "127.0.0.1", "/api/v1/signals").putHeader("X-API-Key", alpha).sendJsonObject(body));
+    }
+    io.vertx.core.Future.all(sent).await(30, TimeUnit.SECONDS);
+    List<HttpResponse<Buffer>> answers = sent.stream().map(io.vertx.core.Future::result).toList();
+    // one accepted, every other one answered with that same event, none queued again
+    assertThat(answers.stream().map(HttpResponse::statusCode).sorted().toList()).containsExactly(200, 200, 200, 200, 200, 200, 200, 202);
+    assertThat(answers.stream().map(r -> r.bodyAsJsonObject().getString("event_id")).distinct().toList()).hasSize(1);
+    String id = answers.get(0).bodyAsJsonObject().getString("event_id");
+    assertThat(count("select count(*) from lens.events where source = 'alpha' and idempotency_key = 'burst-7'")).isEqualTo(1);
+    assertThat(count("select count(*) from pgmq.q_lens_enrich where message->>'event_id' = '" + id + "'")).isEqualTo(1);
   }
 }

@@ -119,10 +119,11 @@ class DemoCurlDecisionTest {
       Eventually.await(WAIT, "the evaluate job done", () -> logs.events().stream().anyMatch(e -> e.getFormattedMessage().startsWith("lens evaluate done")));
     }
     // every log line of the event's journey (intake, enrichment, evaluation, the poller's job lines of the lens queues) carries its
-    // event_id as a field; the judge's periodic scoring runs are not part of it
+    // event_id as a field; the judge's periodic scoring runs are not part of it, nor lines naming another event
     List<ILoggingEvent> journey = logs.events().stream()
         .filter(e -> e.getLoggerName().startsWith("ai.zmarty.lens.") && !e.getLoggerName().startsWith("ai.zmarty.lens.Judge")
             || e.getLoggerName().startsWith("ai.zmarty.queue.") && e.getFormattedMessage().startsWith("job ") && e.getFormattedMessage().contains("queue=lens_"))
+        .filter(e -> !e.getFormattedMessage().matches("(?s).*event_id=(?!" + eventId + ")[0-9a-f-]{36}.*"))
         .toList();
     assertThat(journey.stream().map(ILoggingEvent::getMessage).map(m -> m.contains(" {}") ? m.substring(0, m.indexOf(" {}")) : m).toList())
         .contains("signal accepted", "lens enriched", "lens model answered", "lens event evaluated", "lens evaluate done", "job archived");
@@ -148,5 +149,27 @@ class DemoCurlDecisionTest {
     String drift = Sql.one(dbs.trading(), "select abs(e.entry_price - (n.market->'ticker'->>'mid')::numeric) / (n.market->'ticker'->>'mid')::numeric * 100 "
         + "from lens.events e join lens.enriched_events n using (event_id) where e.source = 'demo'");
     assertThat(Double.parseDouble(drift)).as("drift in %").isLessThan(0.5);
+  }
+
+  @Test
+  void aDeadLetteredSignalRetriedOverHttpGoesThroughItsStageAndItsEntryIsResolved() throws Exception {
+    Decisions.source(dbs.trading(), "retry-src", "zks_retry-test-key-0123456789abcdefghijklmnopqrs", false);
+    // a signal whose enrichment failed for good, as the worker records it: status failed, an open enrich entry
+    var market = ai.zmarty.market.MarketProviders.create(vertx, config.market(), java.time.Clock.systemUTC());
+    double mid = ai.zmarty.market.LiveMarkets.of(market, config.market(), java.time.Clock.systemUTC()).quote("BTC/USDT").await(60, TimeUnit.SECONDS).mid();
+    String id = java.util.UUID.randomUUID().toString();
+    Sql.exec(dbs.trading(), "insert into lens.events (event_id, source, body_hash, event_type, symbol, direction, entry_price, ts_utc, feature_profile, body, status) values ('"
+        + id + "', 'retry-src', 'h-" + id + "', 'OPEN_SIGNAL', 'BTC/USDT', 'long', " + mid + ", now(), 'trend_follow_v1', '{}', 'failed')");
+    String entry = Sql.one(dbs.trading(), "insert into lens.dlq_entries (event_id, stage, error, payload) values ('" + id + "', 'enrich', 'market down', '{\"event_id\": \"" + id + "\"}') returning id");
+    String service = "Bearer " + ai.zmarty.testing.TestJwt.hs256(ai.zmarty.testing.TestJwt.SECRET, ai.zmarty.testing.TestJwt.claims(java.util.UUID.randomUUID()).put("role", "service_role"));
+
+    var retried = node.client().post(node.port(), "127.0.0.1", "/api/v1/dlq/" + entry + "/retry").putHeader("Authorization", service).send().await(15, TimeUnit.SECONDS);
+    assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
+    // the worker enriches, evaluates and publishes it; getting through the enrich stage resolves the entry
+    Eventually.await(WAIT, "the retried event published", () -> "published".equals(Sql.one(dbs.trading(), "select status from lens.events where event_id = '" + id + "'")));
+    assertThat(Sql.one(dbs.trading(), "select (resolved_at > last_retry_at)::text || ' ' || retry_count from lens.dlq_entries where id = " + entry)).isEqualTo("true 1");
+    var again = node.client().post(node.port(), "127.0.0.1", "/api/v1/dlq/" + entry + "/retry").putHeader("Authorization", service).send().await(15, TimeUnit.SECONDS);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.bodyAsJsonObject().getString("error")).isEqualTo("conflict");
   }
 }

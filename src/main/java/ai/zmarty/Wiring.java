@@ -243,7 +243,8 @@ public final class Wiring {
     return new IntakeApi(signals, queries, new IntakeReadiness(w.chat, w.trading, queues, config.intake().readyMaxAge(), config.health().checkTimeout()));
   }
 
-  static Pricing pricing(ChatConfig chat) {
+  /** The router's prices (PRICE_<PROVIDER>), which chat charges and lens decisions cost at. */
+  public static Pricing pricing(ChatConfig chat) {
     Map<String, Pricing.Rate> rates = new HashMap<>();
     chat.prices().forEach((provider, p) -> rates.put(provider, new Pricing.Rate(p.inPer1k(), p.outPer1k(), p.minPerCall())));
     return new Pricing(rates);

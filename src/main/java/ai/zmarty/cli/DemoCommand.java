@@ -5,10 +5,9 @@ import ai.zmarty.config.ConfigException;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.config.Secrets;
 import ai.zmarty.demo.DemoSeed;
+import ai.zmarty.demo.DemoSignal;
 import ai.zmarty.http.Tokens;
 import ai.zmarty.lens.SourceKeys;
-import ai.zmarty.market.MarketProviders;
-import java.time.Clock;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -42,8 +41,12 @@ public final class DemoCommand implements Callable<Integer> {
       token = Tokens.mint(Tokens.hs256(vertx, Secrets.jwtSecret(config)), DemoSeed.DEMO_USER, "pro", Duration.ofDays(7));
       // the demo source gets a new key each start: only its hash is stored, so the old one cannot be shown again
       SourceKeys.Issued source = new SourceKeys(node.wiring().tradingPool()).rotate(DemoSeed.DEMO_SOURCE).await(30, TimeUnit.SECONDS);
-      double price = DemoSeed.lastPrice(MarketProviders.create(vertx, config.market(), Clock.systemUTC()), "BTC/USDT").await(30, TimeUnit.SECONDS);
-      signalCurl = DemoSeed.signalCurl(base, source.key(), "BTC/USDT", price);
+      // priced at the mid the enrichment worker will see, or the signal would be rejected price_drift
+      try {
+        signalCurl = DemoSignal.quoted(vertx, config.market(), base, source.key(), "BTC/USDT").await(30, TimeUnit.SECONDS).curl();
+      } catch (Exception e) {
+        signalCurl = "# no signal line: " + e.getMessage();
+      }
     } finally {
       vertx.close();
     }

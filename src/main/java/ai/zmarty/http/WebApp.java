@@ -28,7 +28,7 @@ final class WebApp {
    */
   static String configJs(WebAppConfig config) {
     return "window.ZMARTY_CONFIG = {\"apiBase\": " + json(config.apiBase()) + ", \"supabaseUrl\": " + json(config.supabaseUrl().orElse(null))
-        + ", \"supabaseAnonKey\": " + json(config.supabaseAnonKey().orElse(null)) + "};\n";
+        + ", \"supabaseAnonKey\": " + json(config.supabaseAnonKey().orElse(null)) + "};";
   }
 
   private static String json(String value) {

@@ -1,0 +1,54 @@
+package ai.zmarty.webapp;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Supabase Auth (GoTrue) behind Supabase's gateway, as a browser meets it: CORS for any origin
+ * (preflight included), {@code apikey} required (401 {@code {"message": "No API key found in
+ * request"}} without), {@code POST /auth/v1/otp} answering 200 {@code {}} (the email is sent).
+ * Each request is recorded as {@code {path, redirect_to, apikey, body}}.
+ */
+final class FakeSupabaseAuth {
+  final List<JsonObject> requests = new CopyOnWriteArrayList<>();
+  private final HttpServer server;
+
+  private FakeSupabaseAuth(Vertx vertx) {
+    server = vertx.createHttpServer().requestHandler(req -> {
+      HttpServerResponse res = req.response().putHeader("access-control-allow-origin", "*");
+      if (req.method() == HttpMethod.OPTIONS) {
+        res.putHeader("access-control-allow-methods", "GET,HEAD,PUT,PATCH,POST,DELETE")
+            .putHeader("access-control-allow-headers", "authorization,apikey,content-type,x-client-info").putHeader("access-control-max-age", "3600").end();
+        return;
+      }
+      req.body().onSuccess(body -> {
+        String apikey = req.getHeader("apikey");
+        requests.add(new JsonObject().put("path", req.path()).put("redirect_to", req.getParam("redirect_to")).put("apikey", apikey)
+            .put("body", body.length() == 0 ? new JsonObject() : body.toJsonObject()));
+        res.putHeader("content-type", "application/json");
+        if (apikey == null) {
+          res.setStatusCode(401).end(new JsonObject().put("message", "No API key found in request").encode());
+        } else if (req.method() == HttpMethod.POST && req.path().equals("/auth/v1/otp")) {
+          res.setStatusCode(200).end("{}");
+        } else {
+          res.setStatusCode(404).end(new JsonObject().put("code", 404).put("error_code", "not_found").put("msg", "Not found").encode());
+        }
+      });
+    });
+  }
+
+  static FakeSupabaseAuth start(Vertx vertx) {
+    FakeSupabaseAuth f = new FakeSupabaseAuth(vertx);
+    f.server.listen(0, "127.0.0.1").await();
+    return f;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+}

@@ -99,7 +99,7 @@
     var list = $('sessions');
     if (!list.children.length) { list.replaceChildren(h('li', { class: 'state loading', text: 'Loading sessions…' })); }
     api.get('/chat/sessions').then(function (r) {
-      if (!r.sessions.length) { list.replaceChildren(h('li', { class: 'state empty', text: 'No sessions yet: ask something below.' })); return; }
+      if (!r.sessions.length) { list.replaceChildren(h('li', { class: 'state empty', text: 'No sessions yet.' })); return; }
       list.replaceChildren.apply(list, r.sessions.map(function (s) {
         return h('li', {}, [h('button', { type: 'button', class: 'session' + (s.session_id === sessionId ? ' current' : ''), 'data-session': s.session_id,
           'aria-current': s.session_id === sessionId ? 'true' : null, onclick: function () { resume(s.session_id); } },

@@ -36,7 +36,8 @@
     } else if (p.status === 429) {
       var left = p.retryAfter || 1;
       var count = h('span', { class: 'countdown', text: String(left) });
-      lines.push(h('strong', { text: 'Too many requests.' }), ' ' + p.message + ' ', h('span', {}, ['Try again in ', count, ' s.']));
+      // the server's message names the wait at the time it answered; the countdown replaces it
+      lines.push(h('strong', { text: 'Too many requests.' }), ' ', h('span', {}, ['Try again in ', count, ' s.']));
       action = h('button', { type: 'button', class: 'retry', disabled: 'disabled', text: 'Retry', onclick: function () { box.hidden = true; retry(); } });
       timers.set(box, setInterval(function () {
         left -= 1;
@@ -55,7 +56,8 @@
     if (!action && retry && (p.offline || p.status === 503 || p.status >= 500)) {
       action = h('button', { type: 'button', class: 'retry', text: 'Retry', onclick: function () { box.hidden = true; retry(); } });
     }
-    box.replaceChildren(h('div', { class: 'problem-text' }, lines), action);
+    box.replaceChildren(h('div', { class: 'problem-text' }, lines));
+    if (action) { box.append(action); }
     if (p.status === 401 && window.ZmartyApp) { window.ZmartyApp.signedOut(p.message); }
   }
 

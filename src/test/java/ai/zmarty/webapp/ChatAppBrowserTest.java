@@ -6,6 +6,7 @@ import ai.zmarty.demo.DemoSeed;
 import ai.zmarty.testing.Browser;
 import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.FakeElevenLabs;
+import ai.zmarty.testing.FakeProvider;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
@@ -41,8 +42,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * with the estimate before and the charge and balance after, sessions resumed, the voice toggle,
  * symbols with signals, win rates and charts, the server's message for a bad symbol, the compare
  * view, credits, no horizontal scroll at 375 px; a 402 with its shortfall (a user without
- * credits, signed in by pasting a token after a Supabase magic link was asked for), and a 429
- * counting down from {@code Retry-After}. Screenshots of each state: {@code target/chat-*.png}.
+ * credits, signed in by pasting a token after a Supabase magic link was asked for), a 429
+ * counting down from {@code Retry-After}, and a 503 whose Retry is answered. Screenshots of each state: {@code target/chat-*.png}.
  */
 @ExtendWith(VertxExtension.class)
 class ChatAppBrowserTest {
@@ -305,5 +306,31 @@ class ChatAppBrowserTest {
     wait.until(b -> Integer.parseInt(b.findElement(By.cssSelector("#chat-problem .countdown")).getText()) < first);
     assertThat(browser.findElements(By.cssSelector("#messages .msg"))).isEmpty();
     assertThat(Users.ledgerSum(dbs.chat(), user)).isEqualTo(500);
+  }
+
+  @Test
+  void whenNoProviderCanAnswerTheChatOffersRetryAndTheRetryIsAnswered(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    FakeProvider grok = FakeProvider.start(vertx).always(FakeProvider.error(503, "xai/server_error.json", Map.of()));
+    TestNode node = TestNode.api(vertx, dbs, Map.of("MODEL_PROVIDER", "auto", "XAI_API_KEY", "xai-test-key", "XAI_BASE_URL", grok.baseUrl("/v1")));
+    UUID user = Users.create(dbs.chat(), "pro", 500);
+    browser(1280, 900);
+    browser.get("http://127.0.0.1:" + node.port() + "/#token=" + TestJwt.valid(user));
+    shown(By.id("message")).sendKeys("What's the signal for BTC?");
+    browser.findElement(By.id("send")).click();
+
+    WebElement problem = shown(By.cssSelector("#chat-problem[data-status='503']"));
+    assertThat(problem.getText()).contains("Unavailable for now.").doesNotContain("null");
+    assertThat(Users.ledgerSum(dbs.chat(), user)).isEqualTo(500);
+    open.screenshot("chat-503.png");
+
+    // the provider is back: Retry sends the same message again and it is answered and charged
+    grok.always(FakeProvider.sse("xai/stream.sse"));
+    problem.findElement(By.cssSelector("button.retry")).click();
+    wait.until(b -> RECEIPT.matcher(b.findElement(By.id("receipt")).getText()).find());
+    assertThat(browser.findElement(By.id("chat-problem")).isDisplayed()).isFalse();
+    assertThat(browser.findElements(By.cssSelector("#messages .msg"))).hasSize(2);
+    assertThat(browser.findElement(By.cssSelector("#messages .msg.assistant .text")).getText()).isNotBlank();
+    assertThat(Users.ledgerSum(dbs.chat(), user)).isLessThan(500);
   }
 }

@@ -74,9 +74,10 @@
     $('message').value = '';
     estimate = null;
     showEstimate();
-    var receipt = 'Charged ' + ui.fmt(done.credits_charged, 0) + ' credits · balance ' + ui.fmt(done.balance, 0);
-    if (done.voice_credits_charged) { receipt += ' · voice ' + ui.fmt(done.voice_credits_charged, 0) + ' credits'; }
-    $('receipt').textContent = receipt;
+    // done's balance is the one after the answer's charge; the spoken answer is charged after it
+    var voiceCredits = done.voice_credits_charged || 0;
+    $('receipt').textContent = 'Charged ' + ui.fmt(done.credits_charged, 0) + ' credits' + (voiceCredits ? ' · voice ' + ui.fmt(voiceCredits, 0) + ' credits' : '')
+      + ' · balance ' + ui.fmt(done.balance - voiceCredits, 0);
     if (voice && done.audio_url) {
       var player = $('player');
       player.hidden = false;

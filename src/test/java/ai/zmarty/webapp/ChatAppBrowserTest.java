@@ -47,7 +47,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @ExtendWith(VertxExtension.class)
 class ChatAppBrowserTest {
-  private static final Pattern RECEIPT = Pattern.compile("Charged (\\d+) credits · balance ([\\d,]+)");
+  private static final Pattern RECEIPT = Pattern.compile("Charged (\\d+) credits (?:· voice \\d+ credits )?· balance ([\\d,]+)");
   private static final Pattern ESTIMATE = Pattern.compile("Up to (\\d+) credits \\(offline, answer ≤ [\\d,]+ tokens\\)");
   private Browser open;
   private WebDriver browser;
@@ -151,6 +151,7 @@ class ChatAppBrowserTest {
     @SuppressWarnings("unchecked")
     List<Long> lengths = (List<Long>) js("return window.__lengths;");
     String answer = browser.findElement(By.cssSelector("#messages .msg.assistant:last-child .text")).getText();
+    System.out.println("chat app: estimate " + estimate + " credits; the answer was seen at " + lengths.stream().distinct().count() + " lengths while streaming; " + receipt);
     assertThat(lengths.stream().distinct().count()).as("distinct lengths of the answer while it streamed: %s", lengths).isGreaterThanOrEqualTo(5);
     assertThat(lengths).as("the answer only grows").isSorted();
     assertThat(Sql.one(dbs.chat(), "select content from chat_messages where user_id = '" + DemoSeed.DEMO_USER + "' and role = 'assistant'").strip()).isEqualTo(answer.strip());
@@ -179,7 +180,10 @@ class ChatAppBrowserTest {
     assertThat(Sql.column(dbs.chat(), "select turns::text from chat_sessions where user_id = '" + DemoSeed.DEMO_USER + "'")).containsExactly("2");
     String audio = wait.until(b -> (String) js("var p = document.getElementById('player'); return p.hidden ? null : p.getAttribute('src');"));
     assertThat(audio).matches("/audio/[0-9a-f]{64}\\.mp3");
+    Matcher spoken = RECEIPT.matcher(text("receipt"));
+    assertThat(spoken.find()).isTrue();
     assertThat(text("receipt")).contains("· voice ");
+    assertThat(Long.parseLong(spoken.group(2).replace(",", ""))).as("the balance after the answer and its voice").isEqualTo(Users.balance(dbs.chat(), DemoSeed.DEMO_USER));
     assertThat(eleven.requests).hasSize(1);
     open.screenshot("chat-session-voice.png");
 

@@ -43,7 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * symbols with signals, win rates and charts, the server's message for a bad symbol, the compare
  * view, credits, no horizontal scroll at 375 px; a 402 with its shortfall (a user without
  * credits, signed in by pasting a token after a Supabase magic link was asked for), a 429
- * counting down from {@code Retry-After}, and a 503 whose Retry is answered. Screenshots of each state: {@code target/chat-*.png}.
+ * counting down from {@code Retry-After}, a 503 whose Retry is answered, and the offline state. Screenshots of each state: {@code target/chat-*.png}.
  */
 @ExtendWith(VertxExtension.class)
 class ChatAppBrowserTest {
@@ -336,5 +336,21 @@ class ChatAppBrowserTest {
     assertThat(browser.findElements(By.cssSelector("#messages .msg"))).hasSize(2);
     assertThat(browser.findElement(By.cssSelector("#messages .msg.assistant .text")).getText()).isNotBlank();
     assertThat(Users.ledgerSum(dbs.chat(), user)).isLessThan(500);
+
+    // offline: the badge says so and a view that cannot load offers Retry, which works once back
+    var chrome = (org.openqa.selenium.chromium.ChromiumDriver) browser;
+    var offline = new org.openqa.selenium.chromium.ChromiumNetworkConditions();
+    offline.setOffline(true);
+    chrome.setNetworkConditions(offline);
+    wait.until(b -> b.findElement(By.id("net")).getText().equals("offline"));
+    tab("credits");
+    WebElement cut = shown(By.cssSelector("#credits-problem[data-status='0']"));
+    assertThat(cut.getText()).contains("Offline.", "cannot be reached").doesNotContain("null");
+    open.screenshot("chat-offline.png");
+    chrome.deleteNetworkConditions();
+    wait.until(b -> b.findElement(By.id("net")).getText().equals("online"));
+    cut.findElement(By.cssSelector("button.retry")).click();
+    shown(By.cssSelector("#credits table.ledger"));
+    assertThat(text("credits-balance")).isEqualTo(String.valueOf(Users.balance(dbs.chat(), user)));
   }
 }

@@ -115,8 +115,13 @@
     window.addEventListener('online', online);
     window.addEventListener('offline', online);
     online();
-    var start = auth.start();
-    if (start.error) { $('signin-note').textContent = 'Sign-in failed: ' + start.error; }
+    begin();
+    // a sign-in link opened in a tab that already shows the page changes only the fragment
+    window.addEventListener('hashchange', function () { if (/(^#|&)(access_)?token=|error/.test(window.location.hash)) { begin(); } });
+  }
+
+  function begin() {
+    var start = auth.start(function (token) { api.setToken(token); });
     if (start.token) { signedIn(start.token); } else { signedOut(start.error ? 'Sign-in failed: ' + start.error : ''); }
   }
 

@@ -1,12 +1,17 @@
 // Signing in: a pasted token, the demo's link (#token=… in the URL fragment, which browsers never
 // send to a server), or Supabase Auth's email magic link when config.js names a Supabase project
-// (its anon key only). The token is moved to this tab's sessionStorage and the fragment cleared.
+// (its anon key only). The token is moved to this tab's sessionStorage and the fragment cleared;
+// a Supabase session is renewed with its refresh token before it expires.
 (function () {
   'use strict';
   var KEY = 'zmarty.token';
   var cfg = window.ZmartyApi.config;
 
-  // #token=<jwt> (the demo's link) or #access_token=<jwt>&… (Supabase's magic-link redirect).
+  var REFRESH = 'zmarty.refresh';
+  var refreshTimer = null;
+  var onToken = function () {};
+
+  // #token=<jwt> (the demo's link) or #access_token=<jwt>&refresh_token=…&expires_in=… (Supabase's magic-link redirect).
   function fromFragment() {
     var hash = window.location.hash.replace(/^#/, '');
     if (!hash) { return { token: null, error: null }; }
@@ -14,7 +19,28 @@
     var token = params.get('token') || params.get('access_token');
     var error = params.get('error_description') || params.get('error');
     if (token || error) { history.replaceState(null, '', window.location.pathname + window.location.search); }
+    if (params.get('access_token') && params.get('refresh_token')) { sessionStorage.setItem(REFRESH, params.get('refresh_token')); }
     return { token: token, error: error };
+  }
+
+  // A Supabase session is renewed a minute before its access token expires (POST /auth/v1/token?grant_type=refresh_token).
+  function scheduleRefresh(token) {
+    clearTimeout(refreshTimer);
+    var c = claims(token);
+    if (!cfg.supabaseUrl || !sessionStorage.getItem(REFRESH) || !c || !c.exp) { return; }
+    refreshTimer = setTimeout(function () {
+      fetch(cfg.supabaseUrl + '/auth/v1/token?grant_type=refresh_token', {
+        method: 'POST',
+        headers: { apikey: cfg.supabaseAnonKey, Authorization: 'Bearer ' + cfg.supabaseAnonKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: sessionStorage.getItem(REFRESH) })
+      }).then(function (res) { return res.ok ? res.json() : null; }).then(function (s) {
+        if (!s || !s.access_token) { return; } // the next call gets 401 and the page asks to sign in again
+        sessionStorage.setItem(KEY, s.access_token);
+        if (s.refresh_token) { sessionStorage.setItem(REFRESH, s.refresh_token); }
+        onToken(s.access_token);
+        scheduleRefresh(s.access_token);
+      }).catch(function () { /* offline: the next call says so */ });
+    }, Math.max(c.exp * 1000 - Date.now() - 60000, 1000));
   }
 
   function claims(token) {
@@ -49,13 +75,16 @@
 
   window.ZmartyAuth = {
     supabase: !!(cfg.supabaseUrl && cfg.supabaseAnonKey),
-    start: function () {
+    start: function (tokenChanged) {
+      onToken = tokenChanged;
       var f = fromFragment();
       if (f.token) { sessionStorage.setItem(KEY, f.token); }
-      return { token: sessionStorage.getItem(KEY), error: f.error };
+      var token = sessionStorage.getItem(KEY);
+      if (token) { scheduleRefresh(token); }
+      return { token: token, error: f.error };
     },
-    save: function (token) { sessionStorage.setItem(KEY, token); },
-    forget: function () { sessionStorage.removeItem(KEY); },
+    save: function (token) { sessionStorage.setItem(KEY, token); sessionStorage.removeItem(REFRESH); },
+    forget: function () { clearTimeout(refreshTimer); sessionStorage.removeItem(KEY); sessionStorage.removeItem(REFRESH); },
     problem: problem,
     claims: claims,
     magicLink: magicLink

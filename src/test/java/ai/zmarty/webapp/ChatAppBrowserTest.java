@@ -250,7 +250,7 @@ class ChatAppBrowserTest {
   }
 
   @Test
-  void aUserWithoutCreditsSeesTheShortfallAfterAskingForAMagicLinkAndPastingAToken(Vertx vertx) throws Exception {
+  void aUserWithoutCreditsSeesTheShortfallAfterAMagicLinkSessionAndAPastedToken(Vertx vertx) throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     FakeSupabaseAuth supabase = FakeSupabaseAuth.start(vertx);
     String anon = TestJwt.hs256("supabase-project-secret-0123456789abcdef", new JsonObject().put("iss", "supabase").put("role", "anon"));
@@ -270,6 +270,25 @@ class ChatAppBrowserTest {
     assertThat(asked.getString("apikey")).isEqualTo(anon);
     assertThat(asked.getJsonObject("body").getString("email")).isEqualTo("trader@example.com");
     open.screenshot("chat-signin.png");
+
+    // the link in the email comes back with a short-lived session: renewed with its refresh token a minute before it ends
+    long now = java.time.Instant.now().getEpochSecond();
+    String shortLived = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(broke).put("exp", now + 63));
+    String renewed = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(broke).put("exp", now + 3600));
+    supabase.refreshWith(renewed);
+    browser.get(page + "#access_token=" + shortLived + "&expires_in=63&refresh_token=first-refresh&token_type=bearer&type=magiclink");
+    wait.until(b -> b.findElement(By.id("balance-pill")).getText().equals("0 credits"));
+    assertThat(browser.getCurrentUrl()).isEqualTo(page);
+    wait.until(b -> renewed.equals(js("return sessionStorage.getItem('zmarty.token');")));
+    JsonObject refresh = supabase.requests.get(supabase.requests.size() - 1);
+    assertThat(refresh.getString("path")).isEqualTo("/auth/v1/token");
+    assertThat(refresh.getString("grant_type")).isEqualTo("refresh_token");
+    assertThat(refresh.getString("apikey")).isEqualTo(anon);
+    assertThat(refresh.getJsonObject("body").getString("refresh_token")).isEqualTo("first-refresh");
+    browser.findElement(By.id("tab-credits")).click();
+    shown(By.cssSelector("#credits .state.empty"));
+    browser.findElement(By.id("sign-out")).click();
+    assertThat(js("return sessionStorage.getItem('zmarty.token');")).isNull();
 
     // a pasted token; the message would cost more than the balance: the estimate says so, the 402 shows the shortfall
     browser.findElement(By.id("token")).sendKeys(TestJwt.valid(broke));

@@ -76,7 +76,9 @@ class AdminPageBrowserTest {
     // an SQL enqueue shows within 2 s
     Sql.exec(dbs.trading(), "select pgmq.send('compute_winrate', '{}'::jsonb)");
     long enqueued = System.nanoTime();
-    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).until(b -> "1".equals(depthCell(b, "compute_winrate")));
+    // the table is redrawn every second: a cell found just before a redraw is stale, so look again
+    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(b -> "1".equals(depthCell(b, "compute_winrate")));
     long shownMs = (System.nanoTime() - enqueued) / 1_000_000;
     System.out.println("admin page showed the enqueued job after " + shownMs + " ms");
 

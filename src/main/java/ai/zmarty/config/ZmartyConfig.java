@@ -43,7 +43,8 @@ public record ZmartyConfig(
     LensEnrichConfig lensEnrich,
     LensEvaluateConfig lensEvaluate,
     AnalyticsConfig analytics,
-    LensPublishConfig lensPublish) {
+    LensPublishConfig lensPublish,
+    WebAppConfig webApp) {
 
   public enum Role {
     API,
@@ -278,7 +279,8 @@ public record ZmartyConfig(
         LensEnrichConfig.from(raw),
         LensEvaluateConfig.from(raw, providers, queue),
         AnalyticsConfig.from(raw),
-        LensPublishConfig.from(raw));
+        LensPublishConfig.from(raw),
+        WebAppConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

@@ -53,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Metrics metrics;
   private final IntakeApi intake;
   private final Lens lens;
+  private final Web web;
   private DecisionSockets decisionSockets;
   private SignalStreams signalStreams;
   private HttpServer server;
@@ -74,7 +75,8 @@ public final class HttpVerticle extends VerticleBase {
       LiquidationQueries liquidations,
       Metrics metrics,
       IntakeApi intake,
-      Lens lens) {
+      Lens lens,
+      Web web) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -90,9 +92,13 @@ public final class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
     this.intake = intake;
     this.lens = lens;
+    this.web = web;
   }
 
   /** The lens routes' parts: decision sockets and the judges' leaderboard. */
+  /** The chat app's page and config.js, and the closes its charts draw. */
+  public record Web(ai.zmarty.config.WebAppConfig app, ai.zmarty.ingest.PriceQueries prices) {}
+
   public record Lens(ai.zmarty.config.LensPublishConfig config, ai.zmarty.lens.SourceKeys keys, ai.zmarty.lens.LeaderboardQueries leaderboard) {}
 
   @Override
@@ -106,6 +112,7 @@ public final class HttpVerticle extends VerticleBase {
     // Operators' live view: the bridge reads its own frames (before the body handler), the page is static.
     new EventBusBridge(vertx, auth).mount(router);
     new AdminPage().mount(router);
+    new WebApp(web.app()).mount(router); // the chat app: /, /config.js, /app/*
     // a signal declaring more than its limit is refused before its body is read
     intake.mountBeforeBody(router);
     // Nothing here takes uploads: a multipart body is never written to disk.
@@ -123,7 +130,7 @@ public final class HttpVerticle extends VerticleBase {
     new AudioRoutes(audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/signals/stream", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/signals/stream", "/win-rates", "/liquidations", "/credits", "/candles", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
     Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
@@ -139,6 +146,7 @@ public final class HttpVerticle extends VerticleBase {
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     admin.mount(router);
     new AnalyticsRoutes(analytics).mount(router);
+    new CandleRoutes(web.prices()).mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
     // lens: a source's key (X-API-Key) or a service-role token, checked by each route

@@ -2,74 +2,48 @@ package ai.zmarty.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.zmarty.testing.Browser;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin page in a real headless Chromium (Debian's {@code chromium} and {@code
  * chromium-driver}) against a real node: it shows each queue and follows an SQL enqueue within
  * 2 s, a dead-letter group retried from the page is back in its queue, and a normal user's token
- * is refused. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI).
+ * is refused. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI; see {@link Browser}).
  * Screenshots: {@code target/admin-dashboard.png}, {@code target/admin-refused.png}.
  */
 @ExtendWith(VertxExtension.class)
 class AdminPageBrowserTest {
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String DRIVER = "/usr/bin/chromedriver";
-  private WebDriver browser;
-  private Path profile;
+  private Browser open;
 
   private WebDriver browser() throws Exception {
-    boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
-    if (!present && "1".equals(System.getenv("ZMARTY_REQUIRE_BROWSER"))) {
-      throw new AssertionError("ZMARTY_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + DRIVER + " is missing (apt-get install chromium chromium-driver)");
-    }
-    Assumptions.assumeTrue(present, "no Chromium here (" + CHROMIUM + ", " + DRIVER + ")");
-    profile = Files.createTempDirectory("zmarty-chromium-");
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,1800");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build(), options);
-    return browser;
+    open = Browser.open(1400, 1800);
+    return open.driver();
   }
 
   @AfterEach
   void quit() throws Exception {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    if (open != null) {
+      open.close();
     }
   }
 
-  private static void screenshot(WebDriver browser, String name) throws Exception {
-    File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Files.createDirectories(Path.of("target"));
-    Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+  private void screenshot(WebDriver browser, String name) throws Exception {
+    open.screenshot(name);
   }
 
   private static void connect(WebDriver browser, String token) {
@@ -102,7 +76,9 @@ class AdminPageBrowserTest {
     // an SQL enqueue shows within 2 s
     Sql.exec(dbs.trading(), "select pgmq.send('compute_winrate', '{}'::jsonb)");
     long enqueued = System.nanoTime();
-    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).until(b -> "1".equals(depthCell(b, "compute_winrate")));
+    // the table is redrawn every second: a cell found just before a redraw is stale, so look again
+    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(b -> "1".equals(depthCell(b, "compute_winrate")));
     long shownMs = (System.nanoTime() - enqueued) / 1_000_000;
     System.out.println("admin page showed the enqueued job after " + shownMs + " ms");
 

@@ -67,9 +67,16 @@ public record ZmartyConfig(
     }
   }
 
+  /** {@code auto}: readable text when the process writes to a terminal, else one JSON event per line. */
   public enum LogFormat {
+    AUTO,
     JSON,
-    TEXT
+    TEXT;
+
+    /** The format the logs are written in: {@code json} or {@code text}, never {@code auto}. */
+    public LogFormat resolve(boolean onTerminal) {
+      return this != AUTO ? this : onTerminal ? TEXT : JSON;
+    }
   }
 
   /**

@@ -81,11 +81,12 @@ public record ZmartyConfig(
 
   /**
    * {@code idleTimeout}: a connection with no byte moving either way for this long is closed;
-   * {@code requestTimeout}: the time a client has to send a whole request (headers and body).
+   * {@code requestTimeout}: the time a client has to send a whole request (headers and body);
+   * {@code corsOrigins}: the other origins whose pages may call the API (empty: same origin only).
    */
-  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout) {
+  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout, List<String> corsOrigins) {
     public HttpConfig(String host, int port) {
-      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30));
+      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30), List.of());
     }
   }
 
@@ -257,7 +258,8 @@ public record ZmartyConfig(
             raw.required("HTTP_HOST"),
             raw.integer("HTTP_PORT", 0, 65535),
             raw.duration("HTTP_IDLE_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
-            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1))),
+            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
+            ConfigSections.corsOrigins(raw)),
         database,
         new AuthConfig(secret, raw.required("JWT_AUDIENCE"), raw.optional("JWT_JWKS_URL"), raw.bool("JWT_ALLOW_NO_EXP")),
         cluster,

@@ -107,6 +107,15 @@ class CorsTest {
     assertThat(limited.getHeader("Retry-After")).isNotNull();
     assertThat(List.of(limited.getHeader("Access-Control-Expose-Headers").split(",\\s*"))).contains("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
 
+    // the bridge's SockJS HTTP transports too: only the listed origin may read them
+    HttpResponse<Buffer> info = node.client().get(node.port(), "127.0.0.1", "/eventbus/info").putHeader("Origin", APP).send().await(15, TimeUnit.SECONDS);
+    assertThat(info.statusCode()).isEqualTo(200);
+    assertThat(info.getHeader("Access-Control-Allow-Origin")).isEqualTo(APP);
+    HttpResponse<Buffer> otherInfo = node.client().get(node.port(), "127.0.0.1", "/eventbus/info").putHeader("Origin", OTHER).send().await(15, TimeUnit.SECONDS);
+    assertThat(otherInfo.statusCode()).isEqualTo(200);
+    assertThat(otherInfo.getHeader("Access-Control-Allow-Origin")).isNull();
+    assertThat(otherInfo.getHeader("Access-Control-Allow-Credentials")).isNull();
+
     // another origin's request is served without CORS headers: its page cannot read the answer
     HttpResponse<Buffer> other = chat(node, OTHER, Users.create(dbs.chat(), "pro", 1000)).sendJsonObject(new JsonObject().put("message", "hi")).await(30, TimeUnit.SECONDS);
     assertThat(other.statusCode()).isEqualTo(200);

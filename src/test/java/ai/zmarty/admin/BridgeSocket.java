@@ -35,8 +35,13 @@ public final class BridgeSocket implements AutoCloseable {
   }
 
   public static BridgeSocket open(Vertx vertx, int port, String query) throws Exception {
+    return open(vertx, port, query, Duration.ofSeconds(10));
+  }
+
+  /** With a longer {@code handshake} for a node in another process, busy with its first jobs. */
+  public static BridgeSocket open(Vertx vertx, int port, String query, Duration handshake) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket ws = client.connect(port, "127.0.0.1", "/eventbus/websocket" + (query == null ? "" : "?" + query)).await(10, TimeUnit.SECONDS);
+    WebSocket ws = client.connect(port, "127.0.0.1", "/eventbus/websocket" + (query == null ? "" : "?" + query)).await(handshake.toMillis(), TimeUnit.MILLISECONDS);
     return new BridgeSocket(client, ws);
   }
 

@@ -84,7 +84,7 @@ class DemoCommandProcessIT {
       assertThat(page.body()).contains("Zmarty admin");
 
       Vertx vertx = Vertx.vertx();
-      try (BridgeSocket socket = BridgeSocket.open(vertx, port, null)) {
+      try (BridgeSocket socket = BridgeSocket.open(vertx, port, null, Duration.ofSeconds(60))) {
         socket.register(Addresses.ADMIN_HEALTH, BridgeSocket.bearer(operatorToken));
         assertThat(socket.awaitRec(Duration.ofSeconds(30), Addresses.ADMIN_HEALTH, body -> true)).isNotNull();
       } finally {
@@ -92,7 +92,7 @@ class DemoCommandProcessIT {
       }
       // and the user's token is no operator's
       vertx = Vertx.vertx();
-      try (BridgeSocket socket = BridgeSocket.open(vertx, port, null)) {
+      try (BridgeSocket socket = BridgeSocket.open(vertx, port, null, Duration.ofSeconds(60))) {
         socket.register(Addresses.ADMIN_HEALTH, BridgeSocket.bearer(userToken));
         assertThat(socket.closedWithin(Duration.ofSeconds(15))).isTrue();
       } finally {

@@ -21,6 +21,9 @@ public final class DemoSeed {
   static final String DEMO_EMAIL = "demo@zmarty.local";
   public static final List<Pair> DEMO_PAIRS = List.of(new Pair("BTC/USDT", Timeframe.H1), new Pair("ETH/USDT", Timeframe.H1));
 
+  /** The operator the local demo signs its admin-page link for (a token only: no account behind it). */
+  public static final UUID DEMO_OPERATOR = UUID.fromString("00000000-0000-4000-8000-0000000000ad");
+
   /** The outside signal source the demo creates; its key is rotated and printed at each start ({@link DemoSignal}). */
   public static final String DEMO_SOURCE = "demo";
 

@@ -109,6 +109,8 @@ public final class HttpVerticle extends VerticleBase {
       rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
+    // CORS before anything answers: listed origins only (CORS_ORIGINS), a refused preflight ends here
+    router.route().handler(new Cors(config.corsOrigins())::handle);
     // Operators' live view: the bridge reads its own frames (before the body handler), the page is static.
     new EventBusBridge(vertx, auth).mount(router);
     new AdminPage().mount(router);

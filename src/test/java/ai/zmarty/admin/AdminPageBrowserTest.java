@@ -22,8 +22,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin page in a real headless Chromium (Debian's {@code chromium} and {@code
  * chromium-driver}) against a real node: it shows each queue and follows an SQL enqueue within
- * 2 s, a dead-letter group retried from the page is back in its queue, and a normal user's token
- * is refused. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI; see {@link Browser}).
+ * 2 s, a dead-letter group retried from the page is back in its queue, the {@code #token=}
+ * fragment signs in, and a normal user's token is refused and clears what the page showed. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI; see {@link Browser}).
  * Screenshots: {@code target/admin-dashboard.png}, {@code target/admin-refused.png}.
  */
 @ExtendWith(VertxExtension.class)
@@ -63,14 +63,17 @@ class AdminPageBrowserTest {
     AdminActionsTest.deadLetter(dbs, "compute_signals", "handler failed (500): boom", "{\"symbol\":\"BTC/USDT\",\"timeframe\":\"1h\"}");
     AdminActionsTest.deadLetter(dbs, "compute_signals", "handler failed (500): boom", "{\"symbol\":\"ETH/USDT\",\"timeframe\":\"1h\"}");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 
-    browser.get("http://127.0.0.1:" + node.port() + "/admin/");
-    connect(browser, AdminBridgeTest.SERVICE);
+    // signed in by the fragment, as the demo prints it: read once, then gone from the address bar
+    browser.get("http://127.0.0.1:" + node.port() + "/admin/#token=" + AdminBridgeTest.SERVICE);
     wait.until(b -> "open".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
+    assertThat(browser.getCurrentUrl()).isEqualTo("http://127.0.0.1:" + node.port() + "/admin/");
     for (String queue : new String[] {"ingest_indicators", "compute_signals", "compute_winrate", "dead_letter", "lens_enrich", "lens_evaluate"}) {
       wait.until(b -> !b.findElements(By.cssSelector("tr[data-queue='" + queue + "']")).isEmpty());
     }
-    assertThat(depthCell(browser, "compute_winrate")).isEqualTo("0");
+    String initialDepth = wait.until(b -> depthCell(b, "compute_winrate"));
+    assertThat(initialDepth).isEqualTo("0");
     assertThat(browser.findElement(By.id("conn")).getText()).isEqualTo("live");
 
     // an SQL enqueue shows within 2 s
@@ -103,11 +106,23 @@ class AdminPageBrowserTest {
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter")).isZero();
     wait.until(b -> b.findElement(By.id("dlq")).getText().contains("No dead letters"));
 
-    // a normal user's token: refused, said so, no reconnecting
-    browser.findElement(By.id("forget")).click();
+    // a normal user's token pasted over the live page: refused, said so, no reconnecting, and
+    // nothing the operator's token showed is left under the banner
+    assertThat(browser.findElements(By.cssSelector("tr[data-queue]"))).isNotEmpty();
     connect(browser, TestJwt.valid(UUID.randomUUID()));
     wait.until(b -> "refused".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
     assertThat(browser.findElement(By.id("notice")).getText()).contains("refused", "not an operator");
+    for (String section : new String[] {"health", "cluster", "queues", "dlq", "cron", "credits", "providers", "lens", "errors"}) {
+      assertThat(browser.findElement(By.id(section)).getText()).as(section).isEqualTo("no data: the token was refused");
+    }
+    assertThat(browser.findElements(By.cssSelector("tr[data-queue], #queue-chart .uplot, .group"))).isEmpty();
+    assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("compute_winrate", "live");
+    // the refused token is not kept: a reload does not try it again
+    browser.navigate().refresh();
+    wait.until(b -> b.findElement(By.id("notice")).getText().startsWith("Paste an operator token"));
+    assertThat(browser.findElement(By.tagName("body")).getAttribute("data-conn")).isNull();
+    connect(browser, TestJwt.valid(UUID.randomUUID()));
+    wait.until(b -> "refused".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
     screenshot(browser, "admin-refused.png");
     assertThat(shownMs).as("ms from the SQL enqueue to the page").isLessThan(2000);
   }

@@ -3,7 +3,7 @@
 # beside the same node idle (the baseline, same run). For each JVM configuration in CONFIGS a fresh
 # api-only node (`./zmarty run --roles api`, embedded PostgreSQL, both fake providers) is started,
 # measured idle, then with STREAMS chats streaming (one user each), then stopped.
-# Env: STREAMS=1000  CONFIGS="launcher tuned"  (names below)  CHUNK_MS=2000 (fake's pace)
+# Env: STREAMS=1000  CONFIGS="launcher tuned g1"  (names below)  CHUNK_MS=2000 (fake's pace)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -24,9 +24,10 @@ trap cleanup EXIT
 # -Xms64m -Xmx256m -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC).
 declare -A flags=(
   [launcher]=""
+  [g1]="-XX:-UseSerialGC -XX:+UseG1GC"
   [tuned]="-Xmx160m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
 )
-configs="${CONFIGS:-launcher tuned}"
+configs="${CONFIGS:-launcher tuned g1}"
 export JAVA_HOME="${JAVA_HOME:-$("$root/zmarty" --print-jdk)}"
 jcmd="$JAVA_HOME/bin/jcmd"
 
@@ -34,14 +35,17 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 wait_http() { for _ in $(seq 1 "$2"); do curl -fs -o /dev/null "$1" && return 0; sleep 1; done; echo "timed out waiting for $1" >&2; return 1; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 hwm_mb() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-heap_used() { # used/committed MB over the heap's generations (or G1's one heap)
-  "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '/(generation|heap) +total/ {for (i = 1; i <= NF; i++) {v = $(i + 1); sub(/K,?/, "", v); if ($i == "total") t += v; if ($i == "used") u += v}}
-    END {printf "%.0f/%.0f", u / 1024, t / 1024}'
+heap_used() { # used/committed MB over the heap's generations (Serial: DefNew + Tenured; G1: its one heap)
+  "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '/total/ && !/Metaspace|class space/ {
+      for (i = 1; i <= NF; i++) {v = $(i + 1); sub(/K,?/, "", v); if ($i == "used") u += v; if ($i == "committed") c += v; if ($i == "total" && $(i + 1) != "reserved") c += v}}
+    END {printf "%.0f/%.0f", u / 1024, c / 1024}'
 }
-nmt() { # committed MB per NMT category, one line
+nmt() { # committed MB per NMT category of at least 1 MB, then the total, one line
   "$jcmd" "$1" VM.native_memory summary 2>/dev/null | awk '
-    /^-/ && /committed=/ { name = $2; for (i = 3; i <= NF; i++) if ($i ~ /^\(?reserved=/) break;
-      match($0, /committed=[0-9]+KB/); v = substr($0, RSTART + 10, RLENGTH - 12); if (v + 0 >= 1024) printf "%s %.0f, ", name, v / 1024 }' | sed 's/, $//'
+    /^Total:/ { match($0, /committed=[0-9]+KB/); total = substr($0, RSTART + 10, RLENGTH - 12) }
+    /^-/ && /committed=/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name);
+      match($0, /committed=[0-9]+KB/); v = substr($0, RSTART + 10, RLENGTH - 12); if (v + 0 >= 1024) printf "%s %.0f, ", name, v / 1024 }
+    END { printf "total %.0f", total / 1024 }'
 }
 
 # the fake providers: one OpenAI-compatible server for both Grok and GPT, a chunk every CHUNK_MS, for hours

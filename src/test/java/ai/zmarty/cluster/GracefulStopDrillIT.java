@@ -95,7 +95,7 @@ class GracefulStopDrillIT {
         "METRICS_PORT", "0",
         "HTTP_PORT", Integer.toString(httpPort)));
     common.putAll(Map.of("QUEUE_IDLE_POLL", "200ms", "QUEUE_VISIBILITY_TIMEOUT", VISIBILITY.toSeconds() + "s", "QUEUE_HANDLER_TIMEOUT", "120s",
-        "MARKET_LATENCY", MARKET_LATENCY.toMillis() + "ms", "OFFLINE_PACE", "200ms", "SYNC_POLL", "200ms",
+        "MARKET_LATENCY", MARKET_LATENCY.toMillis() + "ms", "OFFLINE_PACE", "500ms", "SYNC_POLL", "200ms",
         "SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "NIGHTLY_CRON", "0 0 1 1 *"));
     Map<String, String> roleOf = Map.of("survivor", "worker", "api", "api", "worker", "worker", "ops", "ops");
 
@@ -113,12 +113,6 @@ class GracefulStopDrillIT {
       Eventually.await(Duration.ofSeconds(60), "the survivor sees four members", () -> survivor.output().contains("members now 4"));
 
       // work in flight on each role
-      // worker: slow ingest jobs, read by both workers' pollers and run on both workers' consumers
-      for (String asset : ASSETS) {
-        Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', '{\"symbol\": \"" + asset + "/USDT\", \"timeframe\": \"1h\"}'::jsonb)");
-      }
-      Eventually.await(Duration.ofSeconds(30), "every ingest job is read", () ->
-          Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where read_ct = 0") == 0);
       // api: a chat streaming tokens
       UUID user = Users.create(dbs.chat(), "pro", 1000);
       CompletableFuture<String> tokenSeen = new CompletableFuture<>();
@@ -128,6 +122,13 @@ class GracefulStopDrillIT {
       // (last, so the post is in flight well within its 10 s request timeout when the node stops)
       Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'DOGE/USDT', '1h')");
       Eventually.await(Duration.ofSeconds(30), "the relay posts the outbox row", () -> deliveries.get() > 0);
+      // worker: slow ingest jobs, read by both workers' pollers and run on both workers' consumers;
+      // the stop follows their read at once, so they cannot finish within the 10 s grace
+      for (String asset : ASSETS) {
+        Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', '{\"symbol\": \"" + asset + "/USDT\", \"timeframe\": \"1h\"}'::jsonb)");
+      }
+      Eventually.await(Duration.ofSeconds(30), "every ingest job is read", () ->
+          Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where read_ct = 0") == 0);
 
       // SIGTERM to the three roles at once
       long t0 = System.nanoTime();

@@ -8,16 +8,18 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The verticles a {@link Wiring} deployed, in the order it deployed them, and how they stop: newest
- * first, one at a time (the HTTP API ends its answers in flight while the router and the credit
- * service it needs still run), except the verticles of one group, which stop together — a worker's
- * poller and job consumers all stop taking work at once and share one grace, instead of each
- * waiting in turn.
+ * The verticles a {@link Wiring} deployed, and how they stop: newest first, one at a time (the HTTP
+ * API ends its answers in flight while the router and the credit service it needs still run) —
+ * except the verticles of a group, which all stop at once, alongside that sequence: a worker's
+ * poller and job consumers stop taking work together and share one grace, instead of waiting their
+ * turn behind the API's and the relay's (a node running every role stops as fast as its slowest part).
  */
 final class Deployments {
   private final Vertx vertx;
-  private final List<List<String>> groups = new ArrayList<>();
-  private List<String> open;
+  /** The verticles stopped in turn, in deployment order. */
+  private final List<String> sequence = new ArrayList<>();
+  private final List<String> together = new ArrayList<>();
+  private boolean grouping;
 
   Deployments(Vertx vertx) {
     this.vertx = vertx;
@@ -25,37 +27,42 @@ final class Deployments {
 
   Future<Void> deploy(Deployable verticle) {
     return vertx.deployVerticle(verticle).map(id -> {
-      if (open != null) {
-        open.add(id);
+      if (grouping) {
+        together.add(id);
       } else {
-        groups.add(List.of(id));
+        sequence.add(id);
       }
       return null;
     });
   }
 
-  /** The verticles deployed from now until {@link #endGroup} stop together. */
+  /** The verticles deployed from now until {@link #endGroup} stop together, at once. */
   Future<Void> beginGroup() {
-    open = new ArrayList<>();
-    groups.add(open);
+    grouping = true;
     return Future.succeededFuture();
   }
 
   Future<Void> endGroup() {
-    open = null;
+    grouping = false;
     return Future.succeededFuture();
   }
 
-  /** Undeploys every group, newest first; a verticle that fails to stop does not hold back the others. */
+  /** Undeploys everything; a verticle that fails to stop does not hold back the others. */
   Future<Void> undeployAll() {
-    List<List<String>> newestFirst = new ArrayList<>(groups);
-    groups.clear();
-    open = null;
+    List<String> newestFirst = new ArrayList<>(sequence);
+    List<String> group = List.copyOf(together);
+    sequence.clear();
+    together.clear();
     Collections.reverse(newestFirst);
-    Future<Void> undeployed = Future.succeededFuture();
-    for (List<String> group : newestFirst) {
-      undeployed = undeployed.transform(v -> Future.join(group.stream().map(id -> vertx.undeploy(id).recover(err -> Future.succeededFuture())).toList()).<Void>mapEmpty().recover(err -> Future.succeededFuture()));
+    Future<Void> grouped = Future.join(group.stream().map(this::undeploy).toList()).mapEmpty();
+    Future<Void> inTurn = Future.succeededFuture();
+    for (String id : newestFirst) {
+      inTurn = inTurn.transform(v -> undeploy(id));
     }
-    return undeployed;
+    return Future.join(grouped, inTurn).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+  }
+
+  private Future<Void> undeploy(String id) {
+    return vertx.undeploy(id).recover(err -> Future.succeededFuture());
   }
 }

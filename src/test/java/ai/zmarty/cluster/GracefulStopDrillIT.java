@@ -58,22 +58,9 @@ class GracefulStopDrillIT {
   @Test
   void sigtermOnEveryRoleFinishesOrHandsBackItsWorkAndLeavesTheClusterWithin30Seconds() throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    // the ops node's outbox receiver: it takes the delivery and never answers while the drill runs
     CountDownLatch receiverRelease = new CountDownLatch(1);
     AtomicInteger deliveries = new AtomicInteger();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.setExecutor(Executors.newCachedThreadPool());
-    receiver.createContext("/hook", exchange -> {
-      deliveries.incrementAndGet();
-      try {
-        receiverRelease.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.sendResponseHeaders(503, -1);
-      exchange.close();
-    });
-    receiver.start();
+    HttpServer receiver = silentReceiver(receiverRelease, deliveries);
 
     String[] roles = {"survivor", "api", "worker", "ops"};
     Map<String, Integer> hz = new LinkedHashMap<>();
@@ -82,21 +69,8 @@ class GracefulStopDrillIT {
     }
     String members = String.join(",", hz.values().stream().map(p -> "127.0.0.1:" + p).toList());
     int httpPort = freePort();
-    Map<String, String> common = new HashMap<>(dbs.env());
-    common.putAll(Map.of(
-        "JWT_SECRET", TestJwt.SECRET,
-        "WEBHOOK_SECRET", "drill-webhook-secret-drill-webhook-0001",
-        "WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-        "CLUSTER_NAME", "zmarty-stop-" + ProcessHandle.current().pid(),
-        "CLUSTER_HOST", "127.0.0.1",
-        "CLUSTER_MEMBERS", members,
-        "LOG_FORMAT", "text",
-        "ZMARTY_DATA_DIR", Files.createTempDirectory("zmarty-stop").toString(),
-        "METRICS_PORT", "0",
-        "HTTP_PORT", Integer.toString(httpPort)));
-    common.putAll(Map.of("QUEUE_IDLE_POLL", "200ms", "QUEUE_VISIBILITY_TIMEOUT", VISIBILITY.toSeconds() + "s", "QUEUE_HANDLER_TIMEOUT", "120s",
-        "MARKET_LATENCY", MARKET_LATENCY.toMillis() + "ms", "OFFLINE_PACE", "500ms", "SYNC_POLL", "200ms",
-        "SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "NIGHTLY_CRON", "0 0 1 1 *"));
+    Map<String, String> common = env(dbs, receiver, httpPort);
+    common.putAll(Map.of("CLUSTER_NAME", "zmarty-stop-" + ProcessHandle.current().pid(), "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", members));
     Map<String, String> roleOf = Map.of("survivor", "worker", "api", "api", "worker", "worker", "ops", "ops");
 
     Map<String, NodeProcess> nodes = new LinkedHashMap<>();
@@ -112,23 +86,10 @@ class GracefulStopDrillIT {
       NodeProcess survivor = nodes.get("survivor");
       Eventually.await(Duration.ofSeconds(60), "the survivor sees four members", () -> survivor.output().contains("members now 4"));
 
-      // work in flight on each role
-      // api: a chat streaming tokens
-      UUID user = Users.create(dbs.chat(), "pro", 1000);
-      CompletableFuture<String> tokenSeen = new CompletableFuture<>();
-      CompletableFuture<String> chat = CompletableFuture.supplyAsync(() -> streamChat(httpPort, user, tokenSeen));
-      String requestId = tokenSeen.get(60, java.util.concurrent.TimeUnit.SECONDS);
-      // ops: the user adds a pair; the relay claims the outbox row and posts it to the silent receiver
-      // (last, so the post is in flight well within its 10 s request timeout when the node stops)
-      Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'DOGE/USDT', '1h')");
-      Eventually.await(Duration.ofSeconds(30), "the relay posts the outbox row", () -> deliveries.get() > 0);
-      // worker: slow ingest jobs, read by both workers' pollers and run on both workers' consumers;
-      // the stop follows their read at once, so they cannot finish within the 10 s grace
-      for (String asset : ASSETS) {
-        Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', '{\"symbol\": \"" + asset + "/USDT\", \"timeframe\": \"1h\"}'::jsonb)");
-      }
-      Eventually.await(Duration.ofSeconds(30), "every ingest job is read", () ->
-          Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where read_ct = 0") == 0);
+      InFlight work = putWorkInFlight(dbs, httpPort, deliveries);
+      UUID user = work.user();
+      String requestId = work.requestId();
+      CompletableFuture<String> chat = work.chat();
 
       // SIGTERM to the three roles at once
       long t0 = System.nanoTime();
@@ -207,6 +168,106 @@ class GracefulStopDrillIT {
       }
       receiver.stop(0);
     }
+  }
+
+  /**
+   * The default deployment runs every role in one process: SIGTERM stops its API, worker and ops
+   * parts side by side (not one after the other) and the node exits within 30 s, the chat ended,
+   * every job handed back (visible again, never archived by a dying node, none dead-lettered) and
+   * the outbox row given back.
+   */
+  @Test
+  void sigtermOnANodeRunningEveryRoleStopsAllOfItWithin30Seconds() throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    CountDownLatch receiverRelease = new CountDownLatch(1);
+    AtomicInteger deliveries = new AtomicInteger();
+    HttpServer receiver = silentReceiver(receiverRelease, deliveries);
+    int httpPort = freePort();
+    try (NodeProcess node = new NodeProcess("all", env(dbs, receiver, httpPort), "run", "--roles", "api,worker,ops").start()) {
+      node.awaitOutput("zmarty node up", Duration.ofSeconds(180));
+      InFlight work = putWorkInFlight(dbs, httpPort, deliveries);
+
+      long t0 = System.nanoTime();
+      node.terminate();
+      int code = node.awaitExit(Duration.ofSeconds(60));
+      double exitS = (System.nanoTime() - t0) / 1e9;
+      Sse.Event last = Sse.parse(work.chat().get(30, java.util.concurrent.TimeUnit.SECONDS)).getLast();
+      long visible = Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where vt <= now()");
+      long archived = Sql.count(dbs.trading(), "select count(*) from pgmq.a_ingest_indicators");
+      String outbox = Sql.one(dbs.chat(), "select attempts || ' ' || (delivered_at is null) || ' ' || (next_attempt_at <= now()) from sync_outbox order by id desc limit 1");
+      node.output().lines().filter(l -> l.contains("node work stopped") || l.contains("node stopped in")).forEach(l -> System.out.println("DRILL all roles: " + l));
+      System.out.printf("DRILL graceful stop, one node with every role: exit %.1f s (code %d); chat ended with '%s' (%s); ingest jobs %d: %d visible again, %d archived; outbox row (attempts, undelivered, due): %s%n",
+          exitS, code, last.name(), last.data().getString("error"), ASSETS.length, visible, archived, outbox);
+
+      assertThat(code).as("exited").isNotEqualTo(-1);
+      assertThat(exitS).as("exits within 30 s of SIGTERM").isLessThan(STOP_LIMIT.toSeconds());
+      assertThat(last.data().getString("error")).isEqualTo("shutting_down");
+      assertThat(Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + work.user() + "'")).as("the chat's hold released").isZero();
+      assertThat(visible + archived).as("every job visible again at once or finished").isEqualTo(ASSETS.length);
+      assertThat(visible).as("the 14 s jobs could not finish in the grace: handed back").isPositive();
+      assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter")).isZero();
+      assertThat(outbox).as("the outbox row given back: no attempt, due now").isEqualTo("0 true true");
+      assertThat(node.output()).doesNotContain(" ERROR ");
+    } finally {
+      receiverRelease.countDown();
+      receiver.stop(0);
+    }
+  }
+
+  /** The ops role's outbox receiver: it takes each delivery and answers only once {@code release} opens. */
+  private static HttpServer silentReceiver(CountDownLatch release, AtomicInteger deliveries) throws IOException {
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.setExecutor(Executors.newCachedThreadPool());
+    receiver.createContext("/hook", exchange -> {
+      deliveries.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.sendResponseHeaders(503, -1);
+      exchange.close();
+    });
+    receiver.start();
+    return receiver;
+  }
+
+  /** Every node's settings: slow candles, a slow offline analyst, no schedules (the drill makes its own work). */
+  private static Map<String, String> env(TestDatabases.Pair dbs, HttpServer receiver, int httpPort) throws IOException {
+    Map<String, String> env = new HashMap<>(dbs.env());
+    env.putAll(Map.of(
+        "JWT_SECRET", TestJwt.SECRET,
+        "WEBHOOK_SECRET", "drill-webhook-secret-drill-webhook-0001",
+        "WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+        "LOG_FORMAT", "text",
+        "ZMARTY_DATA_DIR", Files.createTempDirectory("zmarty-stop").toString(),
+        "METRICS_PORT", "0",
+        "HTTP_PORT", Integer.toString(httpPort)));
+    env.putAll(Map.of("QUEUE_IDLE_POLL", "200ms", "QUEUE_VISIBILITY_TIMEOUT", VISIBILITY.toSeconds() + "s", "QUEUE_HANDLER_TIMEOUT", "120s",
+        "MARKET_LATENCY", MARKET_LATENCY.toMillis() + "ms", "OFFLINE_PACE", "500ms", "SYNC_POLL", "200ms",
+        "SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "NIGHTLY_CRON", "0 0 1 1 *"));
+    return env;
+  }
+
+  private record InFlight(UUID user, String requestId, CompletableFuture<String> chat) {}
+
+  /** A chat streaming (api), an outbox row being posted (ops), then six slow ingest jobs read (worker), in that order. */
+  private static InFlight putWorkInFlight(TestDatabases.Pair dbs, int httpPort, AtomicInteger deliveries) throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    CompletableFuture<String> tokenSeen = new CompletableFuture<>();
+    CompletableFuture<String> chat = CompletableFuture.supplyAsync(() -> streamChat(httpPort, user, tokenSeen));
+    String requestId = tokenSeen.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    // the user adds a pair; the relay claims the outbox row and posts it to the silent receiver
+    // (after the chat, so the post is in flight well within its 10 s request timeout at the stop)
+    Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'DOGE/USDT', '1h')");
+    Eventually.await(Duration.ofSeconds(30), "the relay posts the outbox row", () -> deliveries.get() > 0);
+    // slow ingest jobs; the stop follows their read at once, so they cannot finish within the 10 s grace
+    for (String asset : ASSETS) {
+      Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', '{\"symbol\": \"" + asset + "/USDT\", \"timeframe\": \"1h\"}'::jsonb)");
+    }
+    Eventually.await(Duration.ofSeconds(30), "every ingest job is read", () ->
+        Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where read_ct = 0") == 0);
+    return new InFlight(user, requestId, chat);
   }
 
   /** Streams a chat until the server ends the response; completes {@code tokenSeen} with its request id at the first token. */

@@ -46,7 +46,27 @@ public final class FanoutBench {
     String[] transports = (args.length > 3 ? args[3] : "sse,ws,bridge").split(",");
     Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g", "-cp", System.getProperty("java.class.path"), FanoutServer.class.getName())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    // read the node's stdout all the time (its log lines too): a full pipe would stall its event loops
+    java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
+    Path nodeLog = Path.of("target", "fanout-node.log");
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+          PrintWriter log = new PrintWriter(Files.newBufferedWriter(nodeLog), true)) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          if (line.startsWith("{")) {
+            log.println(line);
+          } else {
+            out.add(line);
+          }
+        }
+      } catch (IOException e) {
+        // the node ended
+      }
+      out.add("<eof>");
+    }, "node-stdout");
+    reader.setDaemon(true);
+    reader.start();
     PrintWriter in = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
     int port = Integer.parseInt(expect(out, "port="));
     String user = expect(out, "user=");
@@ -219,14 +239,16 @@ public final class FanoutBench {
     });
   }
 
-  private static String expect(BufferedReader out, String prefix) throws IOException {
-    String line;
-    while ((line = out.readLine()) != null) {
+  private static String expect(java.util.concurrent.BlockingQueue<String> out, String prefix) throws InterruptedException {
+    while (true) {
+      String line = out.poll(10, TimeUnit.MINUTES);
+      if (line == null || line.equals("<eof>")) {
+        throw new IllegalStateException("the node process ended (or went silent) before printing " + prefix + "; its log: target/fanout-node.log");
+      }
       if (line.startsWith(prefix)) {
         return line.substring(prefix.length());
       }
     }
-    throw new IllegalStateException("the node process ended before printing " + prefix);
   }
 
   static long rssKb(long pid) {

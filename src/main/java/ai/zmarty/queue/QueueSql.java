@@ -20,7 +20,7 @@ final class QueueSql {
   static final String ARCHIVE = "select pgmq.archive($1::text, $2::bigint) as done";
 
   /** Archives many messages in one statement; a row per message archived (those still in the queue). */
-  static final String ARCHIVE_MANY = "select msg_id from pgmq.archive($1::text, $2::bigint[])";
+  static final String ARCHIVE_MANY = "select archived from pgmq.archive($1::text, $2::bigint[]) as archived";
 
   /** Puts the insert-notification trigger on a queue (migration 20260109070000); false when the queue does not exist. */
   static final String ENABLE_NOTIFY = "select public.queue_enable_notify($1::text) as enabled";

@@ -55,6 +55,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final Set<Outstanding> outstanding = new LinkedHashSet<>();
   private io.vertx.core.Promise<Void> drained;
   private int inFlight;
+  private boolean resumeScheduled;
   private volatile long reads;
   private volatile boolean stopping;
   private static final long PAUSES_REFRESH_MS = 10_000;
@@ -215,12 +216,22 @@ public final class PgmqPollerVerticle extends VerticleBase {
             });
   }
 
+  /**
+   * Queues that stopped for capacity read again once half a batch of slots is free, after the
+   * settlements of this turn (an archive statement settles many jobs at once): reading one message
+   * per freed slot would cost a read per job.
+   */
   private void resumeWaiting() {
-    if (waitingForCapacity.isEmpty() || inFlight >= config.maxInFlight()) {
+    int free = config.maxInFlight() - inFlight;
+    if (waitingForCapacity.isEmpty() || resumeScheduled || free < Math.max(1, Math.min(config.batchSize(), config.maxInFlight()) / 2)) {
       return;
     }
-    List<String> resume = List.copyOf(waitingForCapacity);
-    waitingForCapacity.clear();
-    resume.forEach(this::poll);
+    resumeScheduled = true;
+    vertx.runOnContext(v -> {
+      resumeScheduled = false;
+      List<String> resume = List.copyOf(waitingForCapacity);
+      waitingForCapacity.clear();
+      resume.forEach(this::poll);
+    });
   }
 }

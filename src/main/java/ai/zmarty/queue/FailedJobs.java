@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the poller does with a message whose handler failed, timed out, was missing or rejected it:
  * hide it again with backoff, or move it to the dead-letter queue (at once for a rejected payload),
- * as {@link RetryPolicy} decides, with the job's log line. The outcome names what was done.
+ * as {@link RetryPolicy} decides, with the job's log line; a job its stopping node handed back
+ * ({@link JobHandler#HANDED_BACK}) is visible again at once. The outcome names what was done.
  */
 final class FailedJobs {
   private static final Logger log = LoggerFactory.getLogger(PgmqPollerVerticle.class);
@@ -33,6 +34,13 @@ final class FailedJobs {
     boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
     boolean rejected = failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.REJECTED;
     String error = rejected ? "rejected: " + failure.getMessage() : describe(failure);
+    if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.HANDED_BACK) {
+      // the handler's node is stopping: not the job's fault, so no backoff and no step towards the dead letters
+      return client.setVisibleAfter(queue, message.msgId(), java.time.Duration.ZERO).map(found -> {
+        log.info("job handed back " + JobLog.PATTERN + " visible again now: {}", JobLog.with(JobLog.fields(job, msSince(started)), failure.getMessage()));
+        return "handed back";
+      });
+    }
     return switch (retry.decide(message.readCount(), handlerMissing, rejected)) {
       case RetryPolicy.DeadLetter d when rejected ->
           client.deadLetter(queue, message, deadLetterQueue, error, hooks.get(queue)).map(id -> {

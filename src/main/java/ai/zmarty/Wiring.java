@@ -155,7 +155,7 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, evaluator)));
       Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()),
           Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, evaluator));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs()))).compose(v -> w.deployments.endGroup());
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs(), Pools.connectOptions(tradingUrl, "trading-queue-listen")))).compose(v -> w.deployments.endGroup());
     }
     if (config.roles().contains(Role.API)) {
       Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));

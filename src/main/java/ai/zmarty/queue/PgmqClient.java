@@ -44,10 +44,15 @@ public final class PgmqClient {
         .map(rows -> rows.iterator().next().getLong("msg_id"));
   }
 
-  /** Up to {@code qty} visible messages, each hidden for {@code visibility} from now. */
+  /** Up to {@code qty} visible messages, each hidden for {@code visibility} from now, with the queue's depth. */
   public Future<List<QueueMessage>> read(String queue, Duration visibility, int qty) {
+    return read(queue, visibility, qty, true);
+  }
+
+  /** The same; without {@code withDepth} each message's {@code queueDepth} is -1 (no count over the queue). */
+  public Future<List<QueueMessage>> read(String queue, Duration visibility, int qty, boolean withDepth) {
     return pool
-        .preparedQuery(QueueSql.READ)
+        .preparedQuery(withDepth ? QueueSql.READ : QueueSql.READ_NO_DEPTH)
         .execute(Tuple.of(queue, (int) Math.max(1, visibility.toSeconds()), qty))
         .map(PgmqClient::messages);
   }
@@ -55,6 +60,19 @@ public final class PgmqClient {
   public Future<Boolean> archive(String queue, long msgId) {
     return pool.preparedQuery(QueueSql.ARCHIVE).execute(Tuple.of(queue, msgId)).map(rows -> rows.iterator().next().getBoolean("done"));
   }
+
+  /** Archives {@code msgIds} in one statement; how many were archived (an id no longer in the queue is skipped). */
+  public Future<Integer> archive(String queue, List<Long> msgIds) {
+    return pool.preparedQuery(QueueSql.ARCHIVE_MANY).execute(Tuple.tuple().addString(queue).addArrayOfLong(msgIds.toArray(Long[]::new))).map(RowSet::size);
+  }
+
+  /** Makes every insert into {@code queue} notify {@link #INSERT_CHANNEL}; false when the queue does not exist. */
+  public Future<Boolean> enableNotify(String queue) {
+    return pool.preparedQuery(QueueSql.ENABLE_NOTIFY).execute(Tuple.of(queue)).map(rows -> rows.iterator().next().getBoolean("enabled"));
+  }
+
+  /** The channel each insert into a queue notifies (after {@link #enableNotify}), the queue's name in lower case as payload. */
+  public static final String INSERT_CHANNEL = QueueSql.INSERT_CHANNEL;
 
   public Future<Boolean> delete(String queue, long msgId) {
     return pool.preparedQuery(QueueSql.DELETE).execute(Tuple.of(queue, msgId)).map(rows -> rows.iterator().next().getBoolean("done"));

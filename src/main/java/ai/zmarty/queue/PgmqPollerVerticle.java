@@ -6,8 +6,8 @@ import ai.zmarty.metrics.JobMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.pgclient.PgConnectOptions;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * request; a success reply archives it, a failure or timeout hides it again with exponential
  * backoff, and after too many reads it moves to the dead-letter queue. A payload its handler
  * rejects ({@link JobHandler#reject}: it breaks its contract) is dead-lettered at once. At most
- * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer. A queue an
+ * {@code maxInFlight} messages are out per node. Successes are archived in batches ({@link
+ * ArchiveBatcher}: what finishes while one archive statement runs goes in the next). An empty queue
+ * waits for a send: the poller LISTENs on {@code pgmq_insert} (each insert into a queue notifies it,
+ * migration 20260109070000) and reads at once; the idle poll timer stays as the fallback. The
+ * depth the jobs carry is measured at most once a second per queue (a count over the queue). A queue an
  * operator paused ({@code queue_pauses}) is not read until resumed: the poller loads the pauses at
  * start, hears each change on {@code ops.queue.control} at once, and re-reads them every
  * {@link #PAUSES_REFRESH_MS} in case it missed one; messages already handed out finish. Stopping
@@ -32,9 +36,15 @@ public final class PgmqPollerVerticle extends VerticleBase {
 
   private final PgmqClient client;
   private final QueueConfig config;
-  private final RetryPolicy retry;
-  private final Map<String, DeadLetterHook> hooks;
+  private final FailedJobs failures;
   private final JobMetrics metrics;
+  private final ArchiveBatcher archives;
+  /** Where to LISTEN for sends; null: poll only. */
+  private final PgConnectOptions listenOn;
+  private QueueWakeups wakeups;
+  /** Per queue: the depth last measured, and when (nanoTime). */
+  private final Map<String, long[]> depths = new HashMap<>();
+  private static final long DEPTH_EVERY_NANOS = 1_000_000_000L;
   /** How long a stopping node waits for its jobs in flight before handing the rest back. */
   static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(10);
 
@@ -45,35 +55,42 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final Set<Outstanding> outstanding = new LinkedHashSet<>();
   private io.vertx.core.Promise<Void> drained;
   private int inFlight;
+  private boolean resumeScheduled;
   private volatile long reads;
   private volatile boolean stopping;
   private static final long PAUSES_REFRESH_MS = 10_000;
   private final QueueAdmin pauses;
   private volatile java.util.Set<String> paused = Set.of();
 
+  /** A poller that only polls (no LISTEN): an empty queue is read again after the idle poll. */
   public PgmqPollerVerticle(PgmqClient client, QueueConfig config) {
-    this(client, config, Map.of(), ai.zmarty.metrics.Metrics.disabled().jobs());
+    this(client, config, Map.of(), ai.zmarty.metrics.Metrics.disabled().jobs(), null);
   }
 
-  /** @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered */
-  public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks, JobMetrics metrics) {
-    this.hooks = Map.copyOf(hooks);
+  /**
+   * @param hooks what each queue's owner does, in the same transaction, when a message of it is dead-lettered
+   * @param listenOn database B, for a connection of its own that LISTENs for sends; null to poll only
+   */
+  public PgmqPollerVerticle(PgmqClient client, QueueConfig config, Map<String, DeadLetterHook> hooks, JobMetrics metrics, PgConnectOptions listenOn) {
     this.pauses = new QueueAdmin(client.pool(), config.deadLetterQueue());
     this.metrics = metrics;
     this.client = client;
     this.config = config;
-    this.retry = new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax());
+    this.listenOn = listenOn;
+    this.failures = new FailedJobs(client, new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax()), config.deadLetterQueue(), hooks);
+    this.archives = new ArchiveBatcher(client::archive, Math.max(config.maxInFlight(), 1));
   }
 
   @Override
   public Future<?> start() {
     config.queues().forEach(metrics::register);
+    wakeups = new QueueWakeups(vertx, client, listenOn, config, this::poll);
     var control = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.QUEUE_CONTROL, m -> refreshPauses());
     vertx.setPeriodic(PAUSES_REFRESH_MS, id -> refreshPauses());
     // a pause that cannot be read yet does not hold the workers back: polling starts either way
     refreshPauses().onComplete(ar -> config.queues().forEach(this::poll));
     log.info("pgmq poller started for {} (max {} in flight, batch {})", config.queues(), config.maxInFlight(), config.batchSize());
-    return control.completion();
+    return Future.join(control.completion(), wakeups.listen());
   }
 
   private Future<Void> refreshPauses() {
@@ -94,6 +111,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    wakeups.close();
     if (outstanding.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -119,7 +137,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
       return;
     }
     if (paused.contains(queue)) {
-      vertx.setTimer(config.idlePoll().toMillis(), id -> poll(queue));
+      wakeups.idle(queue, config.idlePoll().toMillis());
       return;
     }
     int capacity = Math.min(config.batchSize(), config.maxInFlight() - inFlight);
@@ -128,15 +146,24 @@ public final class PgmqPollerVerticle extends VerticleBase {
       return;
     }
     reads++;
+    wakeups.readStarted(queue);
+    long[] depth = depths.computeIfAbsent(queue, q -> new long[] {-1, 0});
+    long now = System.nanoTime();
+    boolean measure = depth[0] < 0 || now - depth[1] >= DEPTH_EVERY_NANOS;
     client
-        .read(queue, config.visibilityTimeout(), capacity)
+        .read(queue, config.visibilityTimeout(), capacity, measure)
+        .onComplete(ar -> wakeups.readEnded(queue))
         .onSuccess(
             messages -> {
               if (messages.isEmpty()) {
-                vertx.setTimer(config.idlePoll().toMillis(), id -> poll(queue));
+                wakeups.emptyRead(queue);
                 return;
               }
-              messages.forEach(m -> dispatch(queue, m));
+              if (measure) {
+                depth[0] = messages.getFirst().queueDepth();
+                depth[1] = now;
+              }
+              messages.forEach(m -> dispatch(queue, m, depth[0]));
               poll(queue);
             })
         .onFailure(
@@ -144,7 +171,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
               if (!stopping) {
                 log.warn("reading queue {} failed: {}", queue, err.getMessage());
               }
-              vertx.setTimer(config.idlePoll().toMillis() * 2, id -> poll(queue));
+              wakeups.idle(queue, config.idlePoll().toMillis() * 2);
             });
   }
 
@@ -153,17 +180,18 @@ public final class PgmqPollerVerticle extends VerticleBase {
     return reads;
   }
 
-  private void dispatch(String queue, QueueMessage message) {
+  /** @param depth the queue's depth as last measured */
+  private void dispatch(String queue, QueueMessage message, long depth) {
     inFlight++;
     outstanding.add(new Outstanding(queue, message.msgId()));
     long started = System.nanoTime();
-    Job job = Job.of(queue, message);
+    Job job = new Job(queue, message.msgId(), message.readCount(), message.enqueuedAt().toString(), message.message(), depth);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.handlerTimeout().toMillis()).addHeader("msg_id", Long.toString(message.msgId()));
     vertx
         .eventBus()
         .request(Addresses.job(queue), job.toJson(), options)
-        .compose(reply -> client.archive(queue, message.msgId()).map("archived"))
-        .recover(failure -> onFailure(job, message, failure, started))
+        .compose(reply -> archives.archive(queue, message.msgId()).map("archived"))
+        .recover(failure -> failures.handle(job, message, failure, started))
         .onComplete(
             outcome -> {
               inFlight--;
@@ -188,55 +216,22 @@ public final class PgmqPollerVerticle extends VerticleBase {
             });
   }
 
-  private Future<String> onFailure(Job job, QueueMessage message, Throwable failure, long started) {
-    String queue = job.queue();
-    boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-    boolean rejected = failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.REJECTED;
-    String error = rejected ? "rejected: " + failure.getMessage() : describe(failure);
-    if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.HANDED_BACK) {
-      // the handler's node is stopping: not the job's fault, so no backoff and no step towards the dead letters
-      return client.setVisibleAfter(queue, message.msgId(), java.time.Duration.ZERO).map(found -> {
-        log.info("job handed back " + JobLog.PATTERN + " visible again now: {}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), failure.getMessage()));
-        return "handed back";
-      });
-    }
-    return switch (retry.decide(message.readCount(), handlerMissing, rejected)) {
-      case RetryPolicy.DeadLetter d when rejected ->
-          client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {
-            // the sender's mistake, not a fault here: one WARN, no retries
-            log.warn("job payload rejected, dead-lettered at once " + JobLog.PATTERN + " dead_letter_id={} reason={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, failure.getMessage()));
-            return "dead-lettered";
-          });
-      case RetryPolicy.DeadLetter d ->
-          client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {
-            log.error("job dead-lettered " + JobLog.PATTERN + " dead_letter_id={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), id, error));
-            return "dead-lettered";
-          });
-      case RetryPolicy.Retry r ->
-          client.setVisibleAfter(queue, message.msgId(), r.delay()).map(found -> {
-            log.warn("job failed " + JobLog.PATTERN + " retry_in_s={} error={}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), r.delay().toSeconds(), error));
-            return "retry scheduled";
-          });
-    };
-  }
-
+  /**
+   * Queues that stopped for capacity read again once half a batch of slots is free, after the
+   * settlements of this turn (an archive statement settles many jobs at once): reading one message
+   * per freed slot would cost a read per job.
+   */
   private void resumeWaiting() {
-    if (waitingForCapacity.isEmpty() || inFlight >= config.maxInFlight()) {
+    int free = config.maxInFlight() - inFlight;
+    if (waitingForCapacity.isEmpty() || resumeScheduled || free < Math.max(1, Math.min(config.batchSize(), config.maxInFlight()) / 2)) {
       return;
     }
-    List<String> resume = List.copyOf(waitingForCapacity);
-    waitingForCapacity.clear();
-    resume.forEach(this::poll);
-  }
-
-  static String describe(Throwable failure) {
-    if (failure instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case TIMEOUT -> "handler timed out: " + re.getMessage();
-        case NO_HANDLERS -> "no handler registered: " + re.getMessage();
-        default -> "handler failed (" + re.failureCode() + "): " + re.getMessage();
-      };
-    }
-    return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    resumeScheduled = true;
+    vertx.runOnContext(v -> {
+      resumeScheduled = false;
+      List<String> resume = List.copyOf(waitingForCapacity);
+      waitingForCapacity.clear();
+      resume.forEach(this::poll);
+    });
   }
 }

@@ -13,7 +13,20 @@ final class QueueSql {
   static final String READ =
       "select msg_id, read_ct, enqueued_at, vt, message, headers, (select m.queue_length from pgmq.metrics($1::text) m) as queue_depth from pgmq.read($1::text, $2::integer, $3::integer)";
 
+  /** The same read without the depth: the poller measures a queue's depth at most once a second (a count over the queue). */
+  static final String READ_NO_DEPTH =
+      "select msg_id, read_ct, enqueued_at, vt, message, headers, -1::bigint as queue_depth from pgmq.read($1::text, $2::integer, $3::integer)";
+
   static final String ARCHIVE = "select pgmq.archive($1::text, $2::bigint) as done";
+
+  /** Archives many messages in one statement; a row per message archived (those still in the queue). */
+  static final String ARCHIVE_MANY = "select archived from pgmq.archive($1::text, $2::bigint[]) as archived";
+
+  /** Puts the insert-notification trigger on a queue (migration 20260109070000); false when the queue does not exist. */
+  static final String ENABLE_NOTIFY = "select public.queue_enable_notify($1::text) as enabled";
+
+  /** The channel every queue insert notifies, with the queue's name in lower case as the payload. */
+  static final String INSERT_CHANNEL = "pgmq_insert";
 
   static final String DELETE = "select pgmq.delete($1::text, $2::bigint) as done";
 

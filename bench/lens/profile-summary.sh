@@ -13,7 +13,7 @@ echo "execution samples: $total"
 echo "--- hottest top frames (self) ---"
 awk '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print}' "$samples" | sort | uniq -c | sort -rn | head -n "$top"
 echo "--- ai.zmarty frames on the stack (inclusive, once per sample) ---"
-awk '/jdk.ExecutionSample/{if (n) for (k in seen) print k; delete seen; n=1}
+awk '/jdk.ExecutionSample/{if (n) for (k in seen) print k; for (k in seen) delete seen[k]; n=1}
      /^[ \t]+ai\.zmarty\./{l=$0; sub(/^[ \t]+/, "", l); sub(/[ \t]+line:.*/, "", l); seen[l]=1}
      END{for (k in seen) print k}' "$samples" | sort | uniq -c | sort -rn | head -n "$top"
 echo "--- samples by thread ---"

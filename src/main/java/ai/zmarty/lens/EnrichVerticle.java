@@ -3,6 +3,7 @@ package ai.zmarty.lens;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.queue.Job;
+import ai.zmarty.queue.QueueWake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -40,7 +41,12 @@ public final class EnrichVerticle extends VerticleBase {
       msg.fail(ErrorCode.BAD_REQUEST.failureCode(), e.getMessage());
       return;
     }
-    enricher.enrich(id, attempt).onSuccess(msg::reply).onFailure(err -> msg.fail(ErrorCode.INTERNAL.failureCode(), "lens enrich of " + id + " failed: " + err.getMessage()));
+    enricher.enrich(id, attempt).onSuccess(outcome -> {
+      if ("enriched".equals(outcome.getString("outcome"))) { // committed with its lens_evaluate message
+        QueueWake.publish(vertx.eventBus(), Addresses.QUEUE_LENS_EVALUATE);
+      }
+      msg.reply(outcome);
+    }).onFailure(err -> msg.fail(ErrorCode.INTERNAL.failureCode(), "lens enrich of " + id + " failed: " + err.getMessage()));
   }
 
   /** The payload's {@code event_id} as a UUID. */

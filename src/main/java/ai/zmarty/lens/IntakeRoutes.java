@@ -2,12 +2,14 @@ package ai.zmarty.lens;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.http.Errors;
 import ai.zmarty.http.Responses;
 import ai.zmarty.limit.ClusterRateLimiter;
 import ai.zmarty.metrics.IntakeMetrics;
 import ai.zmarty.metrics.IntakeMetrics.Reason;
+import ai.zmarty.queue.QueueWake;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -112,6 +114,7 @@ public final class IntakeRoutes {
     store.accept(signal).onFailure(rc::fail).onSuccess(o -> {
       switch (o.kind()) {
         case QUEUED -> {
+          QueueWake.publish(rc.vertx().eventBus(), Addresses.QUEUE_LENS_ENRICH);
           metrics.received();
           log.info("signal accepted {} {} {} {}", kv("event_id", o.eventId()), kv("source", source), kv("symbol", signal.symbol()), kv("event_type", signal.eventType()));
           Responses.json(rc, 202, new JsonObject().put("event_id", o.eventId().toString()).put("status", o.status()));

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * request; a success reply archives it, a failure or timeout hides it again with exponential
  * backoff, and after too many reads it moves to the dead-letter queue. A payload its handler
  * rejects ({@link JobHandler#reject}: it breaks its contract) is dead-lettered at once. At most
- * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer. A queue an
+ * {@code maxInFlight} messages are out per node; an empty queue is polled on a timer, or at once
+ * when {@link QueueWake} says a message was sent to it (the timer is the fallback). A queue an
  * operator paused ({@code queue_pauses}) is not read until resumed: the poller loads the pauses at
  * start, hears each change on {@code ops.queue.control} at once, and re-reads them every
  * {@link #PAUSES_REFRESH_MS} in case it missed one; messages already handed out finish. Stopping
@@ -39,6 +40,8 @@ public final class PgmqPollerVerticle extends VerticleBase {
   static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(10);
 
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
+  /** The idle-poll timer of each queue that found itself empty and waits. */
+  private final Map<String, Long> idle = new java.util.HashMap<>();
   /** A message handed to a handler and not yet settled (msg_ids are per queue). */
   private record Outstanding(String queue, long msgId) {}
 
@@ -69,11 +72,20 @@ public final class PgmqPollerVerticle extends VerticleBase {
   public Future<?> start() {
     config.queues().forEach(metrics::register);
     var control = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.QUEUE_CONTROL, m -> refreshPauses());
+    var wake = vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.QUEUE_WAKE, m -> wake(QueueWake.queueOf(m.body())));
     vertx.setPeriodic(PAUSES_REFRESH_MS, id -> refreshPauses());
     // a pause that cannot be read yet does not hold the workers back: polling starts either way
     refreshPauses().onComplete(ar -> config.queues().forEach(this::poll));
     log.info("pgmq poller started for {} (max {} in flight, batch {})", config.queues(), config.maxInFlight(), config.batchSize());
-    return control.completion();
+    return Future.join(control.completion(), wake.completion());
+  }
+
+  /** A message was sent to {@code queue}: if its loop is waiting out an idle poll, it reads now. */
+  private void wake(String queue) {
+    Long timer = idle.remove(queue);
+    if (timer != null && vertx.cancelTimer(timer)) {
+      poll(queue);
+    }
   }
 
   private Future<Void> refreshPauses() {
@@ -133,7 +145,10 @@ public final class PgmqPollerVerticle extends VerticleBase {
         .onSuccess(
             messages -> {
               if (messages.isEmpty()) {
-                vertx.setTimer(config.idlePoll().toMillis(), id -> poll(queue));
+                idle.put(queue, vertx.setTimer(config.idlePoll().toMillis(), id -> {
+                  idle.remove(queue);
+                  poll(queue);
+                }));
                 return;
               }
               messages.forEach(m -> dispatch(queue, m));

@@ -185,4 +185,23 @@ class PgmqPollerVerticleTest {
     assertThat(inQueue()).isEqualTo(1);
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter where (message->>'msg_id')::bigint = " + id + " and message->>'queue' = '" + queue + "'")).isZero();
   }
+
+  @Test
+  void aWakeMakesAnIdlePollerReadAtOnce(Vertx vertx) throws Exception {
+    List<Long> seen = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.job(queue), msg -> {
+      seen.add(Job.fromJson(msg.body()).msgId());
+      msg.reply(new JsonObject());
+    });
+    deployPoller(vertx, config(Map.of("QUEUE_IDLE_POLL", "5m")));
+    Eventually.await(Duration.ofSeconds(10), "first (empty) read", () -> poller.reads() >= 1);
+
+    long id = send(new JsonObject().put("n", 1));
+    vertx.eventBus().publish(Addresses.QUEUE_WAKE, new JsonObject()); // names no queue: ignored, the poller goes on
+    QueueWake.publish(vertx.eventBus(), queue);
+
+    // without the wake the next read would come after the 5 minute idle poll
+    Eventually.await(Duration.ofSeconds(10), "message handled after the wake", () -> archived(id) == 1);
+    assertThat(seen).containsExactly(id);
+  }
 }

@@ -238,7 +238,7 @@ public final class Wiring {
     String node = NightlyPipeline.nodeName(config);
     SourceKeys keys = new SourceKeys(w.trading);
     ClusterRateLimiter limiter = new ClusterRateLimiter(w.trading, new ClusterRateLimiter.Policy(config.intake().ratePerMinute(), config.intake().rateBurst()), "lens.source");
-    IntakeRoutes signals = new IntakeRoutes(keys, limiter, new IntakeStore(w.trading, queues, node), metrics.intake(), config.intake().defaultProfile());
+    IntakeRoutes signals = new IntakeRoutes(keys, limiter, new IntakeStore(w.trading, node), metrics.intake(), config.intake().defaultProfile());
     EventQueryRoutes queries = new EventQueryRoutes(new IntakeCaller(keys, auth), new EventQueries(w.trading), new DlqRetry(w.trading, queues, node));
     return new IntakeApi(signals, queries, new IntakeReadiness(w.chat, w.trading, queues, config.intake().readyMaxAge(), config.health().checkTimeout()));
   }

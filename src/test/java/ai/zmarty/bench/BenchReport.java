@@ -41,9 +41,9 @@ final class BenchReport {
              extract(epoch from e.received_at) * 1e6, extract(epoch from e.enriched_at) * 1e6, extract(epoch from e.evaluated_at) * 1e6,
              (select extract(epoch from min(t.at)) * 1e6 from lens.processing_timeline t where t.event_id = e.event_id and t.stage = 'enrich_started'),
              (select extract(epoch from min(t.at)) * 1e6 from lens.processing_timeline t where t.event_id = e.event_id and t.stage = 'evaluate_started')
-      from lens.events e where e.source = ?""";
+      from lens.events e where e.source like ?""";
 
-  static Result measure(PgUrl trading, String source, int posted, Map<Integer, AtomicInteger> statuses, java.util.Collection<Long> intakeNanos,
+  static Result measure(PgUrl trading, String sources, int posted, Map<Integer, AtomicInteger> statuses, java.util.Collection<Long> intakeNanos,
       java.util.Collection<BenchSubscribers.Receipt> receipts, long expectedCopies) throws Exception {
     Map<String, List<Double>> s = new LinkedHashMap<>();
     STAGES.forEach(n -> s.put(n, new ArrayList<>()));
@@ -51,7 +51,7 @@ final class BenchReport {
     Map<String, double[]> byEvent = new HashMap<>(); // received, evaluated (micros)
     Map<String, Integer> byStatus = new TreeMap<>();
     try (Connection c = Sql.connect(trading); PreparedStatement q = c.prepareStatement(EVENTS)) {
-      q.setString(1, source);
+      q.setString(1, sources);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
           byStatus.merge(r.getString(2), 1, Integer::sum);

@@ -37,7 +37,8 @@ public final class LensPipelineBench {
   private LensPipelineBench() {}
 
   /** What one phase posts and how the node judges. */
-  record Phase(String name, String source, int perSecond, int seconds, Map<String, String> env, int models) {}
+  /** What one phase posts (from {@code sources} sources named {@code <source>-<n>}, in turn) and how the node judges. */
+  record Phase(String name, String source, int sources, int perSecond, int seconds, Map<String, String> env) {}
 
   public static void main(String[] args) throws Exception {
     int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -51,8 +52,9 @@ public final class LensPipelineBench {
     FakeProvider grok = FakeProvider.start(load).always(FakeProvider.sse("openai/decision.sse")).latency(Duration.ofSeconds(1), Duration.ofSeconds(3));
     Map<String, String> models = Map.of("LENS_MODELS", "gpt,grok", "OPENAI_API_KEY", "bench", "OPENAI_BASE_URL", gpt.baseUrl("/v1"),
         "XAI_API_KEY", "bench", "XAI_BASE_URL", grok.baseUrl("/v1"));
-    Phase a = new Phase("(a) 60/min, gpt+grok fake 1-3 s", "bench-a", 1, secondsA, models, 2);
-    Phase b = new Phase("(b) 6000/min, offline", "bench-b", 100, secondsB, Map.of("LENS_MODELS", "offline"), 1);
+    // every source posts 60 a minute, its rate limit (LENS_RATE_PER_MINUTE): 6,000 a minute is 100 sources
+    Phase a = new Phase("(a) 60/min, gpt+grok fake 1-3 s", "bench-a", 1, 1, secondsA, models);
+    Phase b = new Phase("(b) 6000/min, offline", "bench-b", 100, 100, secondsB, Map.of("LENS_MODELS", "offline"));
     WebClient client = WebClient.create(load, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     BenchReport report = new BenchReport();
     for (Phase p : List.of(a, b)) {
@@ -70,12 +72,13 @@ public final class LensPipelineBench {
     env.put("ROLES", "api,worker");
     env.put("QUEUE_NAMES", "lens_enrich,lens_evaluate");
     env.put("LENS_WS_MAX_CONNECTIONS", Integer.toString(subscribers + 10));
-    // the source posts 100 a second in (b): the cluster-wide limit is raised with its own settings
-    env.put("LENS_RATE_PER_MINUTE", "12000");
-    env.put("LENS_RATE_BURST", "12000");
     Vertx vertx = Vertx.vertx();
     TestNode node = TestNode.start(vertx, dbs.config(env), dbs.chat(), dbs.trading());
-    String key = new SourceKeys(node.wiring().tradingPool()).add(p.source()).await(30, TimeUnit.SECONDS).key();
+    SourceKeys sourceKeys = new SourceKeys(node.wiring().tradingPool());
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < p.sources(); i++) {
+      keys.add(sourceKeys.add(p.source() + "-" + i).await(30, TimeUnit.SECONDS).key());
+    }
     System.err.printf("%s: node up, opening %d subscribers%n", p.name(), subscribers);
     BenchSubscribers subs = BenchSubscribers.open(node.port(), subscribers);
     ConcurrentLinkedQueue<Long> intakeNanos = new ConcurrentLinkedQueue<>();
@@ -90,22 +93,24 @@ public final class LensPipelineBench {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000)); // pacing the load, not waiting for a result
       }
       long sent = System.nanoTime();
-      client.post(node.port(), "127.0.0.1", "/api/v1/signals").putHeader("X-API-Key", key).sendJsonObject(signal(p.source(), n)).onComplete(ar -> {
+      int from = n % p.sources();
+      client.post(node.port(), "127.0.0.1", "/api/v1/signals").putHeader("X-API-Key", keys.get(from)).sendJsonObject(signal(p.source() + "-" + from, n)).onComplete(ar -> {
         statuses.computeIfAbsent(ar.succeeded() ? ar.result().statusCode() : -1, s -> new AtomicInteger()).incrementAndGet();
         intakeNanos.add(System.nanoTime() - sent);
       });
     }
-    String done = "select count(*) from lens.events where source = '" + p.source() + "' and status in ('published', 'rejected', 'failed')";
+    String mine = "source like '" + p.source() + "-%'";
+    String done = "select count(*) from lens.events where " + mine + " and status in ('published', 'rejected', 'failed')";
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while ((intakeNanos.size() < total || Sql.count(dbs.trading(), done) < accepted(statuses)) && System.nanoTime() < deadline) {
       Thread.sleep(200); // polling the database until every accepted event is through or 120 s passed
     }
-    long expected = Sql.count(dbs.trading(), "select count(*) from lens.model_decisions d join lens.events e using (event_id) where e.source = '" + p.source() + "'") * subscribers;
+    long expected = Sql.count(dbs.trading(), "select count(*) from lens.model_decisions d join lens.events e using (event_id) where e." + mine) * subscribers;
     deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (subs.receipts.size() < expected && System.nanoTime() < deadline) {
       Thread.sleep(100); // polling the receipt count until every copy arrived or 30 s passed
     }
-    BenchReport.Result result = BenchReport.measure(dbs.trading(), p.source(), total, statuses, intakeNanos, subs.receipts, expected);
+    BenchReport.Result result = BenchReport.measure(dbs.trading(), p.source() + "-%", total, statuses, intakeNanos, subs.receipts, expected);
     subs.close();
     vertx.close().await(60, TimeUnit.SECONDS);
     return result;

@@ -40,8 +40,8 @@ public final class PgmqPollerVerticle extends VerticleBase {
   static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(10);
 
   private final Set<String> waitingForCapacity = new LinkedHashSet<>();
-  /** The idle-poll timer of each queue that found itself empty and waits. */
-  private final Map<String, Long> idle = new java.util.HashMap<>();
+  private final Map<String, Long> idle = new java.util.HashMap<>(); // the idle-poll timer of each queue found empty
+  private final Set<String> woken = new java.util.HashSet<>(); // woken while a read was under way (it may have missed the message)
   /** A message handed to a handler and not yet settled (msg_ids are per queue). */
   private record Outstanding(String queue, long msgId) {}
 
@@ -85,6 +85,8 @@ public final class PgmqPollerVerticle extends VerticleBase {
     Long timer = idle.remove(queue);
     if (timer != null && vertx.cancelTimer(timer)) {
       poll(queue);
+    } else if (queue != null && config.queues().contains(queue)) {
+      woken.add(queue);
     }
   }
 
@@ -140,27 +142,25 @@ public final class PgmqPollerVerticle extends VerticleBase {
       return;
     }
     reads++;
-    client
-        .read(queue, config.visibilityTimeout(), capacity)
-        .onSuccess(
-            messages -> {
-              if (messages.isEmpty()) {
-                idle.put(queue, vertx.setTimer(config.idlePoll().toMillis(), id -> {
-                  idle.remove(queue);
-                  poll(queue);
-                }));
-                return;
-              }
-              messages.forEach(m -> dispatch(queue, m));
-              poll(queue);
-            })
-        .onFailure(
-            err -> {
-              if (!stopping) {
-                log.warn("reading queue {} failed: {}", queue, err.getMessage());
-              }
-              vertx.setTimer(config.idlePoll().toMillis() * 2, id -> poll(queue));
-            });
+    woken.remove(queue);
+    client.read(queue, config.visibilityTimeout(), capacity).onSuccess(messages -> {
+      if (!messages.isEmpty()) {
+        messages.forEach(m -> dispatch(queue, m));
+        poll(queue);
+      } else if (woken.remove(queue)) {
+        poll(queue); // a message was sent while this read was under way: it may not have seen it
+      } else {
+        idle.put(queue, vertx.setTimer(config.idlePoll().toMillis(), id -> {
+          idle.remove(queue);
+          poll(queue);
+        }));
+      }
+    }).onFailure(err -> {
+      if (!stopping) {
+        log.warn("reading queue {} failed: {}", queue, err.getMessage());
+      }
+      vertx.setTimer(config.idlePoll().toMillis() * 2, id -> poll(queue));
+    });
   }
 
   /** How many times the poller has called {@code pgmq.read} (an idle queue costs one per idle poll). */

@@ -24,13 +24,27 @@ final class BenchSubscribers implements AutoCloseable {
   /** One decision frame as one subscriber read it. */
   record Receipt(String eventId, String model, int subscriber, long atMicros) {}
 
+  /** What a reader does with each text frame: the subscriber's index, the text, and when it was read (nanoTime, epoch µs). */
+  interface Sink {
+    void frame(int subscriber, String text, long nanos, long epochMicros);
+  }
+
   final ConcurrentLinkedQueue<Receipt> receipts = new ConcurrentLinkedQueue<>();
   private final List<RawWebSocket> sockets = new ArrayList<>();
+  private final Sink sink;
 
-  private BenchSubscribers() {}
+  private BenchSubscribers(Sink sink) {
+    this.sink = sink;
+  }
 
+  /** Subscribers that keep every decision frame as a {@link Receipt}. */
   static BenchSubscribers open(int port, int n) throws Exception {
-    BenchSubscribers subs = new BenchSubscribers();
+    return open(port, n, null);
+  }
+
+  /** Subscribers that hand every text frame to {@code sink} (null: keep {@link Receipt}s). */
+  static BenchSubscribers open(int port, int n, Sink sink) throws Exception {
+    BenchSubscribers subs = new BenchSubscribers(sink);
     CountDownLatch ready = new CountDownLatch(n);
     for (int i = 0; i < n; i++) {
       RawWebSocket ws = RawWebSocket.connect(port, "/ws/decisions", Map.of("Authorization", "Bearer " + TestJwt.valid(UUID.randomUUID())));
@@ -60,9 +74,15 @@ final class BenchSubscribers implements AutoCloseable {
         if (f.opcode() == RawWebSocket.PING) {
           ws.sendPong(f.payload());
         } else if (f.opcode() == RawWebSocket.TEXT) {
+          long nanos = System.nanoTime();
           Instant now = Instant.now();
+          long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
           String text = new String(f.payload(), StandardCharsets.UTF_8);
-          receipts.add(new Receipt(field(text, "event_id"), field(text, "model"), index, now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000));
+          if (sink != null) {
+            sink.frame(index, text, nanos, micros);
+          } else {
+            receipts.add(new Receipt(field(text, "event_id"), field(text, "model"), index, micros));
+          }
         }
       }
     } catch (Exception e) {

@@ -20,13 +20,18 @@ class EnrichTaMemoTest {
     return IntStream.range(0, 300).mapToObj(i -> new Candle(LAST.minus(Duration.ofHours(299 - i)), base + i % 7, base + 8, base - 1, base + (i * 13) % 5, 1)).toList();
   }
 
-  @Test
-  void theSameListIsAnalysedOnceAndGivesWhatTheIndicatorsGive() {
-    AtomicInteger calls = new AtomicInteger();
-    EnrichTa.Memo memo = new EnrichTa.Memo(8, (tf, b) -> {
+  /** A memo over the real analysis that counts how often it runs. */
+  private static EnrichTa.Memo counting(int size, AtomicInteger calls) {
+    return new EnrichTa.Memo(size, (tf, b) -> {
       calls.incrementAndGet();
       return EnrichTa.of(tf, b);
     });
+  }
+
+  @Test
+  void theSameListIsAnalysedOnceAndGivesWhatTheIndicatorsGive() {
+    AtomicInteger calls = new AtomicInteger();
+    EnrichTa.Memo memo = counting(8, calls);
     List<Candle> btc = bars(100);
     JsonObject first = memo.of(Timeframe.H1, btc);
     JsonObject second = memo.of(Timeframe.H1, btc);
@@ -37,10 +42,7 @@ class EnrichTaMemoTest {
   @Test
   void anotherListIsAnalysedAgainEvenWithEqualBars() {
     AtomicInteger calls = new AtomicInteger();
-    EnrichTa.Memo memo = new EnrichTa.Memo(8, (tf, b) -> {
-      calls.incrementAndGet();
-      return EnrichTa.of(tf, b);
-    });
+    EnrichTa.Memo memo = counting(8, calls);
     JsonObject btc = memo.of(Timeframe.H1, bars(100));
     JsonObject eth = memo.of(Timeframe.H1, bars(50));
     memo.of(Timeframe.H1, new ArrayList<>(bars(100)));
@@ -61,10 +63,7 @@ class EnrichTaMemoTest {
   @Test
   void theLeastRecentlyUsedListIsDroppedPastTheSize() {
     AtomicInteger calls = new AtomicInteger();
-    EnrichTa.Memo memo = new EnrichTa.Memo(2, (tf, b) -> {
-      calls.incrementAndGet();
-      return EnrichTa.of(tf, b);
-    });
+    EnrichTa.Memo memo = counting(2, calls);
     List<Candle> a = bars(100);
     List<Candle> b = bars(200);
     List<Candle> c = bars(300);

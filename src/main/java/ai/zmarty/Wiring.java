@@ -187,7 +187,8 @@ public final class Wiring {
               new LiquidationQueries(w.trading),
               metrics,
               intakeApi(config, w, queues, authenticator, metrics),
-              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)));
+              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)),
+              new HttpVerticle.Web(config.webApp(), new ai.zmarty.ingest.PriceQueries(w.trading)));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))
@@ -243,7 +244,8 @@ public final class Wiring {
     return new IntakeApi(signals, queries, new IntakeReadiness(w.chat, w.trading, queues, config.intake().readyMaxAge(), config.health().checkTimeout()));
   }
 
-  static Pricing pricing(ChatConfig chat) {
+  /** The router's prices (PRICE_<PROVIDER>), which chat charges and lens decisions cost at. */
+  public static Pricing pricing(ChatConfig chat) {
     Map<String, Pricing.Rate> rates = new HashMap<>();
     chat.prices().forEach((provider, p) -> rates.put(provider, new Pricing.Rate(p.inPer1k(), p.outPer1k(), p.minPerCall())));
     return new Pricing(rates);

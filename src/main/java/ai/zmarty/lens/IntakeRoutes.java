@@ -111,11 +111,13 @@ public final class IntakeRoutes {
       return;
     }
     IntakeRequest.Signal signal = checked.signal().get();
+    long writing = System.nanoTime();
     store.accept(signal).onFailure(rc::fail).onSuccess(o -> {
       switch (o.kind()) {
         case QUEUED -> {
           QueueWake.publish(rc.vertx().eventBus(), Addresses.QUEUE_LENS_ENRICH);
           metrics.received();
+          metrics.enqueued(System.nanoTime() - writing);
           log.info("signal accepted {} {} {} {}", kv("event_id", o.eventId()), kv("source", source), kv("symbol", signal.symbol()), kv("event_type", signal.eventType()));
           Responses.json(rc, 202, new JsonObject().put("event_id", o.eventId().toString()).put("status", o.status()));
         }

@@ -207,7 +207,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
     String queue = job.queue();
     boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
     boolean rejected = failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.REJECTED;
-    String error = rejected ? "rejected: " + failure.getMessage() : describe(failure);
+    String error = rejected ? "rejected: " + failure.getMessage() : JobLog.describe(failure);
     if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.HANDED_BACK) {
       // the handler's node is stopping: not the job's fault, so no backoff and no step towards the dead letters
       return client.setVisibleAfter(queue, message.msgId(), java.time.Duration.ZERO).map(found -> {
@@ -242,16 +242,5 @@ public final class PgmqPollerVerticle extends VerticleBase {
     List<String> resume = List.copyOf(waitingForCapacity);
     waitingForCapacity.clear();
     resume.forEach(this::poll);
-  }
-
-  static String describe(Throwable failure) {
-    if (failure instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case TIMEOUT -> "handler timed out: " + re.getMessage();
-        case NO_HANDLERS -> "no handler registered: " + re.getMessage();
-        default -> "handler failed (" + re.failureCode() + "): " + re.getMessage();
-      };
-    }
-    return failure.getClass().getSimpleName() + ": " + failure.getMessage();
   }
 }

@@ -147,7 +147,7 @@ public final class Wiring {
           // events written with their rows (signals, lens decisions) go out on the bus after commit
           .compose(v -> w.deploy(new EventPublisherVerticle(w.trading, Pools.connectOptions(tradingUrl, "trading-listen"), config.queue().idlePoll())));
       // lens: outside signals enriched with the live market (its DLQ entries also when the poller gives up on a delivery)
-      EnrichStore enrichStore = new EnrichStore(w.trading, queues, NightlyPipeline.nodeName(config));
+      EnrichStore enrichStore = new EnrichStore(w.trading, NightlyPipeline.nodeName(config));
       LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
       Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
       all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
@@ -241,7 +241,7 @@ public final class Wiring {
     String node = NightlyPipeline.nodeName(config);
     SourceKeys keys = new SourceKeys(w.trading);
     ClusterRateLimiter limiter = new ClusterRateLimiter(w.trading, new ClusterRateLimiter.Policy(config.intake().ratePerMinute(), config.intake().rateBurst()), "lens.source");
-    IntakeRoutes signals = new IntakeRoutes(keys, limiter, new IntakeStore(w.trading, queues, node), metrics.intake(), config.intake().defaultProfile());
+    IntakeRoutes signals = new IntakeRoutes(keys, limiter, new IntakeStore(w.trading, node), metrics.intake(), config.intake().defaultProfile());
     EventQueryRoutes queries = new EventQueryRoutes(new IntakeCaller(keys, auth), new EventQueries(w.trading), new DlqRetry(w.trading, queues, node));
     return new IntakeApi(signals, queries, new IntakeReadiness(w.chat, w.trading, queues, config.intake().readyMaxAge(), config.health().checkTimeout()));
   }

@@ -117,6 +117,11 @@ public final class Addresses {
    */
   public static final String QUEUE_CONTROL = "ops.queue.control";
 
+  /**
+   * Published after a commit that sent a message to a queue; body {@code {queue}}. A poller of that
+   * queue waiting out its idle poll reads at once (the idle poll stays the fallback).
+   */
+
   /** Prefix of the operators' live snapshots, the only addresses the event-bus bridge lets out to browsers. */
   public static final String ADMIN_PREFIX = "admin.";
 

@@ -17,9 +17,14 @@ import java.util.List;
 public record EnrichDocument(JsonObject market, JsonObject ta, JsonObject levels, JsonObject derivatives, JsonObject orderbook, JsonObject dataTimestamps, JsonObject qualityFlags) {
 
   public static EnrichDocument build(FeatureProfile p, MarketSnapshot s, QualityFlags quality) {
+    return build(p, s, quality, new EnrichTa.Memo(0));
+  }
+
+  /** The same, taking each timeframe's TA from {@code ta} (computed once per list of bars). */
+  public static EnrichDocument build(FeatureProfile p, MarketSnapshot s, QualityFlags quality, EnrichTa.Memo ta) {
     JsonObject timestamps = new JsonObject().put("ticker", s.quote().at().toString());
     JsonObject candles = new JsonObject();
-    JsonObject ta = new JsonObject();
+    JsonObject taByTf = new JsonObject();
     JsonObject levels = new JsonObject();
     for (Timeframe tf : p.timeframes()) {
       List<Candle> bars = s.candles().getOrDefault(tf, List.of());
@@ -29,9 +34,9 @@ public record EnrichDocument(JsonObject market, JsonObject ta, JsonObject levels
         timestamps.put("candles." + tf.label(), tf.closeOf(last.openTime()).toString());
       }
       if (p.ta()) {
-        JsonObject t = EnrichTa.of(tf, bars);
+        JsonObject t = ta.of(tf, bars);
         if (t != null) {
-          ta.put(tf.label(), t);
+          taByTf.put(tf.label(), t);
         }
       }
       if (p.levels() && !bars.isEmpty()) {
@@ -57,7 +62,7 @@ public record EnrichDocument(JsonObject market, JsonObject ta, JsonObject levels
       orderbook = orderbook(s.book());
       timestamps.put("orderbook", s.book().time().toString());
     }
-    return new EnrichDocument(market, ta, levels, derivatives, orderbook, timestamps, quality.assess(p, s, ta));
+    return new EnrichDocument(market, taByTf, levels, derivatives, orderbook, timestamps, quality.assess(p, s, taByTf));
   }
 
   private static JsonObject ticker(MarketSnapshot s) {

@@ -15,18 +15,35 @@ final class EnrichSql {
   /** Only an event still waiting for enrichment is rejected (a concurrent or earlier outcome stands). */
   static final String REJECT = "update lens.events set status = 'rejected', reject_reason = $2 where event_id = $1 and status in ('queued', 'failed')";
 
-  /** Claims the event for this enrichment inside its transaction; no row: another delivery got there first. */
-  static final String MARK_ENRICHED =
-      "update lens.events set status = 'enriched', enriched_at = now(), reject_reason = null where event_id = $1 and status in ('queued', 'failed') returning enriched_at";
-
-  static final String INSERT_ENRICHED =
+  /**
+   * The whole enrichment outcome in one statement (atomic, one round trip): claims the event
+   * (status {@code enriched}, only from queued or failed), its {@code enriched_events} row ($1 the
+   * event, $2–$13 the columns from {@code provider} to {@code enrichment_duration_ms}), the {@code
+   * enriched} timeline row (node $14, detail $15), the message on queue $16 and the event's open
+   * enrich DLQ entries resolved. No row: another delivery had an outcome first, and nothing is
+   * written.
+   */
+  static final String ENRICHED =
       """
-      insert into lens.enriched_events (event_id, provider, provider_version, market, ta, levels, derivatives, orderbook,
-                                        data_timestamps, quality_flags, signal_age_seconds, model_payload, enrichment_duration_ms)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-      on conflict (event_id) do nothing""";
-
-  static final String RESOLVE_DLQ = "update lens.dlq_entries set resolved_at = now() where event_id = $1 and stage = 'enrich' and resolved_at is null";
+      with claimed as (
+        update lens.events set status = 'enriched', enriched_at = now(), reject_reason = null
+        where event_id = $1 and status in ('queued', 'failed') returning event_id
+      ), stored as (
+        insert into lens.enriched_events (event_id, provider, provider_version, market, ta, levels, derivatives, orderbook,
+                                          data_timestamps, quality_flags, signal_age_seconds, model_payload, enrichment_duration_ms)
+        select event_id, $2::text, $3::text, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11::float8, $12::jsonb, $13::int
+        from claimed
+        on conflict (event_id) do nothing
+      ), timeline as (
+        insert into lens.processing_timeline (event_id, stage, status, node, detail)
+        select event_id, 'enriched', 'ok', $14::text, $15::jsonb from claimed
+      ), resolved as (
+        update lens.dlq_entries set resolved_at = now()
+        where event_id = (select event_id from claimed) and stage = 'enrich' and resolved_at is null
+      ), sent as (
+        select pgmq.send($16::text, jsonb_build_object('event_id', event_id::text), 0) as msg_id from claimed
+      )
+      select c.event_id, s.msg_id from claimed c, sent s""";
 
   /** The event's open enrich entry takes the newest error (a retried entry that failed again); else a new entry. */
   static final String UPSERT_DLQ =

@@ -2,33 +2,29 @@ package ai.zmarty.lens;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.queue.DeadLetterHook;
-import ai.zmarty.queue.PgmqClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The enrichment worker's reads and writes in database B. Each outcome is one transaction: a
- * rejection (status, reason, timeline row); an enrichment (status {@code enriched}, the {@code
- * enriched_events} row, the timeline row, the {@code lens_evaluate} message and the event's open
- * enrich DLQ entries resolved); a dead letter (the DLQ entry, status {@code failed}, the timeline
+ * rejection (status, reason, timeline row); an enrichment (one statement: status {@code enriched},
+ * the {@code enriched_events} row, the timeline row, the {@code lens_evaluate} message and the
+ * event's open enrich DLQ entries resolved); a dead letter (the DLQ entry, status {@code failed}, the timeline
  * row). Each is guarded by the event's status, so a redelivered or concurrent message changes
  * nothing twice.
  */
 public final class EnrichStore {
   private final Pool pool;
-  private final PgmqClient queues;
   private final String node;
 
-  public EnrichStore(Pool pool, PgmqClient queues, String node) {
+  public EnrichStore(Pool pool, String node) {
     this.pool = pool;
-    this.queues = queues;
     this.node = node;
   }
 
@@ -61,22 +57,15 @@ public final class EnrichStore {
     }));
   }
 
-  /** The enrichment's row, status and next message; false when the event already had an outcome (nothing written). */
+  /** The enrichment's row, status and next message, in one statement; false when the event already had an outcome (nothing written). */
   public Future<Boolean> enriched(UUID id, String provider, String version, EnrichDocument d, double ageSeconds, JsonObject payload, int durationMs) {
-    return pool.withTransaction(conn -> conn.preparedQuery(EnrichSql.MARK_ENRICHED).execute(Tuple.of(id)).compose(claimed -> {
-      if (claimed.rowCount() == 0) {
-        return Future.succeededFuture(false);
-      }
-      Tuple row = Tuple.tuple()
-          .addUUID(id).addString(provider).addString(version)
-          .addValue(d.market()).addValue(d.ta()).addValue(d.levels()).addValue(d.derivatives()).addValue(d.orderbook())
-          .addValue(d.dataTimestamps()).addValue(d.qualityFlags()).addDouble(ageSeconds).addValue(payload).addInteger(durationMs);
-      return conn.preparedQuery(EnrichSql.INSERT_ENRICHED).execute(row)
-          .compose(v -> timeline(conn, id, "enriched", "ok", new JsonObject().put("provider", provider).put("duration_ms", durationMs).put("payload_bytes", EnrichPayload.bytes(payload))))
-          .compose(v -> queues.send(conn, Addresses.QUEUE_LENS_EVALUATE, new JsonObject().put("event_id", id.toString()), Duration.ZERO))
-          .compose(v -> conn.preparedQuery(EnrichSql.RESOLVE_DLQ).execute(Tuple.of(id)))
-          .map(true);
-    }));
+    JsonObject detail = new JsonObject().put("provider", provider).put("duration_ms", durationMs).put("payload_bytes", EnrichPayload.bytes(payload));
+    Tuple row = Tuple.tuple()
+        .addUUID(id).addString(provider).addString(version)
+        .addValue(d.market()).addValue(d.ta()).addValue(d.levels()).addValue(d.derivatives()).addValue(d.orderbook())
+        .addValue(d.dataTimestamps()).addValue(d.qualityFlags()).addDouble(ageSeconds).addValue(payload).addInteger(durationMs)
+        .addString(node).addValue(detail).addString(Addresses.QUEUE_LENS_EVALUATE);
+    return pool.preparedQuery(EnrichSql.ENRICHED).execute(row).map(rows -> rows.size() == 1);
   }
 
   /** The enrichment failed for good: its DLQ entry, status failed and timeline row, in one transaction. */

@@ -7,7 +7,9 @@ import ai.zmarty.ingest.IndicatorValues;
 import ai.zmarty.market.Candle;
 import ai.zmarty.market.Timeframe;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The technical analysis of one timeframe's closed bars with the ingest indicator code ({@link
@@ -40,6 +42,52 @@ public final class EnrichTa {
         .put("atr_14", v.atr14())
         .put("bars", bars.size())
         .put("warm", bars.size() > IndicatorCalculator.WARM_BARS);
+  }
+
+  /**
+   * The analysis of bar lists already seen, by list identity: {@link EnrichCandles} hands every
+   * signal on a symbol and timeframe the same list until the next bar closes, so the indicators
+   * (the costliest part of an enrichment, on the event loop) run once per bar, not once per
+   * signal. At most {@code size} lists are remembered, the least recently used dropped. Each
+   * caller gets its own copy of the values.
+   */
+  public static final class Memo {
+    /** A key that is equal only to the very same list (comparing bars by content would cost as much as the indicators). */
+    private record Same(List<Candle> bars) {
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof Same other && other.bars == bars;
+      }
+
+      @Override
+      public int hashCode() {
+        return System.identityHashCode(bars);
+      }
+    }
+
+    private final Map<Same, JsonObject> seen;
+    private final java.util.function.BiFunction<Timeframe, List<Candle>, JsonObject> analysis;
+
+    public Memo(int size) {
+      this(size, EnrichTa::of);
+    }
+
+    /** With {@code analysis} in place of {@link EnrichTa#of} (tests count its calls). */
+    Memo(int size, java.util.function.BiFunction<Timeframe, List<Candle>, JsonObject> analysis) {
+      this.analysis = analysis;
+      this.seen = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Same, JsonObject> eldest) {
+          return size() > size;
+        }
+      };
+    }
+
+    /** {@link EnrichTa#of} of these bars, computed once per list. */
+    public synchronized JsonObject of(Timeframe tf, List<Candle> bars) {
+      JsonObject values = seen.computeIfAbsent(new Same(bars), k -> analysis.apply(tf, bars));
+      return values == null ? null : values.copy();
+    }
   }
 
   /** {@code up} when close > EMA 21 > EMA 50, {@code down} when below both in that order, else {@code flat}; null without the EMAs. */

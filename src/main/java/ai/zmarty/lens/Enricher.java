@@ -39,6 +39,7 @@ public final class Enricher {
   private final EnrichChecks checks;
   private final QualityFlags quality;
   private final EnrichCandles candles;
+  private final EnrichTa.Memo ta = new EnrichTa.Memo(EnrichCandles.MAX_SERIES);
   private final int maxReads;
   private final java.time.Duration timeLimit;
   private final Clock clock;
@@ -135,7 +136,7 @@ public final class Enricher {
 
   private Future<JsonObject> store(EnrichEvent e, FeatureProfile p, MarketSnapshot s, long started) {
     double age = (s.takenAt().toEpochMilli() - e.tsUtc().toEpochMilli()) / 1000.0;
-    EnrichDocument d = EnrichDocument.build(p, s, quality);
+    EnrichDocument d = EnrichDocument.build(p, s, quality, ta);
     JsonObject payload = EnrichPayload.build(e, p, d, age);
     int durationMs = (int) ((System.nanoTime() - started) / 1_000_000);
     return store.enriched(e.eventId(), s.provider(), s.version(), d, age, payload, durationMs).map(done -> {

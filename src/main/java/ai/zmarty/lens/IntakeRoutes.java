@@ -2,6 +2,7 @@ package ai.zmarty.lens;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.http.Errors;
 import ai.zmarty.http.Responses;

@@ -26,6 +26,19 @@ final class IntakeSql {
           + " liquidation_price, ts_utc, feature_profile, body, status)"
           + " values ($1, $2, $3, $4, $5, $6, $7, $8::float8::numeric, $9::float8::numeric, $10::float8::numeric, $11, $12, $13, 'queued')"
           + " on conflict (source, idempotency_key) do nothing returning event_id";
+  /**
+   * The whole acceptance in one statement (atomic, one round trip): the event as {@link
+   * #EVENT_INSERT}, its {@code received} timeline row (node $14, detail $15) and its message on queue
+   * $16. No row when the source already sent this idempotency key: nothing is written, and the caller
+   * reads the first event with {@link #EVENT_BY_KEY} in a statement of its own (a new snapshot, which
+   * sees a concurrent first insert that this statement waited for).
+   */
+  static final String ACCEPT =
+      "with inserted as (" + EVENT_INSERT + ")"
+          + ", timeline as (insert into lens.processing_timeline (event_id, stage, status, node, detail)"
+          + " select event_id, 'received', 'queued', $14, $15 from inserted)"
+          + ", sent as (select pgmq.send($16::text, jsonb_build_object('event_id', event_id::text), 0) as msg_id from inserted)"
+          + " select i.event_id, s.msg_id from inserted i, sent s";
   static final String EVENT_BY_KEY = "select event_id, body_hash, status from lens.events where source = $1 and idempotency_key = $2";
   static final String TIMELINE_INSERT =
       "insert into lens.processing_timeline (event_id, stage, status, node, detail) values ($1, $2, $3, $4, $5)";

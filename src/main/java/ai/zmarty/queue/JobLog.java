@@ -33,4 +33,16 @@ public final class JobLog {
     System.arraycopy(extra, 0, all, fields.length, extra.length);
     return all;
   }
+
+  /** A handler's failure in words, for the log and the dead letter's {@code error}. */
+  static String describe(Throwable failure) {
+    if (failure instanceof io.vertx.core.eventbus.ReplyException re) {
+      return switch (re.failureType()) {
+        case TIMEOUT -> "handler timed out: " + re.getMessage();
+        case NO_HANDLERS -> "no handler registered: " + re.getMessage();
+        default -> "handler failed (" + re.failureCode() + "): " + re.getMessage();
+      };
+    }
+    return failure.getClass().getSimpleName() + ": " + failure.getMessage();
+  }
 }

@@ -1,20 +1,15 @@
 package ai.zmarty.bench;
 
 import ai.zmarty.bus.Addresses;
-import ai.zmarty.testing.RawWebSocket;
 import ai.zmarty.testing.TestDatabases;
-import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,18 +28,7 @@ public final class LensFanoutBench {
     Vertx vertx = Vertx.vertx();
     TestNode node = TestNode.api(vertx, TestDatabases.migrated(), Map.of("LOG_LEVEL", "warn", "LENS_WS_MAX_CONNECTIONS", Integer.toString(subscribers + 10)));
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-    List<RawWebSocket> sockets = new ArrayList<>();
-    CountDownLatch ready = new CountDownLatch(subscribers);
-    for (int i = 0; i < subscribers; i++) {
-      RawWebSocket ws = RawWebSocket.connect(node.port(), "/ws/decisions", Map.of("Authorization", "Bearer " + TestJwt.valid(UUID.randomUUID())));
-      sockets.add(ws);
-      Thread t = new Thread(() -> read(ws, ready, latencies), "subscriber-" + i);
-      t.setDaemon(true);
-      t.start();
-    }
-    if (!ready.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("subscribers not ready");
-    }
+    BenchSubscribers subs = BenchSubscribers.open(node.port(), subscribers, (i, text, nanos, micros) -> latencies.add(nanos - new JsonObject(text).getJsonObject("data").getLong("sent_ns")));
     boolean ok = true;
     System.out.printf(Locale.ROOT, "lens fan-out, %d subscribers, %d s per rate%n", subscribers, seconds);
     System.out.printf(Locale.ROOT, "%-22s %10s %10s %10s %10s %10s   %s%n", "rate", "delivered", "p50 ms", "p95 ms", "p99 ms", "max ms", "goal p95 < 1000 ms");
@@ -73,9 +57,7 @@ public final class LensFanoutBench {
       System.out.printf(Locale.ROOT, "%-22s %10s %10.1f %10.1f %10.1f %10.1f   %s%n", perSecond + "/s (" + perSecond * 60 + "/min)", sorted.length + "/" + expected,
           pct(sorted, 0.50), p95, pct(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, sorted.length == expected && p95 < 1000 ? "met" : "MISSED");
     }
-    for (RawWebSocket ws : sockets) {
-      ws.close();
-    }
+    subs.close();
     vertx.close().await(30, TimeUnit.SECONDS);
     System.exit(ok ? 0 : 1);
   }
@@ -84,29 +66,6 @@ public final class LensFanoutBench {
     return new JsonObject().put("event_id", UUID.randomUUID().toString()).put("source", "bench").put("symbol", "BTC/USDT").put("event_type", "OPEN_SIGNAL")
         .put("direction", "long").put("model", "offline").put("status", "ok").put("decision", n % 2 == 0 ? "ENTER" : "WAIT").put("confidence", 0.6)
         .put("prompt_version", "bench").put("decided_at", java.time.Instant.now().toString()).put("sent_ns", System.nanoTime());
-  }
-
-  private static void read(RawWebSocket ws, CountDownLatch ready, ConcurrentLinkedQueue<Long> latencies) {
-    try {
-      ws.nextJson(Duration.ofSeconds(30)); // ready
-      ws.sendText("{\"op\":\"subscribe\"}");
-      ws.nextJson(Duration.ofSeconds(30)); // subscribed
-      ready.countDown();
-      while (true) {
-        RawWebSocket.Frame f = ws.next(Duration.ofMinutes(5));
-        if (f == null || f.opcode() == RawWebSocket.CLOSE) {
-          return;
-        }
-        if (f.opcode() == RawWebSocket.PING) {
-          ws.sendPong(f.payload());
-        } else if (f.opcode() == RawWebSocket.TEXT) {
-          long now = System.nanoTime();
-          latencies.add(now - f.json().getJsonObject("data").getLong("sent_ns"));
-        }
-      }
-    } catch (Exception e) {
-      // the socket closed at the end of the run
-    }
   }
 
   private static double pct(long[] sorted, double q) {

@@ -36,7 +36,7 @@ class EnrichDeadLetterHookTest {
     vertx = Vertx.vertx();
     pool = Pools.create(vertx, DBS.trading(), 2, "hook-test");
     queues = new PgmqClient(pool);
-    store = new EnrichStore(pool, queues, "test-node");
+    store = new EnrichStore(pool, "test-node");
     events = new LensEvents(DBS.trading());
   }
 

@@ -185,4 +185,5 @@ class PgmqPollerVerticleTest {
     assertThat(inQueue()).isEqualTo(1);
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter where (message->>'msg_id')::bigint = " + id + " and message->>'queue' = '" + queue + "'")).isZero();
   }
+
 }

@@ -35,6 +35,8 @@ public final class FakeProvider {
   private final HttpServer server;
   private final Deque<Reply> queue = new ConcurrentLinkedDeque<>();
   private volatile Reply fallback;
+  private volatile long latencyMinMs;
+  private volatile long latencyMaxMs;
   public final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
   /** A request as the fake saw it. */
@@ -63,6 +65,16 @@ public final class FakeProvider {
 
   public FakeProvider always(Reply r) {
     fallback = r;
+    return this;
+  }
+
+  /**
+   * Each answer starts after a delay drawn uniformly from [{@code min}, {@code max}] per request (a
+   * model thinking), instead of at once; the answer itself is unchanged.
+   */
+  public FakeProvider latency(java.time.Duration min, java.time.Duration max) {
+    latencyMinMs = min.toMillis();
+    latencyMaxMs = max.toMillis();
     return this;
   }
 
@@ -110,15 +122,25 @@ public final class FakeProvider {
       if (r == null || r.silent()) {
         return; // never answers
       }
-      var resp = req.response().setStatusCode(r.status());
-      r.headers().forEach(resp::putHeader);
-      if (r.status() != 200) {
-        resp.end(String.join("", r.chunks()));
-        return;
+      Reply chosen = r;
+      long delay = latencyMaxMs <= 0 ? 0 : latencyMinMs + java.util.concurrent.ThreadLocalRandom.current().nextLong(latencyMaxMs - latencyMinMs + 1);
+      if (delay > 0) {
+        vertx.setTimer(delay, t -> answer(req, chosen));
+      } else {
+        answer(req, chosen);
       }
-      resp.setChunked(true);
-      write(req, r, 0);
     });
+  }
+
+  private void answer(HttpServerRequest req, Reply r) {
+    var resp = req.response().setStatusCode(r.status());
+    r.headers().forEach(resp::putHeader);
+    if (r.status() != 200) {
+      resp.end(String.join("", r.chunks()));
+      return;
+    }
+    resp.setChunked(true);
+    write(req, r, 0);
   }
 
   private void write(HttpServerRequest req, Reply r, int i) {

@@ -187,7 +187,8 @@ public final class Wiring {
               new LiquidationQueries(w.trading),
               metrics,
               intakeApi(config, w, queues, authenticator, metrics),
-              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)));
+              new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)),
+              ai.zmarty.limit.ChatLimiter.of(config.chat(), w.chat, node));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))

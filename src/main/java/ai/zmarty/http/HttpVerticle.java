@@ -8,6 +8,7 @@ import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.session.ChatSessions;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.lens.IntakeApi;
+import ai.zmarty.limit.ChatLimiter;
 import ai.zmarty.metrics.ChatMetrics;
 import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
@@ -53,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Metrics metrics;
   private final IntakeApi intake;
   private final Lens lens;
+  private final ChatLimiter limiter;
   private DecisionSockets decisionSockets;
   private HttpServer server;
   private Router router;
@@ -73,7 +75,8 @@ public final class HttpVerticle extends VerticleBase {
       LiquidationQueries liquidations,
       Metrics metrics,
       IntakeApi intake,
-      Lens lens) {
+      Lens lens,
+      ChatLimiter limiter) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -89,6 +92,7 @@ public final class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
     this.intake = intake;
     this.lens = lens;
+    this.limiter = limiter;
   }
 
   /** The lens routes' parts: decision sockets and the judges' leaderboard. */
@@ -125,8 +129,8 @@ public final class HttpVerticle extends VerticleBase {
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
-    Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
-        () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
+    limiter.start(vertx);
+    Limits limits = new Limits(limiter, () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
     router.post("/chat").handler(limits::chat);
     router.post("/chat/estimate").handler(limits::rate);
     AdminRoutes admin = new AdminRoutes(vertx);
@@ -191,11 +195,13 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Answers in flight end with {@code error: shutting_down} (charged for what was delivered, holds
-   * settled or released, keys released) before the server closes; at most {@link #DRAIN_MS}.
+   * settled or released, keys released) before the server closes; at most {@link #DRAIN_MS}. Then
+   * the stream slots this node still holds are given back.
    */
   @Override
   public Future<?> stop() {
-    Future<?> chats = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    Future<?> drained = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    Future<?> chats = drained.transform(v -> limiter.close());
     return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop());
   }
 

@@ -1,0 +1,91 @@
+-- The chat's per-user limits, shared by every API node because they live here (database A, next
+-- to the user's holds and ledger), each check one round trip:
+--   * RATE_LIMIT_PER_MINUTE: a sliding window per user. chat_rate_windows keeps the times of the
+--     requests granted in the last window (at most the limit of them), so "N a minute" holds over
+--     ANY minute, exactly as the per-node limiter counted it, however many nodes take the requests.
+--   * MAX_CONCURRENT_STREAMS: one row per answer streaming now (chat_stream_slots), leased: the
+--     node that holds it renews expires_at while the answer runs and deletes the row when it ends;
+--     a slot whose node died stops counting when its lease lapses, and is deleted at the user's
+--     next chat.
+-- chat_admit locks the user's window row first (created on first use), so one user's checks run
+-- one at a time whichever node makes them; in PL/pgSQL each later statement takes a fresh snapshot
+-- and sees what the previous lock holder committed. A refused request counts against nothing.
+--
+-- Outcomes: admitted | rate_limited | streams_full. retry_after_ms: until the next request would
+-- pass the rate limit (0 when it would now); reset_ms: until the whole limit is free again.
+
+create table if not exists public.chat_rate_windows (
+  user_id uuid primary key,
+  hits timestamptz[] not null
+);
+
+create table if not exists public.chat_stream_slots (
+  slot_id uuid primary key,
+  user_id uuid not null,
+  node text not null,
+  expires_at timestamptz not null
+);
+create index if not exists chat_stream_slots_user on public.chat_stream_slots (user_id, expires_at);
+
+-- service-side bookkeeping: not for the browser's roles (Supabase exposes public tables and functions)
+alter table public.chat_rate_windows enable row level security;
+alter table public.chat_stream_slots enable row level security;
+revoke all on public.chat_rate_windows from public, anon, authenticated;
+revoke all on public.chat_stream_slots from public, anon, authenticated;
+grant all on public.chat_rate_windows to service_role;
+grant all on public.chat_stream_slots to service_role;
+
+create or replace function public.chat_admit(
+  p_user uuid, p_rate_limit integer, p_window_ms bigint,
+  p_slot uuid, p_node text, p_stream_limit integer, p_lease_ms bigint)
+returns table (outcome text, remaining integer, retry_after_ms bigint, reset_ms bigint)
+language plpgsql
+set search_path = public, pg_temp
+as $$
+declare
+  v_hits timestamptz[];
+  v_now timestamptz;
+  v_window interval := make_interval(secs => p_window_ms / 1000.0);
+  v_count integer;
+  v_open integer;
+  v_retry bigint;
+begin
+  insert into public.chat_rate_windows (user_id, hits) values (p_user, '{}') on conflict (user_id) do nothing;
+  select w.hits into v_hits from public.chat_rate_windows w where w.user_id = p_user for update;
+  -- read after the lock: a caller that waited must not count in the past of the one before it
+  v_now := clock_timestamp();
+  v_hits := array(select h from unnest(v_hits) h where h > v_now - v_window order by h);
+  v_count := cardinality(v_hits);
+  if v_count >= p_rate_limit then
+    -- the (count - limit + 1)-th oldest hit must leave the window before one more fits
+    v_retry := ceil(extract(epoch from v_hits[v_count - p_rate_limit + 1] + v_window - v_now) * 1000);
+  else
+    v_retry := 0;
+  end if;
+  if p_slot is not null then
+    delete from public.chat_stream_slots s where s.user_id = p_user and s.expires_at <= v_now;
+    select count(*) into v_open from public.chat_stream_slots s where s.user_id = p_user;
+    if v_open >= p_stream_limit then
+      update public.chat_rate_windows set hits = v_hits where user_id = p_user;
+      return query select 'streams_full'::text, greatest(0, p_rate_limit - v_count), v_retry,
+        coalesce(ceil(extract(epoch from v_hits[v_count] + v_window - v_now) * 1000)::bigint, 0);
+      return;
+    end if;
+  end if;
+  if v_retry > 0 then
+    update public.chat_rate_windows set hits = v_hits where user_id = p_user;
+    return query select 'rate_limited'::text, 0, v_retry, ceil(extract(epoch from v_hits[v_count] + v_window - v_now) * 1000)::bigint;
+    return;
+  end if;
+  v_hits := v_hits || v_now;
+  update public.chat_rate_windows set hits = v_hits where user_id = p_user;
+  if p_slot is not null then
+    insert into public.chat_stream_slots (slot_id, user_id, node, expires_at)
+    values (p_slot, p_user, p_node, v_now + make_interval(secs => p_lease_ms / 1000.0));
+  end if;
+  return query select 'admitted'::text, p_rate_limit - v_count - 1, 0::bigint, p_window_ms;
+end
+$$;
+
+revoke all on function public.chat_admit(uuid, integer, bigint, uuid, text, integer, bigint) from public, anon, authenticated;
+grant execute on function public.chat_admit(uuid, integer, bigint, uuid, text, integer, bigint) to service_role;

@@ -4,7 +4,9 @@ import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.db.Unreachable;
 import ai.zmarty.limit.Admission;
 import ai.zmarty.limit.ChatLimiter;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Limits {
   private static final Logger log = LoggerFactory.getLogger(Limits.class);
+  private static final String SLOT = "zmarty.chat.slot";
   private final ChatLimiter limiter;
   /** Counts a chat refused by a limit ({@code zmarty_chat_requests_total{outcome="rate_limited"}}). */
   private final Runnable chatLimited;
@@ -61,10 +64,22 @@ final class Limits {
         return;
       }
       if (a.slot() != null) {
+        rc.put(SLOT, (Supplier<Future<Void>>) () -> limiter.release(a));
         rc.addEndHandler(v -> limiter.release(a));
       }
       rc.next();
     });
+  }
+
+  /**
+   * Gives the chat's stream slot back now (its answer is over; the last event is still to be
+   * written), so a client that asks again the moment it has the answer is not refused by its own
+   * finished stream. The response's end gives it back in any case.
+   */
+  @SuppressWarnings("unchecked")
+  static Future<Void> giveSlotBack(RoutingContext rc) {
+    Supplier<Future<Void>> release = (Supplier<Future<Void>>) rc.get(SLOT);
+    return release == null ? Future.succeededFuture() : release.get();
   }
 
   private static void unchecked(RoutingContext rc, Throwable err) {

@@ -22,8 +22,11 @@ public interface ChatLimiter {
   /** Counts one request of {@code user}; with {@code stream}, it also takes one of the user's stream slots. */
   Future<Admission> admit(UUID user, boolean stream);
 
-  /** Gives an admission's stream slot back (nothing without one; once only, however often called). */
-  void release(Admission admission);
+  /**
+   * Gives an admission's stream slot back (nothing without one; once only, however often called);
+   * completes when it is given back, or when giving it back failed (then it lapses with its lease).
+   */
+  Future<Void> release(Admission admission);
 
   /** Starts keeping the slots this node holds alive, on the caller's context (an HTTP verticle's start). */
   void start(Vertx vertx);

@@ -50,10 +50,11 @@ final class NodeChatLimiter implements ChatLimiter {
   }
 
   @Override
-  public void release(Admission admission) {
+  public Future<Void> release(Admission admission) {
     if (admission.slot() != null && held.remove(admission.slot())) {
       streams.release(admission.user());
     }
+    return Future.succeededFuture();
   }
 
   @Override

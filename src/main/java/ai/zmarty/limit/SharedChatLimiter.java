@@ -61,14 +61,17 @@ final class SharedChatLimiter implements ChatLimiter {
   }
 
   @Override
-  public void release(Admission admission) {
+  public Future<Void> release(Admission admission) {
     if (admission.slot() == null || held.remove(admission.slot()) == null) {
-      return;
+      return Future.succeededFuture();
     }
-    Future<?> delete = pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of(admission.slot()))
-        .onFailure(e -> log.warn("releasing stream slot {} failed (it lapses within {}): {}", admission.slot(), lease, e.toString()));
+    Future<Void> delete = pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of(admission.slot())).<Void>mapEmpty().recover(e -> {
+      log.warn("releasing stream slot {} failed (it lapses within {}): {}", admission.slot(), lease, e.toString());
+      return Future.succeededFuture();
+    });
     releasing.add(delete);
     delete.onComplete(ar -> releasing.remove(delete));
+    return delete;
   }
 
   @Override

@@ -11,6 +11,11 @@
 -- one at a time whichever node makes them; in PL/pgSQL each later statement takes a fresh snapshot
 -- and sees what the previous lock holder committed. A refused request counts against nothing.
 --
+-- Every write here commits without waiting for its WAL flush (synchronous_commit off for that
+-- transaction only): a check costs one round trip, not a disk flush. A database crash may forget
+-- the last fraction of a second of hits and slots: a user may then get that many requests more,
+-- and a running answer's slot is written again by its node's next renewal.
+--
 -- Outcomes: admitted | rate_limited | streams_full. retry_after_ms: until the next request would
 -- pass the rate limit (0 when it would now); reset_ms: until the whole limit is free again.
 
@@ -50,6 +55,7 @@ declare
   v_open integer;
   v_retry bigint;
 begin
+  perform set_config('synchronous_commit', 'off', true);
   insert into public.chat_rate_windows (user_id, hits) values (p_user, '{}') on conflict (user_id) do nothing;
   select w.hits into v_hits from public.chat_rate_windows w where w.user_id = p_user for update;
   -- read after the lock: a caller that waited must not count in the past of the one before it
@@ -89,3 +95,36 @@ $$;
 
 revoke all on function public.chat_admit(uuid, integer, bigint, uuid, text, integer, bigint) from public, anon, authenticated;
 grant execute on function public.chat_admit(uuid, integer, bigint, uuid, text, integer, bigint) to service_role;
+
+-- The node that holds slots p_slots (of users p_users) renews their leases; a slot an outage let
+-- lapse (its row gone) is taken again, since its answer still runs.
+create or replace function public.chat_renew(p_slots uuid[], p_users uuid[], p_node text, p_lease_ms bigint)
+returns void
+language plpgsql
+set search_path = public, pg_temp
+as $$
+begin
+  perform set_config('synchronous_commit', 'off', true);
+  insert into public.chat_stream_slots (slot_id, user_id, node, expires_at)
+  select s, u, p_node, clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0)
+  from unnest(p_slots, p_users) as t(s, u)
+  on conflict (slot_id) do update set expires_at = excluded.expires_at;
+end
+$$;
+
+-- The answers on slots p_slots ended.
+create or replace function public.chat_release(p_slots uuid[])
+returns void
+language plpgsql
+set search_path = public, pg_temp
+as $$
+begin
+  perform set_config('synchronous_commit', 'off', true);
+  delete from public.chat_stream_slots s where s.slot_id = any(p_slots);
+end
+$$;
+
+revoke all on function public.chat_renew(uuid[], uuid[], text, bigint) from public, anon, authenticated;
+revoke all on function public.chat_release(uuid[]) from public, anon, authenticated;
+grant execute on function public.chat_renew(uuid[], uuid[], text, bigint) to service_role;
+grant execute on function public.chat_release(uuid[]) to service_role;

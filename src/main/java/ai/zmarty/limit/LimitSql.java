@@ -16,19 +16,12 @@ final class LimitSql {
    */
   static final String CHAT_ADMIT = "select outcome, remaining, retry_after_ms, reset_ms from public.chat_admit($1, $2, $3, $4, $5, $6, $7)";
 
-  /** Database A: the answer on slot $1 ended. */
-  static final String CHAT_RELEASE = "delete from public.chat_stream_slots where slot_id = $1";
-
-  /** Database A: the slots $1 ended (the node is stopping). */
-  static final String CHAT_RELEASE_ALL = "delete from public.chat_stream_slots where slot_id = any($1)";
+  /** Database A: the answers on slots $1 ended. */
+  static final String CHAT_RELEASE = "select public.chat_release($1)";
 
   /**
    * Database A: the answers on slots $1 (of users $2, held by node $3) still run: their leases last
    * $4 ms from now; a slot that lapsed meanwhile (an outage longer than the lease) is taken again.
    */
-  static final String CHAT_RENEW = """
-      insert into public.chat_stream_slots (slot_id, user_id, node, expires_at)
-      select s, u, $3, clock_timestamp() + make_interval(secs => $4 / 1000.0)
-      from unnest($1::uuid[], $2::uuid[]) as t(s, u)
-      on conflict (slot_id) do update set expires_at = excluded.expires_at""";
+  static final String CHAT_RENEW = "select public.chat_renew($1, $2, $3, $4)";
 }

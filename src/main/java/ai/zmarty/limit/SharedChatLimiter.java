@@ -65,7 +65,7 @@ final class SharedChatLimiter implements ChatLimiter {
     if (admission.slot() == null || held.remove(admission.slot()) == null) {
       return Future.succeededFuture();
     }
-    Future<Void> delete = pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of(admission.slot())).<Void>mapEmpty().recover(e -> {
+    Future<Void> delete = pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of((Object) new UUID[] {admission.slot()})).<Void>mapEmpty().recover(e -> {
       log.warn("releasing stream slot {} failed (it lapses within {}): {}", admission.slot(), lease, e.toString());
       return Future.succeededFuture();
     });
@@ -96,7 +96,7 @@ final class SharedChatLimiter implements ChatLimiter {
 
   private Future<?> deleteReleased(UUID[] renewed) {
     UUID[] gone = java.util.Arrays.stream(renewed).filter(id -> !held.containsKey(id)).toArray(UUID[]::new);
-    return gone.length == 0 ? Future.succeededFuture() : pool.preparedQuery(LimitSql.CHAT_RELEASE_ALL).execute(Tuple.of((Object) gone));
+    return gone.length == 0 ? Future.succeededFuture() : pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of((Object) gone));
   }
 
   @Override
@@ -106,7 +106,7 @@ final class SharedChatLimiter implements ChatLimiter {
     }
     UUID[] still = held.keySet().toArray(UUID[]::new);
     held.clear();
-    Future<?> rest = still.length == 0 ? Future.succeededFuture() : pool.preparedQuery(LimitSql.CHAT_RELEASE_ALL).execute(Tuple.of((Object) still));
+    Future<?> rest = still.length == 0 ? Future.succeededFuture() : pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of((Object) still));
     List<Future<?>> pending = new java.util.ArrayList<>(releasing);
     pending.add(rest);
     return Future.join(pending).<Void>mapEmpty().recover(e -> {

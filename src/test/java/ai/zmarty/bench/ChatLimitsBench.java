@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * What a chat-limit check costs, per-node in memory ({@code CHAT_LIMITS_SCOPE=node}) against the
  * cluster-wide check in database A ({@code cluster}), run side by side in one run:
  * <ol>
- *   <li>the check alone: µs per check (admit a stream, give it back) one at a time, p50/p99, beside
+ *   <li>the check alone: µs per check (an estimate's admit; a chat's admit with a slot and its release) one at a time, p50/p99, beside
  *       {@code select 1} on the same pool (the round trip a check folded into a statement the chat
  *       already makes would save), and checks a second with 32 at once;
  *   <li>the chat: two API nodes in this JVM, one per scope, answering the offline analyst with no
@@ -42,17 +42,20 @@ public final class ChatLimitsBench {
     int checks = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int chats = args.length > 1 ? Integer.parseInt(args[1]) : 300;
     TestDatabases.Pair dbs = TestDatabases.migrated();
-    Map<String, String> env = Map.of("LOG_LEVEL", "warn", "OFFLINE_PACE", "0ms", "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000", "ROLES", "api");
+    Map<String, String> env = Map.of("OFFLINE_PACE", "0ms", "RATE_LIMIT_PER_MINUTE", "100000", "MAX_CONCURRENT_STREAMS", "1000", "ROLES", "api");
     Vertx vertx = Vertx.vertx();
     Pool pool = Pools.create(vertx, dbs.chat(), 8, "bench-limits");
     System.out.printf(Locale.ROOT, "chat limits: what a check costs (load average at start %.1f)%n", load());
-    System.out.printf(Locale.ROOT, "%-44s %10s %10s %12s%n", "check alone (admit a stream + give it back)", "p50 µs", "p99 µs", "checks/s x32");
+    System.out.printf(Locale.ROOT, "%-50s %10s %10s %12s%n", "the check alone", "p50 µs", "p99 µs", "checks/s x32");
     Map<String, ChatLimiter> limiters = new java.util.LinkedHashMap<>();
     limiters.put("node (in memory)", ChatLimiter.of(chat(dbs, env, "node"), pool, "bench"));
-    limiters.put("cluster (database A, chat_admit)", ChatLimiter.of(chat(dbs, env, "cluster"), pool, "bench"));
-    for (var e : limiters.entrySet()) {
-      long[] t = checks(e.getValue(), checks);
-      System.out.printf(Locale.ROOT, "%-44s %10.1f %10.1f %12.0f%n", e.getKey(), pct(t, 0.5) / 1e3, pct(t, 0.99) / 1e3, concurrent(e.getValue(), checks));
+    limiters.put("cluster (database A)", ChatLimiter.of(chat(dbs, env, "cluster"), pool, "bench"));
+    for (boolean stream : new boolean[] {false, true}) {
+      for (var e : limiters.entrySet()) {
+        long[] t = checks(e.getValue(), checks, stream);
+        String what = (stream ? "chat: admit with a slot + give it back, " : "estimate: admit, ") + e.getKey();
+        System.out.printf(Locale.ROOT, "%-50s %10.1f %10.1f %12.0f%n", what, pct(t, 0.5) / 1e3, pct(t, 0.99) / 1e3, concurrent(e.getValue(), checks, stream));
+      }
     }
     long[] ping = new long[checks];
     for (int i = 0; i < checks; i++) {
@@ -61,7 +64,7 @@ public final class ChatLimitsBench {
       ping[i] = System.nanoTime() - t0;
     }
     Arrays.sort(ping);
-    System.out.printf(Locale.ROOT, "%-44s %10.1f %10.1f %12s%n", "select 1 (one round trip, same pool)", pct(ping, 0.5) / 1e3, pct(ping, 0.99) / 1e3, "-");
+    System.out.printf(Locale.ROOT, "%-50s %10.1f %10.1f %12s%n", "select 1 (one round trip, same pool)", pct(ping, 0.5) / 1e3, pct(ping, 0.99) / 1e3, "-");
 
     Vertx vn = Vertx.vertx();
     Vertx vc = Vertx.vertx();
@@ -102,12 +105,12 @@ public final class ChatLimitsBench {
   }
 
   /** One check after another, each awaited: nanoseconds each, sorted. */
-  private static long[] checks(ChatLimiter limiter, int n) throws Exception {
+  private static long[] checks(ChatLimiter limiter, int n, boolean stream) throws Exception {
     UUID user = UUID.randomUUID();
     long[] t = new long[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
-      Admission a = limiter.admit(user, true).await(10, TimeUnit.SECONDS);
+      Admission a = limiter.admit(user, stream).await(10, TimeUnit.SECONDS);
       limiter.release(a).await(10, TimeUnit.SECONDS);
       t[i] = System.nanoTime() - t0;
     }
@@ -116,14 +119,14 @@ public final class ChatLimitsBench {
   }
 
   /** 32 users checking at once, {@code n} checks in all: checks a second. */
-  private static double concurrent(ChatLimiter limiter, int n) throws Exception {
+  private static double concurrent(ChatLimiter limiter, int n, boolean stream) throws Exception {
     long t0 = System.nanoTime();
     List<Future<?>> lanes = new ArrayList<>();
     for (int lane = 0; lane < 32; lane++) {
       UUID user = UUID.randomUUID();
       Future<?> f = Future.succeededFuture();
       for (int i = 0; i < n / 32; i++) {
-        f = f.compose(v -> limiter.admit(user, true).compose(limiter::release));
+        f = f.compose(v -> limiter.admit(user, stream).compose(limiter::release));
       }
       lanes.add(f);
     }

@@ -1,8 +1,10 @@
 -- The chat's per-user limits, shared by every API node because they live here (database A, next
 -- to the user's holds and ledger), each check one round trip:
---   * RATE_LIMIT_PER_MINUTE: a sliding window per user. chat_rate_windows keeps the times of the
---     requests granted in the last window (at most the limit of them), so "N a minute" holds over
---     ANY minute, exactly as the per-node limiter counted it, however many nodes take the requests.
+--   * RATE_LIMIT_PER_MINUTE: a sliding window per user at one-second resolution. chat_rate_windows
+--     keeps, per second in which requests were granted, how many (at most 61 seconds' worth, whatever
+--     the limit), and a second's requests leave the window only when every one of them is at least
+--     the window old: no 60 s ever holds more than the limit, however many nodes take the requests;
+--     a request may wait up to a second longer than an exact count would make it.
 --   * MAX_CONCURRENT_STREAMS: one row per answer streaming now (chat_stream_slots), leased: the
 --     node that holds it renews expires_at while the answer runs and deletes the row when it ends;
 --     a slot whose node died stops counting when its lease lapses, and is deleted at the user's
@@ -21,7 +23,8 @@
 
 create table if not exists public.chat_rate_windows (
   user_id uuid primary key,
-  hits timestamptz[] not null
+  secs bigint[] not null,   -- epoch seconds with granted requests, oldest first
+  counts integer[] not null -- how many in each
 );
 
 create table if not exists public.chat_stream_slots (
@@ -48,48 +51,72 @@ language plpgsql
 set search_path = public, pg_temp
 as $$
 declare
-  v_hits timestamptz[];
-  v_now timestamptz;
-  v_window interval := make_interval(secs => p_window_ms / 1000.0);
-  v_count integer;
+  v_secs bigint[];
+  v_counts integer[];
+  v_keep_secs bigint[] := '{}';
+  v_keep_counts integer[] := '{}';
+  -- a second's requests leave when the last instant of that second is a window old
+  v_span double precision := p_window_ms / 1000.0 + 1;
+  v_now double precision;
+  v_count integer := 0;
+  v_freed integer := 0;
+  v_retry bigint := 0;
+  v_reset bigint := 0;
   v_open integer;
-  v_retry bigint;
+  n integer;
 begin
   perform set_config('synchronous_commit', 'off', true);
-  insert into public.chat_rate_windows (user_id, hits) values (p_user, '{}') on conflict (user_id) do nothing;
-  select w.hits into v_hits from public.chat_rate_windows w where w.user_id = p_user for update;
+  insert into public.chat_rate_windows (user_id, secs, counts) values (p_user, '{}', '{}') on conflict (user_id) do nothing;
+  select w.secs, w.counts into v_secs, v_counts from public.chat_rate_windows w where w.user_id = p_user for update;
   -- read after the lock: a caller that waited must not count in the past of the one before it
-  v_now := clock_timestamp();
-  v_hits := array(select h from unnest(v_hits) h where h > v_now - v_window order by h);
-  v_count := cardinality(v_hits);
+  v_now := extract(epoch from clock_timestamp());
+  for i in 1 .. coalesce(array_length(v_secs, 1), 0) loop
+    if v_secs[i] + v_span > v_now then
+      v_keep_secs := v_keep_secs || v_secs[i];
+      v_keep_counts := v_keep_counts || v_counts[i];
+      v_count := v_count + v_counts[i];
+    end if;
+  end loop;
+  n := coalesce(array_length(v_keep_secs, 1), 0);
+  if n > 0 then
+    v_reset := ceil((v_keep_secs[n] + v_span - v_now) * 1000);
+  end if;
   if v_count >= p_rate_limit then
-    -- the (count - limit + 1)-th oldest hit must leave the window before one more fits
-    v_retry := ceil(extract(epoch from v_hits[v_count - p_rate_limit + 1] + v_window - v_now) * 1000);
-  else
-    v_retry := 0;
+    -- the oldest seconds must leave until one more request fits
+    for i in 1 .. n loop
+      v_freed := v_freed + v_keep_counts[i];
+      if v_count - v_freed < p_rate_limit then
+        v_retry := ceil((v_keep_secs[i] + v_span - v_now) * 1000);
+        exit;
+      end if;
+    end loop;
   end if;
   if p_slot is not null then
-    delete from public.chat_stream_slots s where s.user_id = p_user and s.expires_at <= v_now;
+    delete from public.chat_stream_slots s where s.user_id = p_user and s.expires_at <= clock_timestamp();
     select count(*) into v_open from public.chat_stream_slots s where s.user_id = p_user;
     if v_open >= p_stream_limit then
-      update public.chat_rate_windows set hits = v_hits where user_id = p_user;
-      return query select 'streams_full'::text, greatest(0, p_rate_limit - v_count), v_retry,
-        coalesce(ceil(extract(epoch from v_hits[v_count] + v_window - v_now) * 1000)::bigint, 0);
+      update public.chat_rate_windows set secs = v_keep_secs, counts = v_keep_counts where user_id = p_user;
+      return query select 'streams_full'::text, greatest(0, p_rate_limit - v_count), v_retry, v_reset;
       return;
     end if;
   end if;
   if v_retry > 0 then
-    update public.chat_rate_windows set hits = v_hits where user_id = p_user;
-    return query select 'rate_limited'::text, 0, v_retry, ceil(extract(epoch from v_hits[v_count] + v_window - v_now) * 1000)::bigint;
+    update public.chat_rate_windows set secs = v_keep_secs, counts = v_keep_counts where user_id = p_user;
+    return query select 'rate_limited'::text, 0, v_retry, v_reset;
     return;
   end if;
-  v_hits := v_hits || v_now;
-  update public.chat_rate_windows set hits = v_hits where user_id = p_user;
+  if n > 0 and v_keep_secs[n] = floor(v_now)::bigint then
+    v_keep_counts[n] := v_keep_counts[n] + 1;
+  else
+    v_keep_secs := v_keep_secs || floor(v_now)::bigint;
+    v_keep_counts := v_keep_counts || 1;
+  end if;
+  update public.chat_rate_windows set secs = v_keep_secs, counts = v_keep_counts where user_id = p_user;
   if p_slot is not null then
     insert into public.chat_stream_slots (slot_id, user_id, node, expires_at)
-    values (p_slot, p_user, p_node, v_now + make_interval(secs => p_lease_ms / 1000.0));
+    values (p_slot, p_user, p_node, clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0));
   end if;
-  return query select 'admitted'::text, p_rate_limit - v_count - 1, 0::bigint, p_window_ms;
+  return query select 'admitted'::text, p_rate_limit - v_count - 1, 0::bigint, ceil((floor(v_now) + v_span - v_now) * 1000)::bigint;
 end
 $$;
 

@@ -61,8 +61,8 @@ class SharedChatLimiterTest {
     assertThat(third.remaining()).isZero();
     Admission refused = admit(b, user, false);
     assertThat(refused.outcome()).isEqualTo(Admission.Outcome.RATE_LIMITED);
-    // the first hit leaves the window a minute after it was made: less than 60 s from now, more than 50
-    assertThat(refused.retryAfterSeconds()).isBetween(50L, 60L);
+    // the first hits leave the window once their second is a minute old: at most 61 s from now, more than 50
+    assertThat(refused.retryAfterSeconds()).isBetween(50L, 61L);
     Map<String, String> headers = new HashMap<>();
     refused.headers(headers::put);
     assertThat(headers).containsEntry("RateLimit-Limit", "3").containsEntry("RateLimit-Remaining", "0").containsEntry("RateLimit-Policy", "3;w=60")
@@ -71,11 +71,14 @@ class SharedChatLimiterTest {
     for (int i = 0; i < 5; i++) {
       assertThat(admit(i % 2 == 0 ? a : b, user, false).admitted()).isFalse();
     }
-    assertThat(Sql.one(dbs.chat(), "select cardinality(hits) from chat_rate_windows where user_id = '" + user + "'")).isEqualTo("3");
-    // a minute later for the oldest hit only (moved back 61 s): exactly one more fits, not three
-    Sql.exec(dbs.chat(), "update chat_rate_windows set hits[1] = hits[1] - interval '61 seconds' where user_id = '" + user + "'");
+    assertThat(Sql.one(dbs.chat(), "select sum(c) from chat_rate_windows, unnest(counts) c where user_id = '" + user + "'")).isEqualTo("3");
+    // as if one hit was made 62 s ago and two 30 s ago: exactly one more fits, not three, and the next waits ~31 s
+    Sql.exec(dbs.chat(), "update chat_rate_windows set secs = array[floor(extract(epoch from now())) - 62, floor(extract(epoch from now())) - 30]::bigint[],"
+        + " counts = array[1, 2] where user_id = '" + user + "'");
     assertThat(admit(b, user, false).admitted()).isTrue();
-    assertThat(admit(a, user, false).admitted()).isFalse();
+    Admission next = admit(a, user, false);
+    assertThat(next.admitted()).isFalse();
+    assertThat(next.retryAfterSeconds()).isBetween(28L, 32L);
     // another user is not held back
     assertThat(admit(a, UUID.randomUUID(), false).admitted()).isTrue();
   }

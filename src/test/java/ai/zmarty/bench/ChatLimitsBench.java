@@ -52,10 +52,15 @@ public final class ChatLimitsBench {
     limiters.put("cluster (database A)", ChatLimiter.of(chat(dbs, env, "cluster"), pool, "bench"));
     for (boolean stream : new boolean[] {false, true}) {
       for (var e : limiters.entrySet()) {
+        checks(e.getValue(), Math.max(200, checks / 4), stream); // warm-up: JIT, prepared statements and PL/pgSQL plans on every connection
+        concurrent(e.getValue(), 320, stream);
         long[] t = checks(e.getValue(), checks, stream);
         String what = (stream ? "chat: admit with a slot + give it back, " : "estimate: admit, ") + e.getKey();
         System.out.printf(Locale.ROOT, "%-50s %10.1f %10.1f %12.0f%n", what, pct(t, 0.5) / 1e3, pct(t, 0.99) / 1e3, concurrent(e.getValue(), checks, stream));
       }
+    }
+    for (int i = 0; i < 200; i++) {
+      pool.preparedQuery("select 1").execute().await(10, TimeUnit.SECONDS);
     }
     long[] ping = new long[checks];
     for (int i = 0; i < checks; i++) {

@@ -1,10 +1,10 @@
 -- The chat's per-user limits, shared by every API node because they live here (database A, next
 -- to the user's holds and ledger), each check one round trip:
 --   * RATE_LIMIT_PER_MINUTE: a sliding window per user at one-second resolution. chat_rate_windows
---     keeps, per second in which requests were granted, how many (at most 61 seconds' worth, whatever
---     the limit), and a second's requests leave the window only when every one of them is at least
---     the window old: no 60 s ever holds more than the limit, however many nodes take the requests;
---     a request may wait up to a second longer than an exact count would make it.
+--     keeps, per second in which requests were granted, how many and the time of the newest (at most
+--     61 seconds' worth, whatever the limit); a second's requests leave the window when the newest of
+--     them is the window old: no 60 s ever holds more than the limit, however many nodes take the
+--     requests; a request may wait up to a second longer than an exact count would make it.
 --   * MAX_CONCURRENT_STREAMS: one row per answer streaming now (chat_stream_slots), leased: the
 --     node that holds it renews expires_at while the answer runs and deletes the row when it ends;
 --     a slot whose node died stops counting when its lease lapses, and is deleted at the user's
@@ -23,8 +23,8 @@
 
 create table if not exists public.chat_rate_windows (
   user_id uuid primary key,
-  secs bigint[] not null,   -- epoch seconds with granted requests, oldest first
-  counts integer[] not null -- how many in each
+  lasts bigint[] not null,  -- per second with granted requests, oldest first: the newest one's epoch ms
+  counts integer[] not null -- how many in that second
 );
 
 create table if not exists public.chat_stream_slots (
@@ -51,13 +51,11 @@ language plpgsql
 set search_path = public, pg_temp
 as $$
 declare
-  v_secs bigint[];
+  v_lasts bigint[];
   v_counts integer[];
-  v_keep_secs bigint[] := '{}';
+  v_keep_lasts bigint[] := '{}';
   v_keep_counts integer[] := '{}';
-  -- a second's requests leave when the last instant of that second is a window old
-  v_span double precision := p_window_ms / 1000.0 + 1;
-  v_now double precision;
+  v_now bigint;
   v_count integer := 0;
   v_freed integer := 0;
   v_retry bigint := 0;
@@ -66,27 +64,27 @@ declare
   n integer;
 begin
   perform set_config('synchronous_commit', 'off', true);
-  insert into public.chat_rate_windows (user_id, secs, counts) values (p_user, '{}', '{}') on conflict (user_id) do nothing;
-  select w.secs, w.counts into v_secs, v_counts from public.chat_rate_windows w where w.user_id = p_user for update;
+  insert into public.chat_rate_windows (user_id, lasts, counts) values (p_user, '{}', '{}') on conflict (user_id) do nothing;
+  select w.lasts, w.counts into v_lasts, v_counts from public.chat_rate_windows w where w.user_id = p_user for update;
   -- read after the lock: a caller that waited must not count in the past of the one before it
-  v_now := extract(epoch from clock_timestamp());
-  for i in 1 .. coalesce(array_length(v_secs, 1), 0) loop
-    if v_secs[i] + v_span > v_now then
-      v_keep_secs := v_keep_secs || v_secs[i];
+  v_now := floor(extract(epoch from clock_timestamp()) * 1000)::bigint;
+  for i in 1 .. coalesce(array_length(v_lasts, 1), 0) loop
+    if v_lasts[i] + p_window_ms > v_now then
+      v_keep_lasts := v_keep_lasts || v_lasts[i];
       v_keep_counts := v_keep_counts || v_counts[i];
       v_count := v_count + v_counts[i];
     end if;
   end loop;
-  n := coalesce(array_length(v_keep_secs, 1), 0);
+  n := coalesce(array_length(v_keep_lasts, 1), 0);
   if n > 0 then
-    v_reset := ceil((v_keep_secs[n] + v_span - v_now) * 1000);
+    v_reset := v_keep_lasts[n] + p_window_ms - v_now;
   end if;
   if v_count >= p_rate_limit then
     -- the oldest seconds must leave until one more request fits
     for i in 1 .. n loop
       v_freed := v_freed + v_keep_counts[i];
       if v_count - v_freed < p_rate_limit then
-        v_retry := ceil((v_keep_secs[i] + v_span - v_now) * 1000);
+        v_retry := v_keep_lasts[i] + p_window_ms - v_now;
         exit;
       end if;
     end loop;
@@ -95,28 +93,29 @@ begin
     delete from public.chat_stream_slots s where s.user_id = p_user and s.expires_at <= clock_timestamp();
     select count(*) into v_open from public.chat_stream_slots s where s.user_id = p_user;
     if v_open >= p_stream_limit then
-      update public.chat_rate_windows set secs = v_keep_secs, counts = v_keep_counts where user_id = p_user;
+      update public.chat_rate_windows set lasts = v_keep_lasts, counts = v_keep_counts where user_id = p_user;
       return query select 'streams_full'::text, greatest(0, p_rate_limit - v_count), v_retry, v_reset;
       return;
     end if;
   end if;
   if v_retry > 0 then
-    update public.chat_rate_windows set secs = v_keep_secs, counts = v_keep_counts where user_id = p_user;
+    update public.chat_rate_windows set lasts = v_keep_lasts, counts = v_keep_counts where user_id = p_user;
     return query select 'rate_limited'::text, 0, v_retry, v_reset;
     return;
   end if;
-  if n > 0 and v_keep_secs[n] = floor(v_now)::bigint then
+  if n > 0 and v_keep_lasts[n] / 1000 = v_now / 1000 then
+    v_keep_lasts[n] := v_now;
     v_keep_counts[n] := v_keep_counts[n] + 1;
   else
-    v_keep_secs := v_keep_secs || floor(v_now)::bigint;
+    v_keep_lasts := v_keep_lasts || v_now;
     v_keep_counts := v_keep_counts || 1;
   end if;
-  update public.chat_rate_windows set secs = v_keep_secs, counts = v_keep_counts where user_id = p_user;
+  update public.chat_rate_windows set lasts = v_keep_lasts, counts = v_keep_counts where user_id = p_user;
   if p_slot is not null then
     insert into public.chat_stream_slots (slot_id, user_id, node, expires_at)
     values (p_slot, p_user, p_node, clock_timestamp() + make_interval(secs => p_lease_ms / 1000.0));
   end if;
-  return query select 'admitted'::text, p_rate_limit - v_count - 1, 0::bigint, ceil((floor(v_now) + v_span - v_now) * 1000)::bigint;
+  return query select 'admitted'::text, p_rate_limit - v_count - 1, 0::bigint, p_window_ms;
 end
 $$;
 

@@ -61,8 +61,8 @@ class SharedChatLimiterTest {
     assertThat(third.remaining()).isZero();
     Admission refused = admit(b, user, false);
     assertThat(refused.outcome()).isEqualTo(Admission.Outcome.RATE_LIMITED);
-    // the first hits leave the window once their second is a minute old: at most 61 s from now, more than 50
-    assertThat(refused.retryAfterSeconds()).isBetween(50L, 61L);
+    // the first second's hits leave the window when the newest of them is a minute old: at most 60 s from now, more than 50
+    assertThat(refused.retryAfterSeconds()).isBetween(50L, 60L);
     Map<String, String> headers = new HashMap<>();
     refused.headers(headers::put);
     assertThat(headers).containsEntry("RateLimit-Limit", "3").containsEntry("RateLimit-Remaining", "0").containsEntry("RateLimit-Policy", "3;w=60")
@@ -73,7 +73,7 @@ class SharedChatLimiterTest {
     }
     assertThat(Sql.one(dbs.chat(), "select sum(c) from chat_rate_windows, unnest(counts) c where user_id = '" + user + "'")).isEqualTo("3");
     // as if one hit was made 62 s ago and two 30 s ago: exactly one more fits, not three, and the next waits ~31 s
-    Sql.exec(dbs.chat(), "update chat_rate_windows set secs = array[floor(extract(epoch from now())) - 62, floor(extract(epoch from now())) - 30]::bigint[],"
+    Sql.exec(dbs.chat(), "update chat_rate_windows set lasts = array[floor(extract(epoch from now()) * 1000) - 62000, floor(extract(epoch from now()) * 1000) - 30000]::bigint[],"
         + " counts = array[1, 2] where user_id = '" + user + "'");
     assertThat(admit(b, user, false).admitted()).isTrue();
     Admission next = admit(a, user, false);

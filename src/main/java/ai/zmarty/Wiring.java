@@ -173,8 +173,7 @@ public final class Wiring {
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
       HttpVerticle http =
           new HttpVerticle(
-              config.http(),
-              config.chat(),
+              config.http(), config.chat(),
               health,
               authenticator,
               watchlist,
@@ -188,6 +187,7 @@ public final class Wiring {
               metrics,
               intakeApi(config, w, queues, authenticator, metrics),
               new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)),
+              new HttpVerticle.Web(config.webApp(), new ai.zmarty.ingest.PriceQueries(w.trading)),
               ai.zmarty.limit.ChatLimiter.of(config.chat(), w.chat, node));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
@@ -244,7 +244,8 @@ public final class Wiring {
     return new IntakeApi(signals, queries, new IntakeReadiness(w.chat, w.trading, queues, config.intake().readyMaxAge(), config.health().checkTimeout()));
   }
 
-  static Pricing pricing(ChatConfig chat) {
+  /** The router's prices (PRICE_<PROVIDER>), which chat charges and lens decisions cost at. */
+  public static Pricing pricing(ChatConfig chat) {
     Map<String, Pricing.Rate> rates = new HashMap<>();
     chat.prices().forEach((provider, p) -> rates.put(provider, new Pricing.Rate(p.inPer1k(), p.outPer1k(), p.minPerCall())));
     return new Pricing(rates);

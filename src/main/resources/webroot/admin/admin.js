@@ -1,6 +1,7 @@
 // The operators' dashboard: renders the admin.* snapshots the ops role publishes every second and
 // sends actions (behind a confirmation) to admin.actions.*. The token is the operator's own,
-// pasted here and kept in this tab's sessionStorage only.
+// pasted here or handed over once in the URL's fragment (/admin/#token=…, as the local demo prints
+// it; a fragment never reaches a server), and kept in this tab's sessionStorage only.
 (function () {
   'use strict';
   var KEY = 'zmarty.admin.token';
@@ -166,10 +167,23 @@
     }
   }
 
+  // Without a token the server accepts, nothing of what an earlier one showed may stay on the page.
+  var SECTIONS = ['health', 'cluster', 'queues', 'dlq', 'cron', 'credits', 'providers', 'lens', 'errors'];
+  function clearData(why) {
+    SECTIONS.forEach(function (id) { var box = $(id); box.classList.add('muted'); box.replaceChildren(document.createTextNode(why)); });
+    if (chart) { chart.destroy(); chart = null; }
+    $('queue-chart').replaceChildren();
+    last = {};
+  }
+
   var bridge = new window.ZmartyBridge('/eventbus', {
     token: function () { return sessionStorage.getItem(KEY) || ''; },
     onstate: function (state, delay, why) {
-      if (state === 'refused') { notice('The server refused this token: ' + why + '. Paste an operator token.', 'bad'); }
+      if (state === 'refused') {
+        sessionStorage.removeItem(KEY);
+        clearData('no data: the token was refused');
+        notice('The server refused this token: ' + why + '. Paste an operator token.', 'bad');
+      }
       var c = $('conn');
       var text = { connecting: 'connecting…', open: 'live', retrying: 'disconnected, retrying in ' + Math.round((delay || 0) / 1000) + ' s', refused: 'refused: not an operator token', closed: 'not connected' }[state];
       c.textContent = text;
@@ -204,7 +218,14 @@
   $('forget').addEventListener('click', function () {
     sessionStorage.removeItem(KEY);
     bridge.stop();
+    clearData('no data: not connected');
     notice('Token forgotten.');
   });
+  // #token=… is read once, kept like a pasted one and taken out of the address bar and history
+  var fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
+  if (fragment.get('token')) {
+    sessionStorage.setItem(KEY, fragment.get('token').trim());
+    history.replaceState(null, '', location.pathname + location.search);
+  }
   if (sessionStorage.getItem(KEY)) { bridge.start(); } else { notice('Paste an operator token (service role, or a JWT with app_metadata.role admin) and connect.'); }
 })();

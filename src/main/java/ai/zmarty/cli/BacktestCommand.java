@@ -92,7 +92,7 @@ public final class BacktestCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     Backtest.Result result;
     try {
-      result = Backtest.run(candles, settings, Backtest.STRATEGY, new ProgressBar(stderr, terminal != null ? terminal : ProgressBar.onTerminal()));
+      result = Backtest.run(candles, settings, Backtest.STRATEGY, new ProgressBar(stderr, terminal != null ? terminal : Terminal.attached()));
     } catch (IllegalArgumentException e) {
       throw bad(csv + ": " + e.getMessage());
     }

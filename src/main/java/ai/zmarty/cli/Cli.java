@@ -16,7 +16,8 @@ final class Cli {
     env.putAll(overrides);
     ZmartyConfig config = ZmartyConfig.from(RawConfig.load(env));
     // Logback reads these when the first logger is created, which is after this point.
-    System.setProperty("LOG_FORMAT", config.log().format().name().toLowerCase(Locale.ROOT));
+    // auto: readable text for a person at a terminal, JSON for log collectors (deployments set json)
+    System.setProperty("LOG_FORMAT", config.log().format().resolve(Terminal.attached()).name().toLowerCase(Locale.ROOT));
     System.setProperty("LOG_LEVEL", config.log().level());
     return config;
   }

@@ -4,12 +4,14 @@ import ai.zmarty.Node;
 import ai.zmarty.config.ConfigException;
 import ai.zmarty.config.ZmartyConfig;
 import ai.zmarty.config.Secrets;
+import ai.zmarty.demo.DemoLinks;
 import ai.zmarty.demo.DemoSeed;
+import ai.zmarty.demo.DemoSignal;
 import ai.zmarty.http.Tokens;
 import ai.zmarty.lens.SourceKeys;
-import ai.zmarty.market.MarketProviders;
-import java.time.Clock;
 import io.vertx.core.Vertx;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the whole system in one process on its embedded defaults.",
-      "Embedded PostgreSQL under ZMARTY_DATA_DIR, every role; prints the URL to try. Data survives a restart."
+      "Embedded PostgreSQL under ZMARTY_DATA_DIR, every role; prints the chat app's and the admin page's URLs, signed in, first. Data survives a restart."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -37,16 +39,30 @@ public final class DemoCommand implements Callable<Integer> {
     String base = "http://localhost:" + node.wiring().httpPort().orElseThrow();
     Vertx vertx = Vertx.vertx();
     String token;
+    DemoLinks links;
     String signalCurl;
     try {
-      token = Tokens.mint(Tokens.hs256(vertx, Secrets.jwtSecret(config)), DemoSeed.DEMO_USER, "pro", Duration.ofDays(7));
+      JWTAuth jwt = Tokens.hs256(vertx, Secrets.jwtSecret(config));
+      token = Tokens.mint(jwt, DemoSeed.DEMO_USER, "pro", Duration.ofDays(7));
+      // an operator's token only when the secret is this demo's own (generated under ZMARTY_DATA_DIR):
+      // with a JWT_SECRET from outside it would open that deployment's admin page
+      Optional<String> operator = Secrets.isGenerated(config)
+          ? Optional.of(Tokens.mint(jwt, DemoSeed.DEMO_OPERATOR, "pro", Duration.ofDays(1), true))
+          : Optional.empty();
+      links = new DemoLinks(base, token, operator);
       // the demo source gets a new key each start: only its hash is stored, so the old one cannot be shown again
       SourceKeys.Issued source = new SourceKeys(node.wiring().tradingPool()).rotate(DemoSeed.DEMO_SOURCE).await(30, TimeUnit.SECONDS);
-      double price = DemoSeed.lastPrice(MarketProviders.create(vertx, config.market(), Clock.systemUTC()), "BTC/USDT").await(30, TimeUnit.SECONDS);
-      signalCurl = DemoSeed.signalCurl(base, source.key(), "BTC/USDT", price);
+      // priced at the mid the enrichment worker will see, or the signal would be rejected price_drift
+      try {
+        signalCurl = DemoSignal.quoted(vertx, config.market(), base, source.key(), "BTC/USDT").await(30, TimeUnit.SECONDS).curl();
+      } catch (Exception e) {
+        signalCurl = "# no signal line: " + e.getMessage();
+      }
     } finally {
       vertx.close();
     }
+    System.out.println();
+    links.lines().forEach(System.out::println);
     System.out.println();
     System.out.println("Zmarty demo is running at " + base);
     System.out.println((created ? "Created" : "Using") + " the demo user " + DemoSeed.DEMO_USER + " (pro, watching BTC/USDT and ETH/USDT on 1h).");

@@ -2,15 +2,18 @@ package ai.zmarty.cli;
 
 import ai.zmarty.config.ConfigException;
 import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.Wiring;
+import ai.zmarty.lens.EvaluationPanel;
+import ai.zmarty.lens.ReplayJudge;
 import ai.zmarty.lens.ReplayReport;
-import ai.zmarty.lens.ReplayRules;
 import ai.zmarty.lens.ReplayRun;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +29,20 @@ public final class LensCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Judges the stored enriched payloads of signals received in [--from, --to) again and prints old against new.",
+        "The models are the evaluation stage's own (offline rules, or the providers with their prompts and LENS_MODEL_TIMEOUT).",
         "Only what was stored is used (the market as it was at judging time). Exit 0 done, 1 failed, 2 usage error."
       })
   static final class Replay implements Callable<Integer> {
+    /** How long one replay may run: up to 10,000 signals, four at a time. */
+    static final Duration REPLAY_LIMIT = Duration.ofHours(6);
+
     @Option(names = "--from", required = true, paramLabel = "TIME", description = "First receive time, ISO-8601 (2026-11-30T00:00:00Z) or a UTC date.")
     String from;
 
     @Option(names = "--to", required = true, paramLabel = "TIME", description = "Receive time to stop before, ISO-8601 or a UTC date.")
     String to;
 
-    @Option(names = "--models", paramLabel = "LIST", description = "Models to ask, comma-separated (default: those that judged each signal).")
+    @Option(names = "--models", paramLabel = "LIST", description = "Models to ask, comma-separated, as LENS_MODELS names them (default: LENS_MODELS).")
     String models;
 
     @Option(names = "--prompt-version", paramLabel = "VERSION", description = "Compare against the stored decisions of this prompt version only.")
@@ -61,13 +68,15 @@ public final class LensCommand {
       }
       ZmartyConfig config;
       try {
-        config = OpsSession.config(null, true);
+        // --models is LENS_MODELS for this run: the same checks (known model, its key set, its prompts)
+        config = models == null ? OpsSession.config(null, true) : OpsSession.config(null, true, Map.of("LENS_MODELS", models));
       } catch (ConfigException e) {
         return Cli.configError(e);
       }
-      List<String> names = models == null ? List.of() : Arrays.stream(models.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
       try (OpsSession session = new OpsSession(config)) {
-        List<ReplayRun.Compared> rows = new ReplayRun(session.trading, new ReplayRules()).run(start, end, names, Optional.ofNullable(promptVersion)).await(120, TimeUnit.SECONDS);
+        EvaluationPanel panel = EvaluationPanel.of(session.vertx, config.lensEvaluate(), config.providers(), Wiring.pricing(config.chat()));
+        List<ReplayRun.Compared> rows = new ReplayRun(session.trading, ReplayJudge.of(panel)).run(start, end, panel.models(), Optional.ofNullable(promptVersion))
+            .await(REPLAY_LIMIT.toSeconds(), TimeUnit.SECONDS);
         System.out.print(json ? ReplayReport.json(rows).encodePrettily() + System.lineSeparator() : ReplayReport.text(rows));
         System.out.flush();
         return 0;

@@ -39,7 +39,12 @@ final class OpsSession implements AutoCloseable {
    * report is the output.
    */
   static ZmartyConfig config(String url, boolean json) {
-    java.util.Map<String, String> overrides = new java.util.HashMap<>();
+    return config(url, json, java.util.Map.of());
+  }
+
+  /** {@link #config(String, boolean)} with {@code extra} settings on top (a command's options). */
+  static ZmartyConfig config(String url, boolean json, java.util.Map<String, String> extra) {
+    java.util.Map<String, String> overrides = new java.util.HashMap<>(extra);
     if (url != null) {
       overrides.put("HEALTH_API_URL", url);
     }

@@ -1,7 +1,6 @@
 package ai.zmarty.cli;
 
 import ai.zmarty.backtest.Backtest;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -18,23 +17,6 @@ final class ProgressBar implements Backtest.Progress {
   ProgressBar(PrintWriter err, boolean terminal) {
     this.err = err;
     this.terminal = terminal;
-  }
-
-  /**
-   * Whether the process talks to a terminal. Before JDK 22 System.console() is null when a stream is
-   * redirected; from 22 on it may not be, and Console.isTerminal() says (called reflectively, as the
-   * build targets 21).
-   */
-  static boolean onTerminal() {
-    Console console = System.console();
-    if (console == null) {
-      return false;
-    }
-    try {
-      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-    } catch (ReflectiveOperationException e) {
-      return true;
-    }
   }
 
   @Override

@@ -27,6 +27,23 @@ final class ConfigSections {
   private static final Set<String> MODEL_PROVIDERS = Set.of("grok", "gpt", "claude", "gemini");
   private static final Pattern VOICE_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
 
+  /** An exact browser origin: scheme, host (a name, IPv4 or [IPv6]) and an optional port; no path, no wildcard. */
+  private static final Pattern ORIGIN = Pattern.compile("https?://([a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+])(:[0-9]{1,5})?");
+
+  /** {@code CORS_ORIGINS}: the origins whose pages may call the API; compared exactly, so kept as browsers send them (lower case). */
+  static List<String> corsOrigins(RawConfig raw) {
+    List<String> origins = new java.util.ArrayList<>();
+    for (String origin : raw.list("CORS_ORIGINS")) {
+      String lower = origin.toLowerCase(Locale.ROOT);
+      Matcher m = ORIGIN.matcher(lower);
+      if (!m.matches() || (m.group(5) != null && Integer.parseInt(m.group(5).substring(1)) > 65535)) {
+        throw new ConfigException("CORS_ORIGINS", "'" + origin + "' is not an origin like https://app.example.com (scheme, host, optional port; no path, no trailing slash, no wildcard)");
+      }
+      origins.add(lower);
+    }
+    return List.copyOf(origins);
+  }
+
   static List<String> healthProviders(RawConfig raw) {
     List<String> names = raw.list("HEALTH_PROVIDERS").stream().map(n -> n.trim().toLowerCase(Locale.ROOT)).filter(n -> !n.isEmpty()).distinct().toList();
     for (String n : names) {

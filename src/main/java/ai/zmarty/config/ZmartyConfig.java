@@ -43,7 +43,8 @@ public record ZmartyConfig(
     LensEnrichConfig lensEnrich,
     LensEvaluateConfig lensEvaluate,
     AnalyticsConfig analytics,
-    LensPublishConfig lensPublish) {
+    LensPublishConfig lensPublish,
+    WebAppConfig webApp) {
 
   public enum Role {
     API,
@@ -67,18 +68,27 @@ public record ZmartyConfig(
     }
   }
 
+  /** {@code auto}: readable text when the process writes to a terminal, else one JSON event per line. */
   public enum LogFormat {
+    AUTO,
     JSON,
-    TEXT
+    TEXT;
+
+    /** The format the logs are written in: {@code json} or {@code text}, never {@code auto}. */
+    public LogFormat resolve(boolean onTerminal) {
+      return this != AUTO ? this : onTerminal ? TEXT : JSON;
+    }
   }
 
   /**
    * {@code idleTimeout}: a connection with no byte moving either way for this long is closed;
-   * {@code requestTimeout}: the time a client has to send a whole request (headers and body).
+   * {@code requestTimeout}: the time a client has to send a whole request (headers and body);
+   * {@code corsOrigins}: the other origins whose pages may call the API (empty: same origin only);
+   * {@code signalStreamsMax}: open {@code GET /signals/stream} answers one node holds ({@code SIGNAL_STREAMS_MAX}).
    */
-  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout) {
+  public record HttpConfig(String host, int port, Duration idleTimeout, Duration requestTimeout, List<String> corsOrigins, int signalStreamsMax) {
     public HttpConfig(String host, int port) {
-      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30));
+      this(host, port, Duration.ofSeconds(60), Duration.ofSeconds(30), List.of(), 20_000);
     }
   }
 
@@ -260,7 +270,9 @@ public record ZmartyConfig(
             raw.required("HTTP_HOST"),
             raw.integer("HTTP_PORT", 0, 65535),
             raw.duration("HTTP_IDLE_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
-            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1))),
+            raw.duration("HTTP_REQUEST_TIMEOUT", Duration.ofMillis(100), Duration.ofHours(1)),
+            ConfigSections.corsOrigins(raw),
+            raw.integer("SIGNAL_STREAMS_MAX", 1, 1_000_000)),
         database,
         new AuthConfig(secret, raw.required("JWT_AUDIENCE"), raw.optional("JWT_JWKS_URL"), raw.bool("JWT_ALLOW_NO_EXP")),
         cluster,
@@ -286,7 +298,8 @@ public record ZmartyConfig(
         LensEnrichConfig.from(raw),
         LensEvaluateConfig.from(raw, providers, queue),
         AnalyticsConfig.from(raw),
-        LensPublishConfig.from(raw));
+        LensPublishConfig.from(raw),
+        WebAppConfig.from(raw));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

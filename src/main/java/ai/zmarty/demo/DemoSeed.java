@@ -2,17 +2,12 @@ package ai.zmarty.demo;
 
 import ai.zmarty.credit.CreditLedger;
 import ai.zmarty.credit.Tier;
-import ai.zmarty.market.MarketDataProvider;
 import ai.zmarty.market.Pair;
 import ai.zmarty.market.Timeframe;
 import ai.zmarty.watchlist.Watchlist;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,23 +21,13 @@ public final class DemoSeed {
   static final String DEMO_EMAIL = "demo@zmarty.local";
   public static final List<Pair> DEMO_PAIRS = List.of(new Pair("BTC/USDT", Timeframe.H1), new Pair("ETH/USDT", Timeframe.H1));
 
-  /** The outside signal source the demo creates; its key is rotated and printed at each start. */
+  /** The operator the local demo signs its admin-page link for (a token only: no account behind it). */
+  public static final UUID DEMO_OPERATOR = UUID.fromString("00000000-0000-4000-8000-0000000000ad");
+
+  /** The outside signal source the demo creates; its key is rotated and printed at each start ({@link DemoSignal}). */
   public static final String DEMO_SOURCE = "demo";
 
   private DemoSeed() {}
-
-  /** The close of {@code symbol}'s newest 1h candle on {@code market}, the price a sensible demo signal enters at. */
-  public static Future<Double> lastPrice(MarketDataProvider market, String symbol) {
-    Instant now = Instant.now();
-    return market.candles(symbol, "1h", now.minus(Duration.ofHours(6)), now).map(c -> c.isEmpty() ? 100_000.0 : c.get(c.size() - 1).close());
-  }
-
-  /** A curl line that posts an OPEN_SIGNAL for {@code symbol} as the demo source, stamped with the shell's current UTC time. */
-  public static String signalCurl(String base, String key, String symbol, double price) {
-    String body = "{\"event_type\":\"OPEN_SIGNAL\",\"symbol\":\"" + symbol + "\",\"signal_direction\":\"long\",\"entry_price\":"
-        + BigDecimal.valueOf(price).setScale(2, RoundingMode.HALF_UP).toPlainString() + ",\"ts_utc\":\"'\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"'\",\"source\":\"" + DEMO_SOURCE + "\"}";
-    return "curl -s " + base + "/api/v1/signals -H 'X-API-Key: " + key + "' -H 'content-type: application/json' -d '" + body + "'";
-  }
 
   /** True when the user was created now, false when it already existed. */
   public static Future<Boolean> ensure(Pool chat) {

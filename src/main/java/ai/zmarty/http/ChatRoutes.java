@@ -46,6 +46,7 @@ final class ChatRoutes {
   void mount(Router router) {
     router.post("/chat/estimate").handler(this::estimate);
     router.post("/chat").handler(this::chat);
+    router.get("/chat/sessions").handler(this::sessions);
     router.get("/chat/sessions/:id").handler(this::session);
   }
 
@@ -84,6 +85,13 @@ final class ChatRoutes {
     live.add(exchange);
     exchange.over().onComplete(v -> live.remove(exchange));
     exchange.run();
+  }
+
+  private void sessions(RoutingContext rc) {
+    int limit = Responses.intParam(rc, "limit", 20, 1, 100);
+    if (limit > 0) {
+      Responses.respond(rc, 200, sessions.list(Authenticator.user(rc).id(), limit));
+    }
   }
 
   private void session(RoutingContext rc) {

@@ -7,6 +7,7 @@ import ai.zmarty.lens.DecisionSocketSubscriptions;
 import ai.zmarty.lens.SourceKeys;
 import ai.zmarty.metrics.LensSocketMetrics;
 import ai.zmarty.metrics.LensSocketMetrics.CloseReason;
+import ai.zmarty.outbox.RecentEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * X-API-Key}); without one it is closed with 4401. Beyond {@code LENS_WS_MAX_CONNECTIONS} a socket
  * is closed with 1013; one that answers no ping for {@code LENS_WS_PONG_TIMEOUT} with 4408; one
  * whose outgoing queue is full when a decision arrives with 1008 ("slow consumer") rather than
- * buffering without bound. All of it runs on the HTTP verticle's event loop.
+ * buffering without bound. A decision whose {@code decision_id} this node passed on lately (the
+ * outbox's rare repeat) is dropped. All of it runs on the HTTP verticle's event loop.
  */
 public final class DecisionSockets {
   private static final Logger log = LoggerFactory.getLogger(DecisionSockets.class);
@@ -42,6 +44,8 @@ public final class DecisionSockets {
   public static final short POLICY = 1008;
   public static final short GOING_AWAY = 1001;
   public static final short SERVER_ERROR = 1011;
+  /** How many decision ids a node remembers to drop repeats (a repeat comes within the outbox's claim, 30 s). */
+  static final int RECENT_DECISIONS = 16_384;
 
   private final Vertx vertx;
   private final LensPublishConfig config;
@@ -49,6 +53,8 @@ public final class DecisionSockets {
   private final SourceKeys keys;
   private final LensSocketMetrics metrics;
   private final Map<ServerWebSocket, DecisionSocket> open = new LinkedHashMap<>();
+  /** The decisions this node passed on lately: the outbox publishes at least once, a repeat is dropped by its id. */
+  private final RecentEvents recent = new RecentEvents(RECENT_DECISIONS, "decision_id");
   private MessageConsumer<JsonObject> consumer;
   private long pinger = -1;
 
@@ -170,6 +176,10 @@ public final class DecisionSockets {
   }
 
   private void deliver(JsonObject decision) {
+    if (!recent.first(decision)) {
+      log.debug("decision {} repeated by the outbox: dropped", decision.getString("decision_id"));
+      return;
+    }
     String frame = null;
     for (DecisionSocket s : new ArrayList<>(open.values())) {
       if (s.principal == null || s.closing || !s.wants(decision)) {

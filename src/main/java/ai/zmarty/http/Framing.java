@@ -14,7 +14,7 @@ import java.util.Set;
  * {@code Transfer-Encoding:\r\n chunked}), where a proxy in front may read the same bytes
  * differently, which is how a second request gets smuggled past it. A query string that does not
  * decode, and a form body (multipart or urlencoded) on a method that cannot carry one, are refused
- * here too, before any handler would fail on them. Refused requests also close their connection,
+ * here too, before any handler would fail on them, and so is a request target that is not a path. Refused requests also close their connection,
  * so nothing after them on it is read.
  */
 final class Framing {
@@ -27,6 +27,11 @@ final class Framing {
 
   /** Why {@code req} is refused before routing, or empty when it may go on. */
   static Optional<Refusal> refusal(HttpServerRequest req) {
+    String path = req.path();
+    if (path == null || !path.startsWith("/")) {
+      // e.g. "GET ?a=1" or "OPTIONS *": the router only takes paths, and would fail on these with a 500
+      return Optional.of(new Refusal(400, "the request target must be a path starting with / (got '" + req.uri() + "')"));
+    }
     Optional<String> framing = refusal(req.headers());
     if (framing.isPresent()) {
       return Optional.of(new Refusal(400, framing.get()));

@@ -54,8 +54,10 @@ public final class HttpVerticle extends VerticleBase {
   private final Metrics metrics;
   private final IntakeApi intake;
   private final Lens lens;
+  private final Web web;
   private final ChatLimiter limiter;
   private DecisionSockets decisionSockets;
+  private SignalStreams signalStreams;
   private HttpServer server;
   private Router router;
   private ChatRoutes chatRoutes;
@@ -76,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
       Metrics metrics,
       IntakeApi intake,
       Lens lens,
+      Web web,
       ChatLimiter limiter) {
     this.config = config;
     this.chat = chat;
@@ -92,10 +95,14 @@ public final class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
     this.intake = intake;
     this.lens = lens;
+    this.web = web;
     this.limiter = limiter;
   }
 
   /** The lens routes' parts: decision sockets and the judges' leaderboard. */
+  /** The chat app's page and config.js, and the closes its charts draw. */
+  public record Web(ai.zmarty.config.WebAppConfig app, ai.zmarty.ingest.PriceQueries prices) {}
+
   public record Lens(ai.zmarty.config.LensPublishConfig config, ai.zmarty.lens.SourceKeys keys, ai.zmarty.lens.LeaderboardQueries leaderboard) {}
 
   @Override
@@ -106,9 +113,12 @@ public final class HttpVerticle extends VerticleBase {
       rc.addEndHandler(ar -> deadlines.answered(rc.request().connection()));
       rc.next();
     });
+    // CORS before anything answers: listed origins only (CORS_ORIGINS), a refused preflight ends here
+    router.route().handler(new Cors(config.corsOrigins())::handle);
     // Operators' live view: the bridge reads its own frames (before the body handler), the page is static.
     new EventBusBridge(vertx, auth).mount(router);
     new AdminPage().mount(router);
+    new WebApp(web.app()).mount(router); // the chat app: /, /config.js, /app/*
     // a signal declaring more than its limit is refused before its body is read
     intake.mountBeforeBody(router);
     // Nothing here takes uploads: a multipart body is never written to disk.
@@ -126,7 +136,7 @@ public final class HttpVerticle extends VerticleBase {
     new AudioRoutes(audio).mount(router);
 
     // Every route below needs a valid user token.
-    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/win-rates", "/liquidations", "/credits", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
+    for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/signals/stream", "/win-rates", "/liquidations", "/credits", "/candles", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
     limiter.start(vertx);
@@ -137,9 +147,12 @@ public final class HttpVerticle extends VerticleBase {
     admin.guard(router);
     // after the token and role checks, before the routes read a body: 400 naming each bad field
     EdgeValidation.install(router, Contracts.bundled());
+    signalStreams = new SignalStreams(vertx, watchlist, config.signalStreamsMax());
+    signalStreams.mount(router);
     new UserRoutes(vertx, watchlist, signals, winRates, liquidations).mount(router);
     admin.mount(router);
     new AnalyticsRoutes(analytics).mount(router);
+    new CandleRoutes(web.prices()).mount(router);
     chatRoutes = new ChatRoutes(vertx, chat.maxMessageChars(), sessions);
     chatRoutes.mount(router);
     // lens: a source's key (X-API-Key) or a service-role token, checked by each route
@@ -151,7 +164,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().last().handler(rc -> Errors.send(rc, ErrorCode.NOT_FOUND, "no route for " + rc.request().method() + " " + rc.request().path()));
     Failures.install(router, BODY_LIMIT);
     this.router = router;
-    return auth.start().compose(v -> decisionSockets.start()).compose(v -> vertx
+    return auth.start().compose(v -> decisionSockets.start()).compose(v -> signalStreams.start()).compose(v -> vertx
         .createHttpServer(serverOptions())
         .connectionHandler(deadlines::opened)
         .invalidRequestHandler(Failures::invalidRequest)
@@ -202,7 +215,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<?> drained = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
     Future<?> chats = drained.transform(v -> limiter.close());
-    return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop());
+    return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop(), signalStreams == null ? Future.succeededFuture() : signalStreams.stop());
   }
 
   /** The port actually bound (useful when configured as 0). */

@@ -48,6 +48,14 @@ final class IngestSql {
       """;
 
   /** A symbol's estimated liquidation clusters, strongest first. */
+  /** The newest $3 closes of a pair, oldest first (GET /candles). */
+  static final String CLOSES =
+      """
+      select bar_time, close from (
+        select bar_time, close::float8 as close from public.indicators where symbol = $1 and timeframe = $2 order by bar_time desc limit $3
+      ) newest order by bar_time
+      """;
+
   static final String LIQ_CLUSTERS =
       """
       select side, price_bin::float8 as price, notional::float8 as notional, intensity::float8 as intensity, basis, updated_at

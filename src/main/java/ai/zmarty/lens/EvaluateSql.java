@@ -51,7 +51,7 @@ final class EvaluateSql {
                                                 size_pct float8, reasons jsonb, raw_answer text, error_code text, error_message text,
                                                 prompt_version text, prompt_hash text, latency_ms int, tokens_in int, tokens_out int, cost numeric)
         on conflict (event_id, model) do nothing
-        returning model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons, prompt_version, created_at
+        returning decision_id, model, status, decision, confidence, entry_plan, risk_plan, size_pct, reasons, prompt_version, created_at
       ), timeline as (
         insert into lens.processing_timeline (event_id, stage, status, node, detail, at)
         select c.event_id, t.stage, t.status, $3, t.detail, coalesce(t.at, now())
@@ -61,12 +61,12 @@ final class EvaluateSql {
         update lens.dlq_entries set resolved_at = now()
         where event_id = (select event_id from claimed) and stage = 'evaluate' and resolved_at is null
       )
-      select c.event_id, c.source, c.symbol, c.event_type, c.direction, x.model, x.status, x.decision, x.confidence,
+      select c.event_id, c.source, c.symbol, c.event_type, c.direction, x.decision_id, x.model, x.status, x.decision, x.confidence,
              x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, x.created_at
       from claimed c,
            (select * from inserted
             union all
-            select d.model, d.status, d.decision, d.confidence, d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
+            select d.decision_id, d.model, d.status, d.decision, d.confidence, d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
             from lens.model_decisions d where d.event_id = $1 and d.model not in (select model from inserted)) x
       order by x.model
       """;
@@ -74,24 +74,28 @@ final class EvaluateSql {
   /** Every decision of the event with what the bus message needs of the event. */
   static final String DECISIONS =
       """
-      select e.event_id, e.source, e.symbol, e.event_type, e.direction, d.model, d.status, d.decision, d.confidence,
+      select e.event_id, e.source, e.symbol, e.event_type, e.direction, d.decision_id, d.model, d.status, d.decision, d.confidence,
              d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
       from lens.model_decisions d join lens.events e on e.event_id = d.event_id
       where d.event_id = $1
       order by d.model
       """;
 
-  /** The event becomes published, with its timeline row (node $2, detail $3); no row when it was not evaluated. */
+  /**
+   * The event becomes published, with its timeline row (node $2, detail $3); answers its seconds
+   * from received to published, no row when it was not evaluated.
+   */
   static final String MARK_PUBLISHED =
       """
       with marked as (
         update lens.events set status = 'published', published_at = now()
         where event_id = $1 and status = 'evaluated'
-        returning event_id
+        returning event_id, extract(epoch from published_at - received_at)::float8 as end_to_end_s
+      ), timeline as (
+        insert into lens.processing_timeline (event_id, stage, status, node, detail)
+        select event_id, 'published', 'ok', $2, $3 from marked
       )
-      insert into lens.processing_timeline (event_id, stage, status, node, detail)
-      select event_id, 'published', 'ok', $2, $3 from marked
-      returning id
+      select end_to_end_s from marked
       """;
 
   /** A dead letter of stage evaluate, unless the event already has an open one. */

@@ -1,5 +1,7 @@
 package ai.zmarty.lens;
 
+import ai.zmarty.bus.Addresses;
+import ai.zmarty.outbox.EventOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,17 +19,34 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** The evaluation worker's reads and writes in database B's {@code lens} schema. */
+/**
+ * The evaluation worker's reads and writes in database B's {@code lens} schema. Each decision's bus
+ * message goes into the event outbox in the transaction that stores the decision, identified by
+ * its {@code decision_id} and held for {@link #PUBLISH_HOLD}: the worker publishes it itself right
+ * after the commit and marks it; if the worker dies in between, a publisher sends it when the hold lapses.
+ */
 final class EvaluateStore {
+  /** The bus messages' id field: the model_decisions row's id, the same in every repeat of the message. */
+  static final String DECISION_ID = "decision_id";
+  /** How long the outbox leaves a just-committed decision to the worker that wrote it. */
+  static final Duration PUBLISH_HOLD = Duration.ofSeconds(10);
+
   /** An event as the evaluation needs it: the signal the models see, its status, its payload (null when not enriched). */
   record EventRow(UUID eventId, String status, JsonObject signal, JsonObject payload, Set<String> decided) {}
 
   private final Pool pool;
   private final String node;
+  private final Duration hold;
 
   EvaluateStore(Pool pool, String node) {
+    this(pool, node, PUBLISH_HOLD);
+  }
+
+  /** @param hold how long the outbox leaves a committed decision to this worker before a publisher may send it */
+  EvaluateStore(Pool pool, String node, Duration hold) {
     this.pool = pool;
     this.node = node;
+    this.hold = hold;
   }
 
   Future<Optional<EventRow>> load(UUID eventId) {
@@ -35,18 +55,23 @@ final class EvaluateStore {
         return Optional.empty();
       }
       Row r = rows.iterator().next();
-      JsonObject signal = new JsonObject()
-          .put("event_type", r.getString("event_type"))
-          .put("symbol", r.getString("symbol"))
-          .put("direction", r.getString("direction"))
-          .put("entry_price", r.getDouble("entry_price"))
-          .put("size", r.getDouble("size"))
-          .put("liquidation_price", r.getDouble("liquidation_price"))
-          .put("ts_utc", r.getOffsetDateTime("ts_utc").withOffsetSameInstant(ZoneOffset.UTC).toString())
-          .put("source", r.getString("source"))
-          .put("feature_profile", r.getString("feature_profile"));
+      JsonObject signal = signal(r);
       return Optional.of(new EventRow(eventId, r.getString("status"), signal, r.getJsonObject("model_payload"), Set.of(r.getArrayOfStrings("decided"))));
     });
+  }
+
+  /** The signal as the models are given it (and as a replay gives it again), from a row with the event's columns. */
+  static JsonObject signal(Row r) {
+    return new JsonObject()
+        .put("event_type", r.getString("event_type"))
+        .put("symbol", r.getString("symbol"))
+        .put("direction", r.getString("direction"))
+        .put("entry_price", r.getDouble("entry_price"))
+        .put("size", r.getDouble("size"))
+        .put("liquidation_price", r.getDouble("liquidation_price"))
+        .put("ts_utc", r.getOffsetDateTime("ts_utc").withOffsetSameInstant(ZoneOffset.UTC).toString())
+        .put("source", r.getString("source"))
+        .put("feature_profile", r.getString("feature_profile"));
   }
 
   private Future<Void> timeline(SqlClient client, UUID eventId, String stage, String status, JsonObject detail) {
@@ -56,8 +81,9 @@ final class EvaluateStore {
   /**
    * In one statement: the event becomes evaluated, each outcome its row, the timeline rows ({@code
    * evaluate_started} at {@code started}, {@code model_answered} per model, {@code evaluated}), the
-   * event's open evaluate dead letters resolved. Answers the bus messages of every decision of the
-   * event; empty, with nothing written, when another delivery evaluated it first.
+   * event's open evaluate dead letters resolved; then, in the same transaction, the bus message of
+   * every decision of the event into the outbox. Answers those messages; empty, with nothing
+   * written, when another delivery evaluated it first.
    */
   Future<List<JsonObject>> commit(UUID eventId, Instant started, List<EvaluationOutcome> outcomes) {
     JsonArray rows = new JsonArray();
@@ -67,7 +93,8 @@ final class EvaluateStore {
       timeline.add(step(timeline.size(), "model_answered", o.status(), o.summary(), o.answeredAt()));
     }
     timeline.add(step(timeline.size(), "evaluated", "ok", new JsonObject().put("statuses", new JsonArray(outcomes.stream().map(EvaluationOutcome::status).toList())), null));
-    return pool.preparedQuery(EvaluateSql.COMMIT).execute(Tuple.of(eventId, rows, node, timeline)).map(EvaluateStore::messages);
+    return pool.withTransaction(conn -> conn.preparedQuery(EvaluateSql.COMMIT).execute(Tuple.of(eventId, rows, node, timeline)).map(EvaluateStore::messages)
+        .compose(messages -> EventOutbox.addAll(conn, Addresses.EVENTS_LENS_DECISION, messages, DECISION_ID, hold)));
   }
 
   private static JsonObject step(int n, String stage, String status, JsonObject detail, Instant at) {
@@ -94,6 +121,7 @@ final class EvaluateStore {
     for (Row r : rows) {
       out.add(new JsonObject()
           .put("event_id", r.getUUID("event_id").toString())
+          .put(DECISION_ID, r.getUUID("decision_id").toString())
           .put("source", r.getString("source"))
           .put("symbol", r.getString("symbol"))
           .put("event_type", r.getString("event_type"))
@@ -112,9 +140,16 @@ final class EvaluateStore {
     return out;
   }
 
-  /** Marks the event published with its timeline row; false when it was not in status evaluated. */
-  Future<Boolean> markPublished(UUID eventId, int decisions) {
-    return pool.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", decisions))).map(rows -> rows.size() > 0);
+  /**
+   * After the worker published {@code messages} itself: their outbox rows are marked published (no
+   * publisher sends them again) and the event published with its timeline row, in one transaction.
+   * Answers the event's seconds from received to published; empty when it was not in status evaluated.
+   */
+  Future<Optional<Double>> markPublished(UUID eventId, List<JsonObject> messages) {
+    List<UUID> ids = messages.stream().map(m -> UUID.fromString(m.getString(DECISION_ID))).toList();
+    return pool.withTransaction(conn -> EventOutbox.markPublished(conn, ids)
+        .compose(n -> conn.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", messages.size())))))
+        .map(rows -> rows.size() == 0 ? Optional.<Double>empty() : Optional.ofNullable(rows.iterator().next().getDouble("end_to_end_s")));
   }
 
   /** The evaluation failed for good: a dead letter of stage evaluate, the event failed, a {@code dead_lettered} row; all or nothing. */

@@ -107,6 +107,7 @@ public final class EvaluateVerticle extends VerticleBase {
   private Future<JsonObject> deadLetter(UUID id, Job job, Throwable err) {
     String error = "evaluation failed after " + job.readCount() + " attempts: " + err;
     return store.deadLetter(id, error, job.payload()).map(v -> {
+      metrics.deadLettered();
       log.error("lens evaluate dead-lettered {} {}: {}", kv("event_id", id), kv("read_ct", job.readCount()), err.toString());
       return reply(id, "dead_lettered");
     });
@@ -157,10 +158,17 @@ public final class EvaluateVerticle extends VerticleBase {
     return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
   }
 
-  /** Publishes every decision of the event on the bus (after their commit), then marks it published. */
+  /**
+   * Publishes every decision of the event on the bus (after their commit: their outbox rows are
+   * held for this worker), then marks them and the event published. A worker that dies before the
+   * mark leaves the rows to the outbox's publishers; sockets drop a repeat by {@code decision_id}.
+   */
   private Future<JsonObject> publish(UUID id, List<JsonObject> messages) {
     messages.forEach(m -> vertx.eventBus().publish(Addresses.EVENTS_LENS_DECISION, m));
-    return store.markPublished(id, messages.size()).map(marked -> reply(id, "published").put("decisions", messages.size()));
+    return store.markPublished(id, messages).map(marked -> {
+      marked.ifPresent(metrics::published);
+      return reply(id, "published").put("decisions", messages.size());
+    });
   }
 
   private static JsonObject reply(UUID id, String outcome) {

@@ -109,10 +109,12 @@ public final class IntakeRoutes {
       return;
     }
     IntakeRequest.Signal signal = checked.signal().get();
+    long writing = System.nanoTime();
     store.accept(signal).onFailure(rc::fail).onSuccess(o -> {
       switch (o.kind()) {
         case QUEUED -> {
           metrics.received();
+          metrics.enqueued(System.nanoTime() - writing);
           log.info("signal accepted {} {} {} {}", kv("event_id", o.eventId()), kv("source", source), kv("symbol", signal.symbol()), kv("event_type", signal.eventType()));
           Responses.json(rc, 202, new JsonObject().put("event_id", o.eventId().toString()).put("status", o.status()));
         }

@@ -101,7 +101,8 @@ final class PublishSql {
   /** Stored enriched payloads of signals received in [$1, $2), with the decisions made on them ($3: models, null for all; $4: prompt version, null for any). */
   static final String REPLAY_INPUTS =
       """
-      select e.event_id, e.symbol, e.event_type, e.direction, e.entry_price::float8 as entry_price, e.received_at, x.model_payload,
+      select e.event_id, e.source, e.symbol, e.event_type, e.direction, e.entry_price::float8 as entry_price, e.size::float8 as size,
+             e.liquidation_price::float8 as liquidation_price, e.ts_utc, e.feature_profile, e.received_at, x.model_payload,
              coalesce(jsonb_agg(jsonb_build_object('model', d.model, 'status', d.status, 'decision', d.decision,
                         'confidence', d.confidence, 'prompt_version', d.prompt_version) order by d.model)
                       filter (where d.decision_id is not null), '[]'::jsonb) as decisions

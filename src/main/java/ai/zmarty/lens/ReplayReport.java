@@ -10,9 +10,9 @@ public final class ReplayReport {
   private ReplayReport() {}
 
   public static String text(List<ReplayRun.Compared> rows) {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-36s  %-10s  %-5s  %-12s  %-14s  %-14s  %s%n", "event", "symbol", "side", "model", "old", "new", ""));
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-36s  %-10s  %-5s  %-12s  %-20s  %-20s  %s%n", "event", "symbol", "side", "model", "old", "new", ""));
     for (ReplayRun.Compared r : rows) {
-      out.append(String.format(Locale.ROOT, "%-36s  %-10s  %-5s  %-12s  %-14s  %-14s  %s%n",
+      out.append(String.format(Locale.ROOT, "%-36s  %-10s  %-5s  %-12s  %-20s  %-20s  %s%n",
           r.eventId(), r.symbol(), r.direction(), r.model(), r.old().map(ReplayReport::cell).orElse("-"), cell(r.now()), r.changed() ? "changed" : ""));
     }
     return out.append(summary(rows)).append(System.lineSeparator()).toString();
@@ -34,7 +34,9 @@ public final class ReplayReport {
     return new JsonObject().put("rows", list).put("compared", rows.size()).put("changed", rows.stream().filter(ReplayRun.Compared::changed).count());
   }
 
+  /** The decision and its confidence; a fallback (status other than ok) says which. */
   private static String cell(JsonObject d) {
-    return String.format(Locale.ROOT, "%s %.2f", d.getString("decision"), d.getDouble("confidence", 0.0));
+    String status = d.getString("status", "ok");
+    return String.format(Locale.ROOT, "%s %.2f", d.getString("decision"), d.getDouble("confidence", 0.0)) + ("ok".equals(status) ? "" : " (" + status + ")");
   }
 }

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lens evaluation worker's series: events evaluated, each model's answer time (a histogram per
- * model) and its failed answers by status (invalid_json, timeout, provider_error). Models are the
+ * The lens evaluation worker's series: events evaluated, published and dead-lettered, each model's
+ * answer time (a histogram per model), its failed answers by status (invalid_json, timeout,
+ * provider_error), and an event's time from received to published (end to end). Models are the
  * configured {@code LENS_MODELS}, so the labels stay few.
  */
 public final class EvaluateMetrics {
@@ -19,12 +20,18 @@ public final class EvaluateMetrics {
 
   private final MeterRegistry registry;
   private final Counter evaluated;
+  private final Counter published;
+  private final Counter deadLettered;
+  private final Timer endToEnd;
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
   EvaluateMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.evaluated = Counter.builder("zmarty.lens.evaluated").description("Outside signals evaluated (every model answered or timed out)").register(registry);
+    this.published = Counter.builder("zmarty.lens.published").description("Outside signals whose decisions were published (status published)").register(registry);
+    this.deadLettered = Counter.builder("zmarty.lens.evaluate.dead.lettered").description("Outside signals whose evaluation failed for good (a lens DLQ entry of stage evaluate)").register(registry);
+    this.endToEnd = Timer.builder("zmarty.lens.end.to.end").description("An outside signal from received to published (the database's clock)").serviceLevelObjectives(Buckets.JOB).register(registry);
   }
 
   /** Makes a model's series now, so they read 0 before its first answer. */
@@ -35,6 +42,16 @@ public final class EvaluateMetrics {
 
   public void evaluated() {
     evaluated.increment();
+  }
+
+  /** An event published, {@code seconds} after it was received. */
+  public void published(double seconds) {
+    published.increment();
+    endToEnd.record(Math.max(0, Math.round(seconds * 1e9)), TimeUnit.NANOSECONDS);
+  }
+
+  public void deadLettered() {
+    deadLettered.increment();
   }
 
   /** One model's answer: its time, and an error count unless it was {@code ok}. */

@@ -7,12 +7,16 @@ final class OutboxSql {
   /** The channel a new row is announced on, so a publisher wakes at commit instead of at its next poll. */
   static final String CHANNEL = "event_outbox";
 
-  /** Several events for one address in one statement ($1 uuid[], $3 text[] of JSON bodies), and one notification. */
+  /**
+   * Several events for one address in one statement ($1 uuid[], $3 text[] of JSON bodies), due
+   * after $4 seconds (0: at once); an id already in the outbox is skipped. One notification.
+   */
   static final String ADD =
       """
       with added as (
-        insert into public.event_outbox (event_id, address, body)
-        select e, $2, b::jsonb from unnest($1::uuid[], $3::text[]) as t(e, b)
+        insert into public.event_outbox (event_id, address, body, next_attempt_at)
+        select e, $2, b::jsonb, now() + make_interval(secs => $4::double precision) from unnest($1::uuid[], $3::text[]) as t(e, b)
+        on conflict (event_id) do nothing
         returning id
       )
       select pg_notify('event_outbox', max(id)::text) from added
@@ -37,6 +41,9 @@ final class OutboxSql {
       """;
 
   static final String MARK_PUBLISHED = "update public.event_outbox set published_at = now() where id = any($1)";
+
+  /** The writer published these events ($1: their event ids) itself. */
+  static final String MARK_PUBLISHED_BY_EVENT = "update public.event_outbox set published_at = now() where event_id = any($1::uuid[]) and published_at is null";
 
   /** Deletes up to $2 rows published more than $1 seconds ago. */
   static final String PURGE =

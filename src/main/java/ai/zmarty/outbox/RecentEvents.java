@@ -11,8 +11,16 @@ import java.util.Map;
  */
 public final class RecentEvents {
   private final Map<String, Boolean> seen;
+  private final String idField;
 
+  /** Remembers the last {@code capacity} events by their {@code event_id}. */
   public RecentEvents(int capacity) {
+    this(capacity, EventOutbox.EVENT_ID);
+  }
+
+  /** Remembers the last {@code capacity} events by their field {@code idField}. */
+  public RecentEvents(int capacity, String idField) {
+    this.idField = idField;
     this.seen = new LinkedHashMap<>(capacity * 2, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -23,7 +31,7 @@ public final class RecentEvents {
 
   /** True the first time an event is seen (and for events without an id); false for a repeat. */
   public boolean first(JsonObject event) {
-    String id = event == null ? null : event.getString(EventOutbox.EVENT_ID);
+    String id = event == null ? null : event.getString(idField);
     return id == null || seen.put(id, Boolean.TRUE) == null;
   }
 }

@@ -85,6 +85,22 @@ public final class ChatSessions {
     return pool.preparedQuery(sql).execute(Tuple.of(turn.sessionId(), user, question, answer, requestId)).mapEmpty();
   }
 
+  /**
+   * {@code {sessions: [{session_id, title, turns, max_turns, created_at, last_at}]}}: the user's
+   * newest {@code limit} sessions, newest first, read under RLS (only their own).
+   */
+  public Future<JsonObject> list(UUID user, int limit) {
+    return UserScope.asUser(pool, user, conn -> conn.preparedQuery(SessionSql.LIST).execute(Tuple.of(limit)).map(rows -> {
+      JsonArray sessions = new JsonArray();
+      for (Row s : rows) {
+        java.time.OffsetDateTime last = s.getOffsetDateTime("last_at");
+        sessions.add(new JsonObject().put("session_id", s.getUUID("id").toString()).put("title", s.getString("title")).put("turns", s.getInteger("turns"))
+            .put("max_turns", maxTurns).put("created_at", s.getOffsetDateTime("created_at").toString()).put("last_at", last == null ? null : last.toString()));
+      }
+      return new JsonObject().put("sessions", sessions);
+    }));
+  }
+
   /** The session and its messages as the user sees them under RLS; NOT_FOUND when not theirs. */
   public Future<JsonObject> messages(UUID user, UUID sessionId) {
     return UserScope.asUser(pool, user, conn -> conn.preparedQuery(SessionSql.SESSION).execute(Tuple.of(sessionId)).compose(s -> {

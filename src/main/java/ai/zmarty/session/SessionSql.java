@@ -33,6 +33,20 @@ final class SessionSql {
   /** Read as the user: RLS hides other users' sessions. */
   static final String SESSION = "select id, turns, created_at from chat_sessions where id = $1";
 
+  /**
+   * Read as the user: their newest sessions ($1 of them), each with its first question (the title)
+   * and its last message's time.
+   */
+  static final String LIST =
+      """
+      select s.id, s.turns, s.created_at,
+             (select left(m.content, 120) from chat_messages m where m.session_id = s.id and m.role = 'user' order by m.id limit 1) as title,
+             (select max(m.created_at) from chat_messages m where m.session_id = s.id) as last_at
+      from chat_sessions s
+      order by s.created_at desc
+      limit $1
+      """;
+
   static final String MESSAGES = "select role, content, request_id, created_at from chat_messages where session_id = $1 order by id";
 
   /**

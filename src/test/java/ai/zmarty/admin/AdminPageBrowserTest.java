@@ -2,74 +2,48 @@ package ai.zmarty.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.zmarty.testing.Browser;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
 import ai.zmarty.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin page in a real headless Chromium (Debian's {@code chromium} and {@code
  * chromium-driver}) against a real node: it shows each queue and follows an SQL enqueue within
- * 2 s, a dead-letter group retried from the page is back in its queue, and a normal user's token
- * is refused. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI).
+ * 2 s, a dead-letter group retried from the page is back in its queue, the {@code #token=}
+ * fragment signs in, and a normal user's token is refused and clears what the page showed. Skipped when Chromium is missing, unless {@code ZMARTY_REQUIRE_BROWSER=1} (CI; see {@link Browser}).
  * Screenshots: {@code target/admin-dashboard.png}, {@code target/admin-refused.png}.
  */
 @ExtendWith(VertxExtension.class)
 class AdminPageBrowserTest {
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String DRIVER = "/usr/bin/chromedriver";
-  private WebDriver browser;
-  private Path profile;
+  private Browser open;
 
   private WebDriver browser() throws Exception {
-    boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
-    if (!present && "1".equals(System.getenv("ZMARTY_REQUIRE_BROWSER"))) {
-      throw new AssertionError("ZMARTY_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + DRIVER + " is missing (apt-get install chromium chromium-driver)");
-    }
-    Assumptions.assumeTrue(present, "no Chromium here (" + CHROMIUM + ", " + DRIVER + ")");
-    profile = Files.createTempDirectory("zmarty-chromium-");
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,1800");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build(), options);
-    return browser;
+    open = Browser.open(1400, 1800);
+    return open.driver();
   }
 
   @AfterEach
   void quit() throws Exception {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    if (open != null) {
+      open.close();
     }
   }
 
-  private static void screenshot(WebDriver browser, String name) throws Exception {
-    File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Files.createDirectories(Path.of("target"));
-    Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+  private void screenshot(WebDriver browser, String name) throws Exception {
+    open.screenshot(name);
   }
 
   private static void connect(WebDriver browser, String token) {
@@ -89,20 +63,25 @@ class AdminPageBrowserTest {
     AdminActionsTest.deadLetter(dbs, "compute_signals", "handler failed (500): boom", "{\"symbol\":\"BTC/USDT\",\"timeframe\":\"1h\"}");
     AdminActionsTest.deadLetter(dbs, "compute_signals", "handler failed (500): boom", "{\"symbol\":\"ETH/USDT\",\"timeframe\":\"1h\"}");
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 
-    browser.get("http://127.0.0.1:" + node.port() + "/admin/");
-    connect(browser, AdminBridgeTest.SERVICE);
+    // signed in by the fragment, as the demo prints it: read once, then gone from the address bar
+    browser.get("http://127.0.0.1:" + node.port() + "/admin/#token=" + AdminBridgeTest.SERVICE);
     wait.until(b -> "open".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
+    assertThat(browser.getCurrentUrl()).isEqualTo("http://127.0.0.1:" + node.port() + "/admin/");
     for (String queue : new String[] {"ingest_indicators", "compute_signals", "compute_winrate", "dead_letter", "lens_enrich", "lens_evaluate"}) {
       wait.until(b -> !b.findElements(By.cssSelector("tr[data-queue='" + queue + "']")).isEmpty());
     }
-    assertThat(depthCell(browser, "compute_winrate")).isEqualTo("0");
+    String initialDepth = wait.until(b -> depthCell(b, "compute_winrate"));
+    assertThat(initialDepth).isEqualTo("0");
     assertThat(browser.findElement(By.id("conn")).getText()).isEqualTo("live");
 
     // an SQL enqueue shows within 2 s
     Sql.exec(dbs.trading(), "select pgmq.send('compute_winrate', '{}'::jsonb)");
     long enqueued = System.nanoTime();
-    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).until(b -> "1".equals(depthCell(b, "compute_winrate")));
+    // the table is redrawn every second: a cell found just before a redraw is stale, so look again
+    new WebDriverWait(browser, Duration.ofSeconds(2), Duration.ofMillis(50)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(b -> "1".equals(depthCell(b, "compute_winrate")));
     long shownMs = (System.nanoTime() - enqueued) / 1_000_000;
     System.out.println("admin page showed the enqueued job after " + shownMs + " ms");
 
@@ -127,11 +106,23 @@ class AdminPageBrowserTest {
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter")).isZero();
     wait.until(b -> b.findElement(By.id("dlq")).getText().contains("No dead letters"));
 
-    // a normal user's token: refused, said so, no reconnecting
-    browser.findElement(By.id("forget")).click();
+    // a normal user's token pasted over the live page: refused, said so, no reconnecting, and
+    // nothing the operator's token showed is left under the banner
+    assertThat(browser.findElements(By.cssSelector("tr[data-queue]"))).isNotEmpty();
     connect(browser, TestJwt.valid(UUID.randomUUID()));
     wait.until(b -> "refused".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
     assertThat(browser.findElement(By.id("notice")).getText()).contains("refused", "not an operator");
+    for (String section : new String[] {"health", "cluster", "queues", "dlq", "cron", "credits", "providers", "lens", "errors"}) {
+      assertThat(browser.findElement(By.id(section)).getText()).as(section).isEqualTo("no data: the token was refused");
+    }
+    assertThat(browser.findElements(By.cssSelector("tr[data-queue], #queue-chart .uplot, .group"))).isEmpty();
+    assertThat(browser.findElement(By.tagName("main")).getText()).doesNotContain("compute_winrate", "live");
+    // the refused token is not kept: a reload does not try it again
+    browser.navigate().refresh();
+    wait.until(b -> b.findElement(By.id("notice")).getText().startsWith("Paste an operator token"));
+    assertThat(browser.findElement(By.tagName("body")).getAttribute("data-conn")).isNull();
+    connect(browser, TestJwt.valid(UUID.randomUUID()));
+    wait.until(b -> "refused".equals(b.findElement(By.tagName("body")).getAttribute("data-conn")));
     screenshot(browser, "admin-refused.png");
     assertThat(shownMs).as("ms from the SQL enqueue to the page").isLessThan(2000);
   }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A raw WebSocket to the event-bus bridge ({@code /eventbus/websocket}), speaking its JSON frames. */
-final class BridgeSocket implements AutoCloseable {
+public final class BridgeSocket implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket ws;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -34,17 +34,22 @@ final class BridgeSocket implements AutoCloseable {
     }
   }
 
-  static BridgeSocket open(Vertx vertx, int port, String query) throws Exception {
+  public static BridgeSocket open(Vertx vertx, int port, String query) throws Exception {
+    return open(vertx, port, query, Duration.ofSeconds(10));
+  }
+
+  /** With a longer {@code handshake} for a node in another process, busy with its first jobs. */
+  public static BridgeSocket open(Vertx vertx, int port, String query, Duration handshake) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocket ws = client.connect(port, "127.0.0.1", "/eventbus/websocket" + (query == null ? "" : "?" + query)).await(10, TimeUnit.SECONDS);
+    WebSocket ws = client.connect(port, "127.0.0.1", "/eventbus/websocket" + (query == null ? "" : "?" + query)).await(handshake.toMillis(), TimeUnit.MILLISECONDS);
     return new BridgeSocket(client, ws);
   }
 
-  static JsonObject bearer(String token) {
+  public static JsonObject bearer(String token) {
     return new JsonObject().put("Authorization", "Bearer " + token);
   }
 
-  void register(String address, JsonObject headers) {
+  public void register(String address, JsonObject headers) {
     frame(new JsonObject().put("type", "register").put("address", address).put("headers", headers));
   }
 
@@ -72,11 +77,11 @@ final class BridgeSocket implements AutoCloseable {
   }
 
   /** The next rec frame on {@code address} whose body {@code match}es. */
-  JsonObject awaitRec(Duration timeout, String address, Predicate<JsonObject> match) throws InterruptedException {
+  public JsonObject awaitRec(Duration timeout, String address, Predicate<JsonObject> match) throws InterruptedException {
     return await(timeout, "rec on " + address, f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")) && f.getValue("body") instanceof JsonObject b && match.test(b)).getJsonObject("body");
   }
 
-  boolean closedWithin(Duration timeout) {
+  public boolean closedWithin(Duration timeout) {
     try {
       closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;

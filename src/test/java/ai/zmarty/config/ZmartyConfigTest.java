@@ -106,7 +106,7 @@ class ZmartyConfigTest {
 
   @Test
   void logFormatIsAChoice() {
-    rejects(Map.of("LOG_FORMAT", "xml"), "LOG_FORMAT", "[json, text]");
+    rejects(Map.of("LOG_FORMAT", "xml"), "LOG_FORMAT", "[auto, json, text]");
   }
 
   @Test

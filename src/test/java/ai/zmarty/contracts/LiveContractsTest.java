@@ -132,6 +132,8 @@ class LiveContractsTest {
     assertThat(events).extracting(Sse.Event::name).contains("token", "done");
     events.forEach(e -> check("http.chat.sse." + e.name(), e.data(), "SSE " + e.name()));
     http(client.get(port, "127.0.0.1", "/chat/sessions/" + answer.getString("session_id")), token, null, 200, "http.chat.session.response");
+    http(client.get(port, "127.0.0.1", "/chat/sessions"), token, null, 200, "http.chat.sessions.response");
+    http(client.get(port, "127.0.0.1", "/candles?symbol=BTC/USDT&timeframe=1h&limit=5"), token, null, 200, "http.candles.response");
     http(client.get(port, "127.0.0.1", "/credits"), token, null, 200, "bus.credit.statement.reply");
     http(client.get(port, "127.0.0.1", "/win-rates"), token, null, 200, "http.win-rates.response");
     http(client.get(port, "127.0.0.1", "/liquidations?symbol=BTC/USDT"), token, null, 200, "http.liquidations.response");

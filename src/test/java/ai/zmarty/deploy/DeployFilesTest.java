@@ -17,6 +17,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 
 /**
  * deploy/ and the Supabase project files, checked by what runs here (no Docker engine): every
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * (and the whole environment it gives a node is accepted), each role is valid, each port matches
  * the setting it stands for. {@link DeployProbesTest} asks real nodes for the probed paths.
  */
+@ExtendWith(VertxExtension.class)
 class DeployFilesTest {
   static final Path DEPLOY = Path.of("deploy");
   /** Variables the files may set that are not program settings: the JVM's flags, Kubernetes' own substitution. */
@@ -158,6 +164,69 @@ class DeployFilesTest {
         .contains("./mvnw -B -q -DskipTests package").containsPattern("(?m)^USER 10001$").contains("HEALTHCHECK").contains("GET /healthz");
     assertThat(docker).containsPattern("(?m)^EXPOSE " + config.http().port() + " " + config.metrics().port() + " " + config.cluster().port() + "$");
     assertThat(Files.readString(Path.of(".dockerignore"))).contains("target").contains("node_modules");
+  }
+
+  @Test
+  void netlifyPublishesThePagesWithEveryFileTheyLoadAndTheNodesHeaders(Vertx vertx) throws Exception {
+    Netlify netlify = Netlify.load(DEPLOY);
+    assertThat(netlify.command()).startsWith("./netlify-build.sh ");
+    assertThat(netlify.script()).as("the build command's script").isRegularFile().isExecutable();
+    assertThat(netlify.publish()).isEqualTo("site");
+    String api = "https://api.zmarty.test";
+    Map<String, String> env = Map.of("ZMARTY_API_BASE", api + "/", "SUPABASE_URL", "https://abc.supabase.test",
+        "SUPABASE_ANON_KEY", "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2ln");
+    try {
+      // without the API's URL the build stops, naming the setting
+      Netlify.Run missing = netlify.build(Map.of());
+      assertThat(missing.exit()).isEqualTo(2);
+      assertThat(missing.output()).contains("ZMARTY_API_BASE must be set");
+      Netlify.Run serviceKey = netlify.build(Map.of("ZMARTY_API_BASE", api, "SUPABASE_URL", "https://abc.supabase.test",
+          "SUPABASE_ANON_KEY", "eyJhbGciOiJIUzI1NiJ9." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"role\":\"service_role\"}".getBytes()) + ".c2ln"));
+      assertThat(serviceKey.exit()).as("a service key never reaches a browser").isEqualTo(2);
+
+      Netlify.Run built = netlify.build(env);
+      assertThat(built.exit()).as(built.output()).isZero();
+      assertThat(netlify.publishDir()).as("the publish directory after the build").isDirectory();
+      Map<String, List<String>> pages = netlify.references();
+      assertThat(pages).containsKeys("admin/index.html");
+      int checked = 0;
+      for (var page : pages.entrySet()) {
+        for (String ref : page.getValue()) {
+          assertThat(netlify.fileFor(ref)).as(page.getKey() + " loads " + ref).isRegularFile();
+          checked++;
+        }
+      }
+      assertThat(checked).isGreaterThanOrEqualTo(5);
+      assertThat(netlify.fileFor("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js")).isRegularFile();
+      assertThat(Files.readString(netlify.fileFor("/config.js"))).isEqualTo(
+          "window.ZMARTY_CONFIG = {\"apiBase\": \"" + api + "\", \"supabaseUrl\": \"https://abc.supabase.test\", \"supabaseAnonKey\": \"eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2ln\"};\n");
+      assertThat(Files.readString(netlify.publishDir().resolve("_redirects"))).isEqualTo("/eventbus/*  " + api + "/eventbus/:splat  200!\n");
+
+      // the headers and the redirect are the ones an API node configured with the same values sends
+      var headers = netlify.headers();
+      TestDatabases.Pair dbs = TestDatabases.migrated();
+      TestNode node = TestNode.api(vertx, dbs, Map.of("PUBLIC_API_BASE", api, "SUPABASE_URL", "https://abc.supabase.test", "SUPABASE_ANON_KEY", env.get("SUPABASE_ANON_KEY")));
+      int comparedPages = 0;
+      for (String page : List.of("/", "/admin/")) {
+        var answer = node.client().get(node.port(), "127.0.0.1", page).send().await(15, java.util.concurrent.TimeUnit.SECONDS);
+        if (answer.statusCode() != 200) {
+          continue; // a page this node does not serve (yet)
+        }
+        comparedPages++;
+        assertThat(headers).as("_headers has " + page).containsKey(page);
+        assertThat(headers.get(page).get("content-security-policy")).as(page).isEqualTo(answer.getHeader("content-security-policy"));
+        assertThat(headers.get("/*").get("x-content-type-options")).isEqualTo(answer.getHeader("x-content-type-options"));
+      }
+      assertThat(comparedPages).as("/admin/ at least").isPositive();
+      var redirect = netlify.redirects().get(0);
+      var admin = node.client().get(node.port(), "127.0.0.1", redirect.path("from").asText()).followRedirects(false).send().await(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(admin.statusCode()).isEqualTo(redirect.path("status").asInt());
+      assertThat(admin.getHeader("location")).isEqualTo(redirect.path("to").asText());
+    } finally {
+      try (Stream<Path> files = Files.exists(netlify.publishDir()) ? Files.walk(netlify.publishDir()) : Stream.empty()) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 
   /** The configuration the program builds from {@code env} (plus placeholders for secrets a file leaves to the operator). */

@@ -64,6 +64,9 @@ final class FuzzRequests {
     if (path.endsWith("*") || random.nextInt(8) == 0) {
       uri.append('/').append(segment());
     }
+    if (uri.length() == 0) {
+      uri.append('/'); // the route "/" itself
+    }
     uri.append(QUERIES[random.nextInt(QUERIES.length)]);
     Map<String, String> headers = new java.util.LinkedHashMap<>();
     if (random.nextInt(8) > 0) {

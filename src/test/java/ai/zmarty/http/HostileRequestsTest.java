@@ -110,6 +110,16 @@ class HostileRequestsTest {
   }
 
   @Test
+  void aRequestTargetThatIsNotAPathIs400Not500() throws Exception {
+    // found by HttpFuzzTest once the chat app added the route "/": the router fails on a target without a leading slash
+    for (String target : new String[] {"?stage=enrich", "*"}) {
+      Answer a = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10_000);
+      assertJsonError(a.only(), 400, "bad_request");
+      assertThat(a.only().body()).contains("must be a path starting with /");
+    }
+  }
+
+  @Test
   void aFormBodyOnAGetIs415Not500() throws Exception {
     // found by HttpFuzzTest: the body handler refuses to decode a multipart GET with an IllegalStateException (500)
     String body = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n\r\nzz\r\n--B--\r\n";

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.config.ZmartyConfig;
+import ai.zmarty.demo.DemoSeed;
+import ai.zmarty.demo.DemoSignal;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Instant;
 import ai.zmarty.testing.ClusterNodes;
 import ai.zmarty.testing.RawWebSocket;
 import ai.zmarty.testing.RawWebSocket.Frame;
@@ -21,10 +27,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A decision published on a worker node's bus reaches a socket on an API node: two clustered
- * nodes in one JVM (Hazelcast over loopback TCP-IP, as {@code run --cluster} builds them).
+ * A decision made on a worker node reaches a socket on an API node: two clustered nodes in one JVM
+ * (Hazelcast over loopback TCP-IP, as {@code run --cluster} builds them); the API node takes the
+ * signal, only the worker enriches and evaluates it (simulated market, offline evaluator).
  */
 class DecisionSocketClusterTest {
+  private static final String KEY = "zks_cluster-test-key-0123456789abcdefghijklmnopq";
   private Vertx apiVertx;
   private Vertx workerVertx;
 
@@ -38,8 +46,9 @@ class DecisionSocketClusterTest {
   }
 
   @Test
-  void aDecisionPublishedOnTheWorkerReachesASocketOnTheApiNode() throws Exception {
+  void aDecisionMadeOnTheWorkerReachesASocketOnTheApiNode() throws Exception {
     TestDatabases.Pair dbs = TestDatabases.migrated();
+    Decisions.source(dbs.trading(), DemoSeed.DEMO_SOURCE, KEY, false);
     int p1 = ClusterNodes.freePort();
     int p2 = ClusterNodes.freePort();
     Map<String, String> cluster = Map.of(
@@ -52,7 +61,8 @@ class DecisionSocketClusterTest {
     Map<String, String> worker = new HashMap<>(cluster);
     worker.put("CLUSTER_PORT", Integer.toString(p2));
     worker.put("ROLES", "worker");
-    worker.put("QUEUE_NAMES", "compute_winrate");
+    worker.put("QUEUE_NAMES", "lens_enrich,lens_evaluate");
+    worker.put("QUEUE_IDLE_POLL", "100ms");
     ZmartyConfig apiConfig = dbs.config(api);
     ZmartyConfig workerConfig = dbs.config(worker);
     apiVertx = ClusterNodes.clustered(apiConfig);
@@ -62,7 +72,7 @@ class DecisionSocketClusterTest {
 
     try (RawWebSocket ws = RawWebSocket.connect(apiNode.port(), "/ws/decisions", Map.of("Authorization", "Bearer " + TestJwt.valid(UUID.randomUUID())))) {
       assertThat(ws.nextJson(Duration.ofSeconds(10)).getString("type")).isEqualTo("ready");
-      ws.sendText("{\"op\":\"subscribe\",\"models\":[\"gpt\"]}");
+      ws.sendText("{\"op\":\"subscribe\"}");
       assertThat(ws.nextJson(Duration.ofSeconds(10)).getString("type")).isEqualTo("subscribed");
       JsonObject decision = Decisions.decision("gpt", "BTC/USDT", "OPEN_SIGNAL");
       // the API node's consumer is known cluster-wide once its registration has spread: publish
@@ -79,6 +89,19 @@ class DecisionSocketClusterTest {
         }
       }
       assertThat(frame).isEqualTo(new JsonObject().put("type", "decision").put("data", decision));
+
+      // a signal posted to the API node (priced at the market's mid) is judged on the worker; its decision reaches the socket
+      DemoSignal signal = DemoSignal.quoted(apiVertx, apiConfig.market(), "http://127.0.0.1:" + apiNode.port(), KEY, "BTC/USDT").await(60, TimeUnit.SECONDS);
+      HttpRequest<Buffer> post = apiNode.client().postAbs(signal.url());
+      signal.headers().forEach(post::putHeader);
+      HttpResponse<Buffer> accepted = post.sendJsonObject(signal.body(Instant.now())).await(30, TimeUnit.SECONDS);
+      assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(202);
+      String eventId = accepted.bodyAsJsonObject().getString("event_id");
+      JsonObject made = ws.nextJson(Duration.ofSeconds(60));
+      assertThat(made.getString("type")).isEqualTo("decision");
+      assertThat(made.getJsonObject("data").getString("event_id")).isEqualTo(eventId);
+      assertThat(made.getJsonObject("data").getString("model")).isEqualTo("offline");
+      // (ROLES=api deploys no enrichment or evaluation verticle: only the worker node could have made it)
     }
   }
 }

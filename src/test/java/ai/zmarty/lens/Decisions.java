@@ -14,6 +14,7 @@ final class Decisions {
   static JsonObject decision(String model, String symbol, String eventType) {
     return new JsonObject()
         .put("event_id", UUID.randomUUID().toString())
+        .put("decision_id", UUID.randomUUID().toString())
         .put("source", "bot1")
         .put("symbol", symbol)
         .put("event_type", eventType)

@@ -149,12 +149,15 @@ class LensEvaluateTest {
     // one bus message per decision, with the event's fields
     Eventually.await(Duration.ofSeconds(5), "four decisions on the bus", () -> publishedFor(id).size() == 4);
     JsonObject gptMessage = publishedFor(id).stream().filter(m -> m.getString("model").equals("gpt")).findFirst().orElseThrow();
-    assertThat(gptMessage.fieldNames()).containsExactlyInAnyOrder("event_id", "source", "symbol", "event_type", "direction", "model", "status", "decision", "confidence",
+    assertThat(gptMessage.fieldNames()).containsExactlyInAnyOrder("event_id", "decision_id", "source", "symbol", "event_type", "direction", "model", "status", "decision", "confidence",
         "entry_plan", "risk_plan", "size_pct", "reasons", "prompt_version", "decided_at");
     assertThat(gptMessage.getString("symbol")).isEqualTo("BTC/USDT");
     assertThat(gptMessage.getString("source")).isEqualTo("test-src");
     assertThat(gptMessage.getString("decision")).isEqualTo("ENTER");
     assertPublishedKeepTheContract(id); // ok, invalid_json and timeout messages
+    // each decision's message went into the outbox with its row, under the row's id, and the worker marked it published
+    assertThat(Sql.column(dbs.trading(), "select o.event_id::text from event_outbox o join lens.model_decisions d on d.decision_id = o.event_id where d.event_id = '" + id + "' and o.published_at is not null order by 1"))
+        .containsExactlyElementsOf(publishedFor(id).stream().map(m -> m.getString("decision_id")).sorted().toList());
 
     // the same message again: nothing asked, stored or published twice
     enqueue(id);
@@ -190,6 +193,8 @@ class LensEvaluateTest {
     // metrics: the evaluation, each model's answer time, the errors by model and status
     var registry = metrics.registry();
     assertThat(registry.get("zmarty.lens.evaluated").counter().count()).isEqualTo(1);
+    assertThat(registry.get("zmarty.lens.published").counter().count()).isEqualTo(1);
+    assertThat(registry.get("zmarty.lens.end.to.end").timer().count()).isEqualTo(1);
     assertThat(registry.get("zmarty.lens.model.errors").tag("model", "gpt").tag("status", "provider_error").counter().count()).isEqualTo(1);
     assertThat(registry.get("zmarty.lens.model.errors").tag("model", "gpt").tag("status", "timeout").counter().count()).isZero();
     assertThat(registry.get("zmarty.lens.model.errors").tag("model", "offline").tag("status", "provider_error").counter().count()).isZero();
@@ -226,6 +231,7 @@ class LensEvaluateTest {
     assertThat(one("select stage || ' ' || (resolved_at is null)::text || ' ' || (payload->>'event_id') " + dlq)).isEqualTo("evaluate true " + id);
     assertThat(one("select error " + dlq)).contains("after 2 attempts").contains("no enrichment stored");
     assertThat(count("select count(*) from lens.processing_timeline where event_id = '" + id + "' and stage = 'dead_lettered'")).isEqualTo(1);
+    assertThat(metrics.registry().get("zmarty.lens.evaluate.dead.lettered").counter().count()).isEqualTo(1);
     // archived on its last read, not left in the generic dead-letter queue
     Eventually.await(Duration.ofSeconds(10), "archived", () -> count("select count(*) from pgmq.a_lens_evaluate where message->>'event_id' = '" + id + "'") == 1);
     assertThat(count("select count(*) from pgmq.q_dead_letter where message->'message'->>'event_id' = '" + id + "'")).isZero();

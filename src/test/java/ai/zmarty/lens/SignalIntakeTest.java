@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,15 +160,19 @@ class SignalIntakeTest {
   }
 
   @Test
-  void theDemosCurlLineWorksAsPrinted() throws Exception {
-    String key = new SourceKeys(fixture.api().wiring().tradingPool()).rotate(ai.zmarty.demo.DemoSeed.DEMO_SOURCE).await(10, TimeUnit.SECONDS).key();
-    String line = ai.zmarty.demo.DemoSeed.signalCurl("http://127.0.0.1:" + fixture.api().port(), key, "BTC/USDT", 97123.456);
-    assertThat(line).contains("-H 'X-API-Key: " + key + "'").contains("\"entry_price\":97123.46");
-    Process p = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    JsonObject answer = new JsonObject(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-    assertThat(answer.getString("status")).as(answer.encode()).isEqualTo("queued");
-    String ts = Sql.one(fixture.dbs().trading(), "select extract(epoch from now() - ts_utc)::int from lens.events where event_id = '" + answer.getString("event_id") + "'");
-    assertThat(Integer.parseInt(ts)).as("stamped by the shell at run time").isBetween(-5, 60);
+  void concurrentPostsWithOneIdempotencyKeyMakeOneEvent() throws Exception {
+    JsonObject body = signal("alpha").put("idempotency_key", "burst-7");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      sent.add(fixture.api().client().post(fixture.api().port(), "127.0.0.1", "/api/v1/signals").putHeader("X-API-Key", alpha).sendJsonObject(body));
+    }
+    io.vertx.core.Future.all(sent).await(30, TimeUnit.SECONDS);
+    List<HttpResponse<Buffer>> answers = sent.stream().map(io.vertx.core.Future::result).toList();
+    // one accepted, every other one answered with that same event, none queued again
+    assertThat(answers.stream().map(HttpResponse::statusCode).sorted().toList()).containsExactly(200, 200, 200, 200, 200, 200, 200, 202);
+    assertThat(answers.stream().map(r -> r.bodyAsJsonObject().getString("event_id")).distinct().toList()).hasSize(1);
+    String id = answers.get(0).bodyAsJsonObject().getString("event_id");
+    assertThat(count("select count(*) from lens.events where source = 'alpha' and idempotency_key = 'burst-7'")).isEqualTo(1);
+    assertThat(count("select count(*) from pgmq.q_lens_enrich where message->>'event_id' = '" + id + "'")).isEqualTo(1);
   }
 }

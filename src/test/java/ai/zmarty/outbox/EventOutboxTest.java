@@ -91,4 +91,42 @@ class EventOutboxTest {
     assertThat(recent.first(a)).as("forgotten").isTrue();
     assertThat(recent.first(new JsonObject())).as("no id: always passed on").isTrue();
   }
+
+  @Test
+  void aHeldEventIsLeftToItsWriterWhoMarksItAndAnIdAlreadyInTheOutboxIsNotAddedTwice(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    Pool pool = Pools.create(vertx, dbs.trading(), 2, "outbox-test");
+    List<JsonObject> received = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> received.add(m.body())).completion().await(5, TimeUnit.SECONDS);
+    String heldId = java.util.UUID.randomUUID().toString();
+    JsonObject held = new JsonObject().put("decision_id", heldId).put("n", 1);
+    pool.withTransaction(conn -> EventOutbox.addAll(conn, ADDRESS, List.of(held), "decision_id", Duration.ofMinutes(5))).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new EventPublisherVerticle(pool, Pools.connectOptions(dbs.trading(), "outbox-listen"), Duration.ofMillis(100))).await(10, TimeUnit.SECONDS);
+
+    // an event due at once, added after the held one, goes out; the held one does not (the publisher saw both)
+    pool.withTransaction(conn -> EventOutbox.add(conn, ADDRESS, new JsonObject().put("n", 2))).await(10, TimeUnit.SECONDS);
+    Eventually.await(Duration.ofSeconds(10), "the due event", () -> received.size() == 1);
+    assertThat(received.get(0).getInteger("n")).isEqualTo(2);
+
+    // its writer published it itself and marks it: never due again; the same id added again is skipped
+    assertThat(EventOutbox.markPublished(pool, List.of(java.util.UUID.fromString(heldId))).await(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(EventOutbox.markPublished(pool, List.of(java.util.UUID.fromString(heldId))).await(10, TimeUnit.SECONDS)).as("already marked").isZero();
+    pool.withTransaction(conn -> EventOutbox.addAll(conn, ADDRESS, List.of(held.copy().put("n", 3)), "decision_id", Duration.ZERO)).await(10, TimeUnit.SECONDS);
+    assertThat(Sql.count(dbs.trading(), "select count(*) from event_outbox where event_id = '" + heldId + "'")).isEqualTo(1);
+    assertThat(Sql.one(dbs.trading(), "select (body->>'n') || ' ' || (published_at is not null) from event_outbox where event_id = '" + heldId + "'")).isEqualTo("1 true");
+    // a last due event proves the publisher ran after all that: still only the two due ones
+    pool.withTransaction(conn -> EventOutbox.add(conn, ADDRESS, new JsonObject().put("n", 4))).await(10, TimeUnit.SECONDS);
+    Eventually.await(Duration.ofSeconds(10), "the last event", () -> received.size() == 2);
+    assertThat(received).extracting(e -> e.getInteger("n")).containsExactly(2, 4);
+  }
+
+  @Test
+  void recentEventsCanKeyOnAnotherIdField() {
+    RecentEvents recent = new RecentEvents(10, "decision_id");
+    JsonObject first = new JsonObject().put(EventOutbox.EVENT_ID, "e1").put("decision_id", "d1");
+    JsonObject sameEventOtherDecision = new JsonObject().put(EventOutbox.EVENT_ID, "e1").put("decision_id", "d2");
+    assertThat(recent.first(first)).isTrue();
+    assertThat(recent.first(sameEventOtherDecision)).as("another decision of the same event").isTrue();
+    assertThat(recent.first(first.copy())).as("a repeat").isFalse();
+  }
 }

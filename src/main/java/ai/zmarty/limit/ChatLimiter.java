@@ -1,7 +1,7 @@
 package ai.zmarty.limit;
 
 import ai.zmarty.config.ZmartyConfig.ChatConfig;
-import ai.zmarty.config.ZmartyConfig.LimitScope;
+import ai.zmarty.config.LimitScope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

@@ -99,7 +99,7 @@ public final class Wiring {
   private final Vertx vertx;
   private final Pool chat;
   private final Pool trading;
-  private final List<String> deployments = new ArrayList<>();
+  private final Deployments deployments;
   /** Removes this wiring's scrape-time readings from the node's metrics. */
   private final List<Runnable> scrapeHooks = new ArrayList<>();
   private HttpVerticle http;
@@ -109,6 +109,7 @@ public final class Wiring {
     this.vertx = vertx;
     this.chat = chat;
     this.trading = trading;
+    this.deployments = new Deployments(vertx);
   }
 
   /** {@link #deploy(Vertx, ZmartyConfig, Metrics, PgUrl, PgUrl)} with metrics of its own, not bound to {@code vertx}'s. */
@@ -138,7 +139,8 @@ public final class Wiring {
       Clock clock = market.clock(Clock.systemUTC());
       // the job consumers first, so the poller's first messages find them
       WatcherPauses pauses = new WatcherPauses(w.trading, config.watch().pauseAfter());
-      all = all.compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
+      // the consumers and the poller stop together (one grace for all their jobs in flight)
+      all = all.compose(v -> w.deployments.beginGroup()).compose(v -> w.deploy(new IngestVerticle(w.trading, market, queues, clock, config.watch().ingestConcurrency(), config.watch().keptPairs(), pauses)))
           .compose(v -> w.deploy(new SignalVerticle(w.trading, queues, DoublingGuard.of(config.guardrails()))))
           .compose(v -> w.deploy(new WinRateVerticle(w.trading, market, clock)))
           .compose(v -> w.deploy(new JudgeVerticle(w.trading, market, clock, config.lensPublish())))
@@ -153,7 +155,7 @@ public final class Wiring {
       all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, evaluator)));
       Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()),
           Addresses.QUEUE_LENS_EVALUATE, EvaluateVerticle.deadLetterHook(w.trading, evaluator));
-      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs())));
+      all = all.compose(v -> w.deploy(new PgmqPollerVerticle(queues, config.queue(), hooks, metrics.jobs()))).compose(v -> w.deployments.endGroup());
     }
     if (config.roles().contains(Role.API)) {
       Watchlist watchlist = new Watchlist(w.chat, config.watch(), new SymbolCatalog(market, config.market().provider().name().toLowerCase(java.util.Locale.ROOT)));
@@ -252,10 +254,7 @@ public final class Wiring {
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).map(id -> {
-      deployments.add(id);
-      return null;
-    });
+    return deployments.deploy(verticle);
   }
 
   /** The HTTP port bound, when this node runs the api role. */
@@ -281,20 +280,10 @@ public final class Wiring {
     return trading;
   }
 
-  /**
-   * Undeploys what this wiring deployed, newest first and one at a time (the HTTP API ends its
-   * answers in flight while the router and the credit service it needs still run), then closes its pools.
-   */
+  /** Undeploys what this wiring deployed, newest first ({@link Deployments}), then closes its pools. */
   public Future<Void> close() {
     scrapeHooks.forEach(Runnable::run);
     scrapeHooks.clear();
-    List<String> ids = new ArrayList<>(deployments);
-    deployments.clear();
-    java.util.Collections.reverse(ids);
-    Future<Void> undeployed = Future.succeededFuture();
-    for (String id : ids) {
-      undeployed = undeployed.transform(v -> vertx.undeploy(id).recover(err -> Future.succeededFuture()));
-    }
-    return undeployed.transform(v -> Future.join(chat.close(), trading.close())).mapEmpty();
+    return deployments.undeployAll().transform(v -> Future.join(chat.close(), trading.close())).mapEmpty();
   }
 }

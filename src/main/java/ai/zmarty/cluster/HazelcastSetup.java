@@ -33,6 +33,11 @@ public final class HazelcastSetup {
     // Leave a crashed member's partitions quickly so the survivors carry on.
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "15");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "2");
+    // Hazelcast's own SIGTERM hook would cut this member off the cluster at once, in parallel with
+    // the node's graceful stop (whose jobs and chats in flight still need the bus): the node leaves
+    // the cluster itself, last, when Vert.x closes (a graceful leave the others see at once).
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.addListenerConfig(new com.hazelcast.config.ListenerConfig(new MembershipLog()));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
     if (IPV4.matcher(cluster.host()).matches()) {

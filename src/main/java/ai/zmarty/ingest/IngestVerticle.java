@@ -63,6 +63,7 @@ public final class IngestVerticle extends VerticleBase {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int active;
   private MessageConsumer<Object> consumer;
+  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_INGEST_INDICATORS);
 
   public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock) {
     this(pool, market, queues, clock, 4, MAX_KEPT_PAIRS, null);
@@ -90,9 +91,14 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.JOB_INGEST_INDICATORS,
-        JobHandler.of(Addresses.QUEUE_INGEST_INDICATORS, log, Pair::fromJson, this::ingest,
-            IngestVerticle::logLine));
+        drain.tracking(JobHandler.of(Addresses.QUEUE_INGEST_INDICATORS, log, Pair::fromJson, this::ingest,
+            IngestVerticle::logLine)));
     return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return drain.stop(vertx, consumer, ai.zmarty.queue.JobDrain.GRACE);
   }
 
   /** The figures of a reply worth the job's log line. */

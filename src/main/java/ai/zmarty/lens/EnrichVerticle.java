@@ -19,6 +19,7 @@ import java.util.UUID;
 public final class EnrichVerticle extends VerticleBase {
   private final Enricher enricher;
   private MessageConsumer<Object> consumer;
+  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_LENS_ENRICH);
 
   public EnrichVerticle(Enricher enricher) {
     this.enricher = enricher;
@@ -26,7 +27,7 @@ public final class EnrichVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.JOB_LENS_ENRICH, this::handle);
+    consumer = vertx.eventBus().consumer(Addresses.JOB_LENS_ENRICH, drain.tracking(this::handle));
     return consumer.completion();
   }
 
@@ -53,6 +54,6 @@ public final class EnrichVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return drain.stop(vertx, consumer, ai.zmarty.queue.JobDrain.GRACE);
   }
 }

@@ -47,6 +47,8 @@ public final class EvaluateVerticle extends VerticleBase {
   private final int maxReads;
   /** The payload's contract, {@code docs/contracts/queue.lens_evaluate.json}. */
   private final Schema contract = JobHandler.contract("lens_evaluate");
+  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_LENS_EVALUATE);
+  private io.vertx.core.eventbus.MessageConsumer<Object> consumer;
 
   /** @param maxReads the poller's {@code QUEUE_MAX_READS}: the read that is a job's last attempt */
   public EvaluateVerticle(Pool pool, EvaluationPanel panel, EvaluateMetrics metrics, int maxReads, String node) {
@@ -68,7 +70,13 @@ public final class EvaluateVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     panel.models().forEach(metrics::register);
-    return vertx.eventBus().<Object>consumer(Addresses.JOB_LENS_EVALUATE, this::handle).completion();
+    consumer = vertx.eventBus().<Object>consumer(Addresses.JOB_LENS_EVALUATE, drain.tracking(this::handle));
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return drain.stop(vertx, consumer, ai.zmarty.queue.JobDrain.GRACE);
   }
 
   private void handle(Message<Object> msg) {

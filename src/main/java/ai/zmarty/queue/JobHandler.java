@@ -25,6 +25,11 @@ public final class JobHandler {
    * such a message at its first read, with the reason.
    */
   public static final int REJECTED = ErrorCode.BAD_REQUEST.failureCode();
+  /**
+   * The failure code of a job its consumer's node is stopping before it finished ({@link JobDrain}):
+   * the poller makes the message visible again at once and never dead-letters it for this.
+   */
+  public static final int HANDED_BACK = ErrorCode.UNAVAILABLE.failureCode();
 
   private JobHandler() {}
 

@@ -193,6 +193,13 @@ public final class PgmqPollerVerticle extends VerticleBase {
     boolean handlerMissing = failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
     boolean rejected = failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.REJECTED;
     String error = rejected ? "rejected: " + failure.getMessage() : describe(failure);
+    if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == JobHandler.HANDED_BACK) {
+      // the handler's node is stopping: not the job's fault, so no backoff and no step towards the dead letters
+      return client.setVisibleAfter(queue, message.msgId(), java.time.Duration.ZERO).map(found -> {
+        log.info("job handed back " + JobLog.PATTERN + " visible again now: {}", JobLog.with(JobLog.fields(job, (System.nanoTime() - started) / 1_000_000), failure.getMessage()));
+        return "handed back";
+      });
+    }
     return switch (retry.decide(message.readCount(), handlerMissing, rejected)) {
       case RetryPolicy.DeadLetter d when rejected ->
           client.deadLetter(queue, message, config.deadLetterQueue(), error, hooks.get(queue)).map(id -> {

@@ -41,10 +41,16 @@ public final class OfflineAnswer {
       for (JsonObject w : context.winRatesOf(p)) {
         Object rate = w.getValue("win_rate");
         int n = w.getInteger("sample_size", 0);
+        String window = switch (String.valueOf(w.getValue("window"))) {
+          case "all" -> "all time";
+          case "30d" -> "last 30 days";
+          case "7d" -> "last 7 days";
+          default -> String.valueOf(w.getValue("window"));
+        };
         if (rate instanceof Number r && n > 0) {
-          sb.append(String.format(Locale.ROOT, "Its win rate is %.1f%% over %d resolved signals. ", r.doubleValue() * 100, n));
+          sb.append(String.format(Locale.ROOT, "Win rate (%s): %.1f%% over %d resolved signals. ", window, r.doubleValue() * 100, n));
         } else {
-          sb.append("No resolved signals yet, so no win rate. ");
+          sb.append("No resolved signals (").append(window).append(") yet, so no win rate. ");
         }
       }
     }

@@ -48,6 +48,7 @@ public final class SignalVerticle extends VerticleBase {
   private final PgmqClient queues;
   private final PositionBook book;
   private MessageConsumer<Object> consumer;
+  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_COMPUTE_SIGNALS);
 
   public SignalVerticle(Pool pool, PgmqClient queues, DoublingGuard guard) {
     this.pool = pool;
@@ -58,8 +59,13 @@ public final class SignalVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_SIGNALS,
-        JobHandler.of(Addresses.QUEUE_COMPUTE_SIGNALS, log, Pair::fromJson, this::compute, r -> "created=" + r.getInteger("created")));
+        drain.tracking(JobHandler.of(Addresses.QUEUE_COMPUTE_SIGNALS, log, Pair::fromJson, this::compute, r -> "created=" + r.getInteger("created"))));
     return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return drain.stop(vertx, consumer, ai.zmarty.queue.JobDrain.GRACE);
   }
 
   private Future<JsonObject> compute(Pair pair) {

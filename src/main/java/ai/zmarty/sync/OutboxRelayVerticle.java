@@ -42,6 +42,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final Supplier<String> secret;
   private final Supplier<String> url;
   private final DeliveryBackoff backoff;
+  private final Claims claims = new Claims(); // on stop, sends get 5 s (a delivery takes ms), the rest are given back
   private WebClient client;
   private PgSubscriber subscriber;
   private WebhookSignature signature;
@@ -95,8 +96,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timer);
-    client.close();
-    return subscriber.close();
+    return claims.drain(vertx, chat, Duration.ofSeconds(5)).eventually(() -> subscriber.close().andThen(v -> client.close()));
   }
 
   /** Deliveries acknowledged by this verticle. */
@@ -158,6 +158,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   private Future<Void> deliver(String target, Claimed row) {
     long started = System.nanoTime();
+    claims.sending(row.id());
     String timestamp = Long.toString(Instant.now().getEpochSecond());
     Buffer body = Buffer.buffer(row.body());
     Future<HttpResponse<Buffer>> sent;
@@ -177,6 +178,9 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     return sent.transform(
         ar -> {
+          if (!claims.settled(row.id())) {
+            return Future.succeededFuture(); // given back by a stopping relay
+          }
           long latencyMs = (System.nanoTime() - started) / 1_000_000;
           if (ar.succeeded()) {
             return chat.preparedQuery(SyncSql.MARK_DELIVERED)

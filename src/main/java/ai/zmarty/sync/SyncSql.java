@@ -39,6 +39,9 @@ final class SyncSql {
       returning o.id, o.event_id, o.payload::text as body, o.attempts
       """;
 
+  /** Rows a stopping relay was still sending: due again now (their claim given up), no attempt counted. */
+  static final String GIVE_BACK = "update public.sync_outbox set next_attempt_at = now() where id = any($1) and delivered_at is null and refused_at is null";
+
   static final String MARK_DELIVERED =
       "update public.sync_outbox set delivered_at = now(), attempts = attempts + 1, last_error = null where id = $1";
 

@@ -48,6 +48,7 @@ public final class WinRateVerticle extends VerticleBase {
   private final MarketDataProvider market;
   private final Clock clock;
   private MessageConsumer<Object> consumer;
+  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_COMPUTE_WINRATE);
 
   public WinRateVerticle(Pool pool, MarketDataProvider market, Clock clock) {
     this.store = new WinRateStore(pool, clock);
@@ -58,8 +59,13 @@ public final class WinRateVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.JOB_COMPUTE_WINRATE,
-        JobHandler.of(Addresses.QUEUE_COMPUTE_WINRATE, log, WinRateVerticle::onlyPair, this::run, r -> "resolved=" + r.getInteger("resolved") + " pending=" + r.getInteger("pending")));
+        drain.tracking(JobHandler.of(Addresses.QUEUE_COMPUTE_WINRATE, log, WinRateVerticle::onlyPair, this::run, r -> "resolved=" + r.getInteger("resolved") + " pending=" + r.getInteger("pending"))));
     return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return drain.stop(vertx, consumer, ai.zmarty.queue.JobDrain.GRACE);
   }
 
   /** {@code {}} means every pair; otherwise the one pair named. */

@@ -94,7 +94,7 @@ class SignalStreamTest {
 
   @Test
   void aStreamCarriesTheWatchedPairsOnlyAndEachEventOnce() throws Exception {
-    UUID user = watching("btcusdt", "1h");
+    UUID user = watching("BTC/USDT", "1h");
     try (SseClient c = SseClient.open(node.port(), SignalStreams.PATH, bearer(user))) {
       assertThat(c.status()).isEqualTo(200);
       SseClient.Event ready = c.next(WAIT);

@@ -27,6 +27,16 @@ class OfflineAnswerTest {
   }
 
   @Test
+  void namesTheWindowOfEachWinRate() {
+    ChatContext ctx = new ChatContext(List.of(BTC), List.of(signal(BTC, "long", 0.72)),
+        List.of(new JsonObject().put("symbol", "BTC/USDT").put("timeframe", "1h").put("window", "all").put("win_rate", 0.5).put("sample_size", 40),
+            new JsonObject().put("symbol", "BTC/USDT").put("timeframe", "1h").put("window", "30d").put("win_rate", 0.6).put("sample_size", 10),
+            new JsonObject().put("symbol", "BTC/USDT").put("timeframe", "1h").put("window", "7d").put("sample_size", 0)));
+    assertThat(OfflineAnswer.compose(ctx, "BTC?"))
+        .contains("Win rate (all time): 50.0% over 40 resolved signals.", "Win rate (last 30 days): 60.0% over 10 resolved signals.", "No resolved signals (last 7 days) yet");
+  }
+
+  @Test
   void coversEveryPairWhenNoneIsNamed() {
     ChatContext ctx = new ChatContext(List.of(BTC, ETH), List.of(signal(BTC, "long", 0.72)), List.of());
     String answer = OfflineAnswer.compose(ctx, "how is my watchlist?");

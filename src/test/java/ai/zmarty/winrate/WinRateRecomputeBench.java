@@ -26,9 +26,11 @@ import java.util.TreeSet;
  * bench/signals (second half): the win-rate recompute (WinRateSql.ROLL_UP: three windows, Wilson intervals, one
  * statement) over N resolved signals, next to the baseline it replaces — one query per pair and
  * window, as a loop of queries would do it. Prints medians and their ratio, and checks that both
- * give the same counts. Goal: < 0.5 s for 1,000,000 (issue 15; issue 5's was 2 s). Exits with
- * status 1 when the set-based median is 0.5 s or more (whatever the number of signals) or the two
- * disagree on any count.
+ * give the same counts. Goal: < 0.5 s for 1,000,000 (issue 15; issue 5's was 2 s). Then the
+ * per-source performance roll-up (WinRateSql.PERFORMANCE_ROLL_UP), next to the same statement without
+ * signals_performance_idx (migration 20260109060000; dropped in a transaction that is rolled back),
+ * and checks that both write the same figures. Exits with status 1 when the set-based median is 0.5 s
+ * or more (whatever the number of signals), or the win-rate counts or the performance rows disagree.
  *
  * <p>Arguments: signals, pairs, runs, and whether to VACUUM the table after loading it (default
  * true; false measures the state right after a bulk load, before autovacuum has been by).
@@ -36,8 +38,22 @@ import java.util.TreeSet;
 public final class WinRateRecomputeBench {
   /** The goal for the set-based median, in seconds. */
   private static final double GOAL_S = 0.5;
+  /** Runs of the performance roll-up without its index: at 1,000,000 signals each takes tens of seconds. */
+  private static final int BEFORE_RUNS = 3;
+  /** Every figure of every performance row, in one text (computed_at aside), to compare two runs. */
+  private static final String PERFORMANCE_CHECKSUM =
+      "select md5(string_agg(p::text, '|' order by p.source, p.window_name)) from (select source, window_name, trades, wins, pnl, profit_factor, expectancy, sharpe, sortino, omega, max_drawdown from performance) p";
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) { // the pool's threads would keep the JVM alive after a failure
+      e.printStackTrace();
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     int signals = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
@@ -111,26 +127,51 @@ public final class WinRateRecomputeBench {
       }
       perQuery.add((System.nanoTime() - s) / 1e9);
     }
-    // the per-source performance roll-up the same job runs next (three windows per source, drawdown included)
+    // the per-source performance roll-up the same job runs next (three windows per source, drawdown
+    // included), then the same statement as it ran before migration 20260109060000: the index it reads
+    // dropped inside a transaction that is rolled back; both must write the same rows
+    Tuple perfArgs = Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addOffsetDateTime(at);
     List<Double> performance = new ArrayList<>();
+    List<Double> performanceCpu = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       long s = System.nanoTime();
-      pool.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addOffsetDateTime(at)).await(5, TimeUnit.MINUTES);
+      double cpu0 = cpuSeconds(backend);
+      conn.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(perfArgs).await(5, TimeUnit.MINUTES);
       performance.add((System.nanoTime() - s) / 1e9);
+      performanceCpu.add(cpuSeconds(backend) - cpu0);
     }
     long performanceRows = Long.parseLong(Sql.one(b, "select count(*) from performance"));
+    String performanceSum = conn.query(PERFORMANCE_CHECKSUM).execute().await(1, TimeUnit.MINUTES).iterator().next().getString(0);
+    List<Double> performanceBefore = new ArrayList<>();
+    List<Double> performanceBeforeCpu = new ArrayList<>();
+    conn.query("begin").execute().await(1, TimeUnit.MINUTES);
+    conn.query("drop index signals_performance_idx").execute().await(1, TimeUnit.MINUTES);
+    conn.query("delete from performance").execute().await(1, TimeUnit.MINUTES);
+    for (int run = 0; run < Math.min(runs, BEFORE_RUNS); run++) {
+      long s = System.nanoTime();
+      double cpu0 = cpuSeconds(backend);
+      conn.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(perfArgs).await(10, TimeUnit.MINUTES);
+      performanceBefore.add((System.nanoTime() - s) / 1e9);
+      performanceBeforeCpu.add(cpuSeconds(backend) - cpu0);
+    }
+    String performanceSumBefore = conn.query(PERFORMANCE_CHECKSUM).execute().await(1, TimeUnit.MINUTES).iterator().next().getString(0);
+    conn.query("rollback").execute().await(1, TimeUnit.MINUTES);
     double ours = median(setBased);
     double baseline = median(perQuery);
     System.out.printf("win-rate recompute, %,d signals, %d pairs × 3 windows, median of %d runs:%n", signals, pairs, runs);
     System.out.printf("  set-based (ROLL_UP, one statement, writes win_rate): %.3f s (PostgreSQL CPU %.3f s; load average %s)%n", ours, median(setBasedCpu),
         Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     System.out.printf("  baseline (one query per pair and window, read only): %.3f s%n", baseline);
-    System.out.printf("  performance (PERFORMANCE_ROLL_UP, one statement, writes %,d performance rows): %.3f s (reported, no goal)%n", performanceRows, median(performance));
+    System.out.printf("  performance (PERFORMANCE_ROLL_UP, one statement, writes %,d performance rows): %.3f s (PostgreSQL CPU %.3f s)%n", performanceRows, median(performance), median(performanceCpu));
+    System.out.printf("  performance as before signals_performance_idx (bitmap heap scans), median of %d: %.3f s (PostgreSQL CPU %.3f s); ratio %.2f× wall, %.2f× CPU%n",
+        performanceBefore.size(), median(performanceBefore), median(performanceBeforeCpu), median(performanceBefore) / median(performance), median(performanceBeforeCpu) / median(performanceCpu));
+    boolean samePerformance = performanceSum.equals(performanceSumBefore);
+    System.out.printf("  same performance rows with and without the index: %s%n", samePerformance ? "yes (md5 " + performanceSum + ")" : "NO");
     boolean fast = ours < GOAL_S;
     boolean same = ourCounts.equals(baselineCounts);
     System.out.printf("  ratio baseline / set-based: %.2f×   goal < %.1f s: %s (%.3f s, %.0f %% of the goal)%n", baseline / ours, GOAL_S, fast ? "met" : "MISSED", ours, 100 * ours / GOAL_S);
     System.out.printf("  same wins/sample size per pair and window: %s%n", same ? "yes (" + ourCounts.size() + " rows)" : "NO");
-    System.exit(fast && same ? 0 : 1);
+    System.exit(fast && same && samePerformance ? 0 : 1);
   }
 
   /** User + system CPU seconds process {@code pid} has used (Linux /proc; USER_HZ 100). */

@@ -165,6 +165,42 @@ class WinRateRollupTest {
     }
   }
 
+  /**
+   * The performance roll-up reads each pair's trades from signals_performance_idx alone (migration
+   * 20260109060000). Without it the statement visited one table page per trade, since the signal job
+   * writes every pair's bars side by side: 38–65 s for 1,000,000 signals (bench/signals/README.md).
+   */
+  @Test
+  void thePerformanceRollUpReadsEachPairsTradesFromItsIndexAlone(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    // synchronous_commit on: the embedded server runs with off, and a VACUUM right after an
+    // asynchronous commit may leave the visibility map empty (bench/signals/README.md)
+    Sql.exec(dbs.trading(), """
+        set synchronous_commit = on;
+        insert into signals (symbol, timeframe, bar_time, direction, score, entry, stop, outcome, resolved_at, exit_price, exit_reason)
+        select 'P' || (i % 100) || '/USD', '4h', timestamptz '2026-03-31' - make_interval(hours => 4 * (i / 100 + 1)),
+               case when i % 2 = 0 then 'long' else 'short' end, 0.6, 100, 99,
+               case when i % 3 = 0 then 'loss' else 'win' end, timestamptz '2026-03-31',
+               case when i % 3 = 0 then 99 else 101 end, case when i % 3 = 0 then 'stop' else 'target' end
+        from generate_series(0, 19999) as i
+        """);
+    Sql.exec(dbs.trading(), "vacuum analyze signals");
+    Pool pool = Pools.create(vertx, dbs.trading(), 1, "test");
+    String[] symbols = new String[100];
+    String[] timeframes = new String[100];
+    for (int i = 0; i < 100; i++) {
+      symbols[i] = "P" + i + "/USD";
+      timeframes[i] = "4h";
+    }
+    Tuple args = Tuple.tuple().addArrayOfString(symbols).addArrayOfString(timeframes).addOffsetDateTime(NOW.atOffset(ZoneOffset.UTC));
+    List<String> plan = new ArrayList<>();
+    pool.preparedQuery("explain " + WinRateSql.PERFORMANCE_ROLL_UP).execute(args).await(10, TimeUnit.SECONDS).forEach(r -> plan.add(r.getString(0)));
+
+    assertThat(String.join("\n", plan)).contains("Index Only Scan using signals_performance_idx on signals").doesNotContain("Heap Scan").doesNotContain("Seq Scan on signals");
+    pool.preparedQuery(WinRateSql.PERFORMANCE_ROLL_UP).execute(args).await(30, TimeUnit.SECONDS);
+    assertThat(Sql.one(dbs.trading(), "select count(*) || ' ' || sum(trades) from performance where window_name = 'all'")).isEqualTo("100 20000");
+  }
+
   private static void assertWindow(TestDatabases.Pair dbs, String window, int wins, int n) {
     assertWindow(dbs, "BTC/USD", window, wins, n);
   }

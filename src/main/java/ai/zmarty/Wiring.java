@@ -175,8 +175,7 @@ public final class Wiring {
       w.scrapeHooks.add(metrics.beforeScrape(() -> health.run().onSuccess(report -> report.checks().forEach(c -> metrics.ops().health(c.name(), c.up() ? OpsMetrics.Level.HEALTHY : OpsMetrics.Level.CRITICAL)))));
       HttpVerticle http =
           new HttpVerticle(
-              config.http(),
-              config.chat(),
+              config.http(), config.chat(),
               health,
               authenticator,
               watchlist,
@@ -190,7 +189,8 @@ public final class Wiring {
               metrics,
               intakeApi(config, w, queues, authenticator, metrics),
               new HttpVerticle.Lens(config.lensPublish(), new SourceKeys(w.trading), new LeaderboardQueries(w.trading)),
-              new HttpVerticle.Web(config.webApp(), new ai.zmarty.ingest.PriceQueries(w.trading)));
+              new HttpVerticle.Web(config.webApp(), new ai.zmarty.ingest.PriceQueries(w.trading)),
+              ai.zmarty.limit.ChatLimiter.of(config.chat(), w.chat, node));
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))

@@ -135,7 +135,9 @@ final class ConfigSections {
         raw.integer("RATE_LIMIT_PER_MINUTE", 1, 100_000),
         raw.integer("MAX_CONCURRENT_STREAMS", 1, 1_000),
         raw.integer("CHAT_MAX_CREDITS_PER_REQUEST", 1, 10_000_000),
-        raw.integer("CHAT_MAX_TURNS", 1, 10_000));
+        raw.integer("CHAT_MAX_TURNS", 1, 10_000),
+        raw.choice("CHAT_LIMITS_SCOPE", LimitScope.class),
+        raw.duration("CHAT_STREAM_LEASE", Duration.ofSeconds(1), Duration.ofMinutes(10)));
   }
 
   static SyncConfig syncConfig(RawConfig raw) {

@@ -108,9 +108,10 @@ public record ZmartyConfig(
   /** Credits per 1,000 input tokens, per 1,000 output tokens, per call. */
   public record Price(long inPer1k, long outPer1k, long minPerCall) {}
 
+  /** {@code limitScope}: {@code CHAT_LIMITS_SCOPE}; {@code streamLease}: {@code CHAT_STREAM_LEASE} (a streaming answer's slot outlives its node this long). */
   public record ChatConfig(
       String provider, Map<String, Price> prices, Duration holdTtl, int maxMessageChars, Duration offlinePace, int ratePerMinute, int maxConcurrentStreams,
-      long maxCreditsPerRequest, int maxTurns) {}
+      long maxCreditsPerRequest, int maxTurns, LimitScope limitScope, Duration streamLease) {}
 
   /**
    * How members find each other: {@code tcp-ip} from {@code CLUSTER_MEMBERS} (the default), or

@@ -64,7 +64,7 @@ final class ChatExchange {
     this.reply = new ChatReply(vertx, rc, request.sse());
     this.sse = reply.sse();
     this.idle = new IdleDeadline(vertx, IDLE_TIMEOUT_MS, () -> onEvent(new JsonObject().put("type", "error").put("error", ErrorCode.TIMEOUT.wire()).put("message", "the model router stopped answering")));
-    this.store = new ChatTurnStore(vertx, sessions, user, requestId, request.idempotencyKey(),
+    this.store = new ChatTurnStore(vertx, sessions, user, requestId, request.idempotencyKey(), () -> Limits.giveSlotBack(rc),
         (what, e) -> log.error(what + " " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(null, 0, 0, 0), e.toString())));
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * What one chat keeps or gives back: its idempotency claim and its session turn. A charged answer's
@@ -21,16 +22,19 @@ final class ChatTurnStore {
   private final String key;
   /** {@code (what, error)}: how a failed step is logged. */
   private final BiConsumer<String, Throwable> onError;
+  /** Gives the answer's stream slot back (its limits, {@link Limits#giveSlotBack}). */
+  private final Supplier<Future<Void>> slotBack;
   private ChatSessions.Turn turn;
   private boolean claimed;
 
-  ChatTurnStore(Vertx vertx, ChatSessions sessions, UUID user, String requestId, String key, BiConsumer<String, Throwable> onError) {
+  ChatTurnStore(Vertx vertx, ChatSessions sessions, UUID user, String requestId, String key, Supplier<Future<Void>> slotBack, BiConsumer<String, Throwable> onError) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.user = user;
     this.requestId = requestId;
     this.key = key;
     this.onError = onError;
+    this.slotBack = slotBack;
   }
 
   void claimed() {
@@ -51,14 +55,18 @@ final class ChatTurnStore {
         : sessions.abandon(user, key, requestId).<Void>mapEmpty().onFailure(e -> onError.accept("giving back the idempotency key failed", e));
     Future<Void> turnBack = turn == null ? Future.succeededFuture()
         : sessions.giveBack(user, turn).<Void>mapEmpty().onFailure(e -> onError.accept("giving back the session turn failed", e));
-    return Future.join(keyBack, turnBack).mapEmpty();
+    return Future.join(keyBack, turnBack, slotBack.get()).mapEmpty();
   }
 
-  /** Stores the turn's question and answer, then completes the claim with {@code response}, or releases it ({@code releaseKey}). */
+  /**
+   * Stores the turn's question and answer, then completes the claim with {@code response}, or
+   * releases it ({@code releaseKey}); meanwhile the answer's stream slot goes back.
+   */
   Future<Void> keep(String question, String answer, JsonObject response, boolean releaseKey) {
-    return sessions.record(user, turn, question, answer, requestId)
+    Future<Void> kept = sessions.record(user, turn, question, answer, requestId)
         .compose(v -> !claimed ? Future.<Void>succeededFuture()
             : releaseKey ? sessions.abandon(user, key, requestId) : sessions.complete(user, key, requestId, response));
+    return Future.join(kept, slotBack.get()).transform(ar -> kept);
   }
 
   /** The turn could not be stored: the charge is refunded, then the turn and the claim go back. */

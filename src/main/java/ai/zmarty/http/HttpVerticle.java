@@ -8,6 +8,7 @@ import ai.zmarty.ops.HealthChecks;
 import ai.zmarty.session.ChatSessions;
 import ai.zmarty.ingest.LiquidationQueries;
 import ai.zmarty.lens.IntakeApi;
+import ai.zmarty.limit.ChatLimiter;
 import ai.zmarty.metrics.ChatMetrics;
 import ai.zmarty.metrics.Metrics;
 import ai.zmarty.metrics.MetricsServerVerticle;
@@ -54,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   private final IntakeApi intake;
   private final Lens lens;
   private final Web web;
+  private final ChatLimiter limiter;
   private DecisionSockets decisionSockets;
   private SignalStreams signalStreams;
   private HttpServer server;
@@ -76,7 +78,8 @@ public final class HttpVerticle extends VerticleBase {
       Metrics metrics,
       IntakeApi intake,
       Lens lens,
-      Web web) {
+      Web web,
+      ChatLimiter limiter) {
     this.config = config;
     this.chat = chat;
     this.health = health;
@@ -93,6 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     this.intake = intake;
     this.lens = lens;
     this.web = web;
+    this.limiter = limiter;
   }
 
   /** The lens routes' parts: decision sockets and the judges' leaderboard. */
@@ -135,8 +139,8 @@ public final class HttpVerticle extends VerticleBase {
     for (String path : new String[] {"/symbols", "/symbols/*", "/signals", "/signals/stream", "/win-rates", "/liquidations", "/credits", "/candles", "/chat", "/chat/*", "/admin/*", "/analytics/*"}) {
       router.route(path).handler(auth::handle);
     }
-    Limits limits = new Limits(new RateLimiter(chat.ratePerMinute(), java.time.Duration.ofMinutes(1)), new StreamLimiter(chat.maxConcurrentStreams()),
-        () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
+    limiter.start(vertx);
+    Limits limits = new Limits(limiter, () -> metrics.chat().provider(ChatMetrics.NO_PROVIDER).outcome(ChatMetrics.Outcome.RATE_LIMITED));
     router.post("/chat").handler(limits::chat);
     router.post("/chat/estimate").handler(limits::rate);
     AdminRoutes admin = new AdminRoutes(vertx);
@@ -204,11 +208,13 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Answers in flight end with {@code error: shutting_down} (charged for what was delivered, holds
-   * settled or released, keys released) before the server closes; at most {@link #DRAIN_MS}.
+   * settled or released, keys released) before the server closes; at most {@link #DRAIN_MS}. Then
+   * the stream slots this node still holds are given back.
    */
   @Override
   public Future<?> stop() {
-    Future<?> chats = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    Future<?> drained = chatRoutes == null ? Future.succeededFuture() : chatRoutes.shutdown(DRAIN_MS);
+    Future<?> chats = drained.transform(v -> limiter.close());
     return Future.join(chats, decisionSockets == null ? Future.succeededFuture() : decisionSockets.stop(), signalStreams == null ? Future.succeededFuture() : signalStreams.stop());
   }
 

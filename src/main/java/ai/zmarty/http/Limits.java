@@ -1,56 +1,96 @@
 package ai.zmarty.http;
 
 import ai.zmarty.bus.ErrorCode;
+import ai.zmarty.db.Unreachable;
+import ai.zmarty.limit.Admission;
+import ai.zmarty.limit.ChatLimiter;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Per-user limits in front of the chat: {@code RATE_LIMIT_PER_MINUTE} requests a minute, chats and
- * estimates together (429 with
- * {@code Retry-After}) and {@code MAX_CONCURRENT_STREAMS} answers at once (429). Counted per node
- * (per HTTP verticle instance): behind a load balancer a user's effective limit is the sum over the
- * nodes that serve them.
+ * Per-user limits in front of the chat ({@link ChatLimiter}): {@code RATE_LIMIT_PER_MINUTE}
+ * requests in any minute, chats and estimates together, and {@code MAX_CONCURRENT_STREAMS}
+ * answers at once. With {@code CHAT_LIMITS_SCOPE=cluster} (the default) they hold over every API
+ * node together: a user spreading chats over two nodes gets the limit once, not twice. Every
+ * answer carries {@code RateLimit-Limit}, {@code -Remaining}, {@code -Reset} and {@code -Policy};
+ * a refusal is 429 {@code rate_limited} with {@code Retry-After}. A chat's stream slot is given back
+ * when its answer ends however it ends (done, error, client gone, node stopping); a node that dies
+ * leaves it to lapse after {@code CHAT_STREAM_LEASE}. When the check fails (database A cannot be
+ * reached) it answers 503 {@code unavailable} with {@code Retry-After}, as the chat itself would.
  */
 final class Limits {
-  private final RateLimiter rate;
-  private final StreamLimiter streams;
+  private static final Logger log = LoggerFactory.getLogger(Limits.class);
+  private static final String SLOT = "zmarty.chat.slot";
+  private final ChatLimiter limiter;
   /** Counts a chat refused by a limit ({@code zmarty_chat_requests_total{outcome="rate_limited"}}). */
   private final Runnable chatLimited;
 
-  Limits(RateLimiter rate, StreamLimiter streams, Runnable chatLimited) {
-    this.rate = rate;
-    this.streams = streams;
+  Limits(ChatLimiter limiter, Runnable chatLimited) {
+    this.limiter = limiter;
     this.chatLimited = chatLimited;
   }
 
   /** {@code POST /chat/estimate}: counts against the same per-minute limit as the chat. */
   void rate(RoutingContext rc) {
-    if (allowed(rc, Authenticator.user(rc).id().toString())) {
-      rc.next();
-    }
-  }
-
-  private boolean allowed(RoutingContext rc, String user) {
-    RateLimiter.Decision d = rate.hit(user, System.currentTimeMillis());
-    if (!d.allowed()) {
-      rc.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
-      Errors.send(rc, ErrorCode.RATE_LIMITED, "too many requests: try again in " + d.retryAfterSeconds() + " s");
-    }
-    return d.allowed();
+    check(rc, false);
   }
 
   void chat(RoutingContext rc) {
-    String user = Authenticator.user(rc).id().toString();
-    if (!allowed(rc, user)) {
-      chatLimited.run();
+    check(rc, true);
+  }
+
+  private void check(RoutingContext rc, boolean stream) {
+    limiter.admit(Authenticator.user(rc).id(), stream).onComplete(ar -> {
+      if (ar.failed()) {
+        unchecked(rc, ar.cause());
+        return;
+      }
+      Admission a = ar.result();
+      if (rc.response().closed() || rc.response().ended()) {
+        limiter.release(a); // the client left while the check ran
+        return;
+      }
+      a.headers(rc.response()::putHeader);
+      if (!a.admitted()) {
+        if (stream) {
+          chatLimited.run();
+        }
+        Errors.send(rc, ErrorCode.RATE_LIMITED, a.outcome() == Admission.Outcome.STREAMS_FULL
+            ? "too many answers streaming at once for this user; wait for one to finish"
+            : "too many requests: try again in " + a.retryAfterSeconds() + " s");
+        return;
+      }
+      if (a.slot() != null) {
+        rc.put(SLOT, (Supplier<Future<Void>>) () -> limiter.release(a));
+        rc.addEndHandler(v -> limiter.release(a));
+      }
+      rc.next();
+    });
+  }
+
+  /**
+   * Gives the chat's stream slot back now (its answer is over; the last event is still to be
+   * written), so a client that asks again the moment it has the answer is not refused by its own
+   * finished stream. The response's end gives it back in any case.
+   */
+  @SuppressWarnings("unchecked")
+  static Future<Void> giveSlotBack(RoutingContext rc) {
+    Supplier<Future<Void>> release = (Supplier<Future<Void>>) rc.get(SLOT);
+    return release == null ? Future.succeededFuture() : release.get();
+  }
+
+  private static void unchecked(RoutingContext rc, Throwable err) {
+    if (rc.response().closed() || rc.response().ended()) {
       return;
     }
-    if (!streams.acquire(user)) {
-      chatLimited.run();
-      rc.response().putHeader("Retry-After", "1");
-      Errors.send(rc, ErrorCode.RATE_LIMITED, "too many answers streaming at once for this user; wait for one to finish");
-      return;
+    if (!Unreachable.is(err)) {
+      log.error("checking the chat limits failed: {}", err.toString());
     }
-    rc.addEndHandler(v -> streams.release(user));
-    rc.next();
+    // nothing was counted or taken: the client may simply retry
+    rc.response().putHeader("Retry-After", Integer.toString(Unreachable.RETRY_AFTER_SECONDS));
+    Errors.send(rc, ErrorCode.UNAVAILABLE, Unreachable.is(err) ? "database unavailable; retry shortly" : "the chat limits could not be checked; retry shortly");
   }
 }

@@ -54,7 +54,9 @@ class ApiKillDrillIT {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     Map<String, String> env = new HashMap<>(dbs.env());
     env.putAll(Map.of("JWT_SECRET", TestJwt.SECRET, "LOG_FORMAT", "text", "OFFLINE_PACE", "300ms", "CREDIT_HOLD_TTL", "30s",
-        "WEBHOOK_SECRET", "drill-webhook-secret-drill-webhook-0001", "ZMARTY_DATA_DIR", Files.createTempDirectory("zmarty-drill").toString()));
+        "WEBHOOK_SECRET", "drill-webhook-secret-drill-webhook-0001", "ZMARTY_DATA_DIR", Files.createTempDirectory("zmarty-drill").toString(),
+        // one answer at a time for the user, over both nodes: the killed node's slot locks the user out until its lease lapses
+        "MAX_CONCURRENT_STREAMS", "1", "CHAT_STREAM_LEASE", "10s"));
     int doomedPort = freePort();
     int survivorPort = freePort();
     Map<String, String> doomedEnv = new HashMap<>(env);
@@ -79,6 +81,13 @@ class ApiKillDrillIT {
       long killedAt = System.nanoTime();
       doomed.kill();
 
+      HttpResponse<String> refused = http.send(request(survivorPort, "/chat", user).POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"again\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as("the killed node's stream still counts: " + refused.body()).isEqualTo(429);
+      Eventually.await(Duration.ofSeconds(30), "the killed node's stream slot lapsed",
+          () -> Sql.count(dbs.chat(), "select count(*) from chat_stream_slots where user_id = '" + user + "' and expires_at > now()") == 0);
+      double slotLapsedAfter = (System.nanoTime() - killedAt) / 1e9;
+      assertThat(slotLapsedAfter).as("not before the lease's last renewal ran out").isGreaterThan(5);
       JsonObject during = credits(survivorPort, user);
       assertThat(during.getLong("held")).as("the dead node's hold still counts: " + during).isPositive();
       assertThat(during.getLong("available")).isEqualTo(1000 - during.getLong("held"));
@@ -104,8 +113,8 @@ class ApiKillDrillIT {
       assertThat(balance).isLessThan(1000);
       assertThat(Users.ledgerSum(dbs.chat(), user)).isEqualTo(balance);
       assertThat(Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + user + "' and expires_at > now()")).isZero();
-      System.out.printf("DRILL api killed mid-stream: hold %d credits counted for %.1f s (CREDIT_HOLD_TTL 30s), balance after %d of 1000, next chat charged %d%n",
-          during.getLong("held"), expiredAfter, after.getLong("balance"), 1000 - balance);
+      System.out.printf("DRILL api killed mid-stream: stream slot counted for %.1f s (CHAT_STREAM_LEASE 10s), hold %d credits counted for %.1f s (CREDIT_HOLD_TTL 30s), balance after %d of 1000, next chat charged %d%n",
+          slotLapsedAfter, during.getLong("held"), expiredAfter, after.getLong("balance"), 1000 - balance);
     }
   }
 }

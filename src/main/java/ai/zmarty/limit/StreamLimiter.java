@@ -1,9 +1,9 @@
-package ai.zmarty.http;
+package ai.zmarty.limit;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** At most {@code limit} answers streaming at once per user (per node). Single-threaded, like {@link RateLimiter}. */
+/** At most {@code limit} answers streaming at once per user, in this process only ({@code CHAT_LIMITS_SCOPE=node}). Single-threaded, like {@link RateLimiter}. */
 public final class StreamLimiter {
   private final int limit;
   private final Map<String, Integer> open = new HashMap<>();

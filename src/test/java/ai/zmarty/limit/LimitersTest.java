@@ -1,4 +1,4 @@
-package ai.zmarty.http;
+package ai.zmarty.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,43 @@
+package ai.zmarty.limit;
+
+import ai.zmarty.config.ZmartyConfig.ChatConfig;
+import ai.zmarty.config.LimitScope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The per-user limits in front of the chat: {@code RATE_LIMIT_PER_MINUTE} requests in any minute
+ * ({@code POST /chat} and {@code POST /chat/estimate} together) and {@code MAX_CONCURRENT_STREAMS}
+ * answers at once. {@code CHAT_LIMITS_SCOPE=cluster} (the default, {@link SharedChatLimiter})
+ * counts them in database A, so they hold over every API node together; {@code node} ({@link
+ * NodeChatLimiter}) counts in each node's memory. A refused request counts against nothing.
+ */
+public interface ChatLimiter {
+  /** The rate limit's window. */
+  Duration WINDOW = Duration.ofMinutes(1);
+
+  /** Counts one request of {@code user}; with {@code stream}, it also takes one of the user's stream slots. */
+  Future<Admission> admit(UUID user, boolean stream);
+
+  /**
+   * Gives an admission's stream slot back (nothing without one; once only, however often called);
+   * completes when it is given back, or when giving it back failed (then it lapses with its lease).
+   */
+  Future<Void> release(Admission admission);
+
+  /** Starts keeping the slots this node holds alive, on the caller's context (an HTTP verticle's start). */
+  void start(Vertx vertx);
+
+  /** Stops renewing and gives back every slot still held (the node is stopping). */
+  Future<Void> close();
+
+  /** The limiter {@code chat} asks for: on database A's {@code pool}, slots named after {@code node}. */
+  static ChatLimiter of(ChatConfig chat, Pool pool, String node) {
+    return chat.limitScope() == LimitScope.NODE
+        ? new NodeChatLimiter(chat.ratePerMinute(), chat.maxConcurrentStreams())
+        : new SharedChatLimiter(pool, chat.ratePerMinute(), chat.maxConcurrentStreams(), chat.streamLease(), node);
+  }
+}

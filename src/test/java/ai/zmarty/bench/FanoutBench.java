@@ -44,8 +44,13 @@ public final class FanoutBench {
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int gapMs = args.length > 2 ? Integer.parseInt(args[2]) : 250;
     String[] transports = (args.length > 3 ? args[3] : "sse,ws,bridge").split(",");
-    Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g", "-cp", System.getProperty("java.class.path"), FanoutServer.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g"));
+    String nodeOpts = System.getenv("FANOUT_NODE_OPTS"); // e.g. -XX:StartFlightRecording=filename=target/fanout.jfr,settings=profile
+    if (nodeOpts != null && !nodeOpts.isBlank()) {
+      command.addAll(List.of(nodeOpts.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), FanoutServer.class.getName()));
+    Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     // read the node's stdout all the time (its log lines too): a full pipe would stall its event loops
     java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
     Path nodeLog = Path.of("target", "fanout-node.log");
@@ -231,9 +236,23 @@ public final class FanoutBench {
   }
 
   private static Future<Closeable> socket(WebSocketClient client, int port, String uri, String token, int id, Run run, Consumer<WebSocket> opened) {
-    WebSocketConnectOptions o = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(uri).addHeader("Authorization", "Bearer " + token);
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(uri);
+    if (!uri.startsWith("/eventbus/")) {
+      o.addHeader("Authorization", "Bearer " + token); // the bridge takes its token in the query and the frames
+    }
     return client.connect(o).map(w -> {
-      w.textMessageHandler(text -> run.scan(id, text, System.nanoTime()));
+      w.textMessageHandler(text -> {
+        if (id == 0 && System.getenv("FANOUT_DEBUG") != null) {
+          System.out.println("subscriber 0 got: " + text);
+        }
+        run.scan(id, text, System.nanoTime());
+      });
+      w.binaryMessageHandler(b -> run.scan(id, b.toString(StandardCharsets.UTF_8), System.nanoTime()));
+      w.closeHandler(v -> {
+        if (id == 0 && System.getenv("FANOUT_DEBUG") != null) {
+          System.out.println("subscriber 0 closed: " + w.closeStatusCode() + " " + w.closeReason());
+        }
+      });
       opened.accept(w);
       return (Closeable) () -> w.close();
     });

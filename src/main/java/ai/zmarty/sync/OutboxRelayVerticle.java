@@ -47,10 +47,9 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private PgSubscriber subscriber;
   private WebhookSignature signature;
   private long timer = -1;
-  // Rows just delivered may have unblocked later changes to the same source rows, and a full
-  // batch may have left more: look again until a batch finds nothing due.
-  private final ai.zmarty.outbox.BatchLoop loop = new ai.zmarty.outbox.BatchLoop(() -> relayBatch().map(n -> n > 0),
-      err -> log.warn("sync relay batch failed: {}", err.toString()));
+  private boolean running;
+  private boolean again;
+  private volatile boolean stopping;
   private volatile long delivered;
   private volatile long failures;
 
@@ -95,7 +94,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    loop.stop();
+    stopping = true;
     vertx.cancelTimer(timer);
     return claims.drain(vertx, chat, Duration.ofSeconds(5)).eventually(() -> subscriber.close().andThen(v -> client.close()));
   }
@@ -112,7 +111,31 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /** Runs one batch now, or right after the one in progress; never two at once. */
   private void wake() {
-    loop.wake();
+    if (stopping) {
+      return;
+    }
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    relayBatch()
+        .onComplete(
+            ar -> {
+              running = false;
+              if (ar.failed()) {
+                if (!stopping) {
+                  log.warn("sync relay batch failed: {}", ar.cause().toString());
+                }
+                return; // the timer tries again
+              }
+              // Rows just delivered may have unblocked later changes to the same source rows, and
+              // a full batch may have left more: look again until a batch finds nothing due.
+              if (again || ar.result() > 0) {
+                wake();
+              }
+            });
   }
 
   private Future<Integer> relayBatch() {

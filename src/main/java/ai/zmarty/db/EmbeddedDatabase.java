@@ -39,6 +39,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "300")
               .setServerConfig("fsync", "on");
+      String preload = System.getenv("EMBEDDED_PG_PRELOAD"); // e.g. pg_stat_statements, for a bench's profile
+      if (preload != null && !preload.isBlank()) {
+        builder.setServerConfig("shared_preload_libraries", preload);
+      }
       if (port > 0) {
         builder.setPort(port);
       }

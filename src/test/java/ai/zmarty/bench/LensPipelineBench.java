@@ -57,6 +57,14 @@ public final class LensPipelineBench {
     Phase b = new Phase("(b) 6000/min, offline", "bench-b", 100, 100, secondsB, Map.of("LENS_MODELS", "offline"));
     WebClient client = WebClient.create(load, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     BenchReport report = new BenchReport();
+    if (System.getenv("PG_STATEMENTS") != null) {
+      PgStatements.reset(dbs.trading());
+    }
+    int warmUp = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "15"));
+    if (warmUp > 0) { // the JIT compiles the hot paths here, not in the measured phases; its figures are not reported
+      System.err.printf("warm-up: %d s at 6000/min, offline, not measured%n", warmUp);
+      run(new Phase("warm-up", "bench-w", 100, 100, warmUp, Map.of("LENS_MODELS", "offline")), dbs, client, subscribers);
+    }
     for (Phase p : List.of(a, b)) {
       if (p.seconds() > 0) { // 0 seconds skips a phase
         report.add(p, run(p, dbs, client, subscribers));
@@ -116,6 +124,9 @@ public final class LensPipelineBench {
     deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (subs.receipts.size() < expected && System.nanoTime() < deadline) {
       Thread.sleep(100); // polling the receipt count until every copy arrived or 30 s passed
+    }
+    if (System.getenv("PG_STATEMENTS") != null) {
+      PgStatements.print(dbs.trading(), total);
     }
     BenchReport.Result result = BenchReport.measure(dbs.trading(), p.source() + "-%", total, statuses, intakeNanos, subs.receipts, expected);
     subs.close();

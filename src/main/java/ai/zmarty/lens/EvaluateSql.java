@@ -5,6 +5,20 @@ final class EvaluateSql {
   private EvaluateSql() {}
 
   /**
+   * A decision's time as its bus message gives it: ISO-8601 in UTC with microseconds, the same text
+   * whether the worker publishes the message or a publisher sends the outbox's copy.
+   */
+  private static final String DECIDED_AT = "to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+  /** The {@code events.lens.decision} body of a row of {@code messages}, as {@code EvaluateStore.messages} builds it from the same columns. */
+  private static final String MESSAGE =
+      """
+      jsonb_build_object('event_id', m.event_id, 'decision_id', m.decision_id, 'source', m.source, 'symbol', m.symbol,
+        'event_type', m.event_type, 'direction', m.direction, 'model', m.model, 'status', m.status, 'decision', m.decision,
+        'confidence', m.confidence, 'entry_plan', m.entry_plan, 'risk_plan', m.risk_plan, 'size_pct', m.size_pct,
+        'reasons', m.reasons, 'prompt_version', m.prompt_version, 'decided_at', m.decided_at)""";
+
+  /**
    * The event, its status, the payload enrichment made for the models (null when not enriched) and
    * the models that already have a row for it.
    */
@@ -29,9 +43,10 @@ final class EvaluateSql {
    * delivery evaluating at the same time waits on the row lock, then finds the status changed and
    * writes nothing —; one decision row per outcome of $2 (a row the event already has for that model
    * is kept: redelivery); the timeline rows of $4 in the order of their {@code n} ({@code at} null:
-   * now) with node $3; the event's
-   * open evaluate dead letters resolved. Answers every decision of the event with what its bus
-   * message needs (no row: another delivery evaluated it).
+   * now) with node $3; the event's open evaluate dead letters resolved; and every decision's bus
+   * message (address $5) into the event outbox, identified by its {@code decision_id} and held for
+   * $6 seconds (the worker publishes it itself right after). Answers every decision of the event
+   * with what its bus message needs (no row: another delivery evaluated it).
    */
   static final String COMMIT =
       """
@@ -60,34 +75,49 @@ final class EvaluateSql {
       ), resolved as (
         update lens.dlq_entries set resolved_at = now()
         where event_id = (select event_id from claimed) and stage = 'evaluate' and resolved_at is null
+      ), decided as (
+        select x.decision_id, x.model, x.status, x.decision, x.confidence, x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version,
+               """ + DECIDED_AT + """
+       as decided_at
+        from (select * from inserted
+              union all
+              select d.decision_id, d.model, d.status, d.decision, d.confidence, d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
+              from lens.model_decisions d where d.event_id = $1 and d.model not in (select model from inserted)) x
+      ), messages as (
+        select c.event_id, c.source, c.symbol, c.event_type, c.direction, x.*
+        from claimed c, decided x
+      ), outboxed as (
+        insert into public.event_outbox (event_id, address, body, next_attempt_at)
+        select m.decision_id, $5, """ + MESSAGE + """
+      , now() + make_interval(secs => $6::double precision)
+        from messages m
+        on conflict (event_id) do nothing
       )
-      select c.event_id, c.source, c.symbol, c.event_type, c.direction, x.decision_id, x.model, x.status, x.decision, x.confidence,
-             x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, x.created_at
-      from claimed c,
-           (select * from inserted
-            union all
-            select d.decision_id, d.model, d.status, d.decision, d.confidence, d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
-            from lens.model_decisions d where d.event_id = $1 and d.model not in (select model from inserted)) x
-      order by x.model
+      select * from messages order by model
       """;
+
 
   /** Every decision of the event with what the bus message needs of the event. */
   static final String DECISIONS =
       """
-      select e.event_id, e.source, e.symbol, e.event_type, e.direction, d.decision_id, d.model, d.status, d.decision, d.confidence,
-             d.entry_plan, d.risk_plan, d.size_pct, d.reasons, d.prompt_version, d.created_at
-      from lens.model_decisions d join lens.events e on e.event_id = d.event_id
-      where d.event_id = $1
-      order by d.model
+      select e.event_id, e.source, e.symbol, e.event_type, e.direction, x.decision_id, x.model, x.status, x.decision, x.confidence,
+             x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, """ + DECIDED_AT + """
+       as decided_at
+      from lens.model_decisions x join lens.events e on e.event_id = x.event_id
+      where x.event_id = $1
+      order by x.model
       """;
 
   /**
-   * The event becomes published, with its timeline row (node $2, detail $3); answers its seconds
-   * from received to published, no row when it was not evaluated.
+   * After the worker published the decisions $4 itself, in one statement: their outbox rows marked
+   * published (no publisher sends them again) and the event published, with its timeline row (node
+   * $2, detail $3); answers its seconds from received to published, no row when it was not evaluated.
    */
   static final String MARK_PUBLISHED =
       """
-      with marked as (
+      with sent as (
+        update public.event_outbox set published_at = now() where event_id = any($4::uuid[]) and published_at is null
+      ), marked as (
         update lens.events set status = 'published', published_at = now()
         where event_id = $1 and status = 'evaluated'
         returning event_id, extract(epoch from published_at - received_at)::float8 as end_to_end_s

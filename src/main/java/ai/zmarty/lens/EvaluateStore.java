@@ -1,7 +1,6 @@
 package ai.zmarty.lens;
 
 import ai.zmarty.bus.Addresses;
-import ai.zmarty.outbox.EventOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -81,8 +80,8 @@ final class EvaluateStore {
   /**
    * In one statement: the event becomes evaluated, each outcome its row, the timeline rows ({@code
    * evaluate_started} at {@code started}, {@code model_answered} per model, {@code evaluated}), the
-   * event's open evaluate dead letters resolved; then, in the same transaction, the bus message of
-   * every decision of the event into the outbox. Answers those messages; empty, with nothing
+   * event's open evaluate dead letters resolved, and the bus message of every decision of the event
+   * into the outbox (one round trip where a transaction of two statements took four). Answers those messages; empty, with nothing
    * written, when another delivery evaluated it first.
    */
   Future<List<JsonObject>> commit(UUID eventId, Instant started, List<EvaluationOutcome> outcomes) {
@@ -93,8 +92,8 @@ final class EvaluateStore {
       timeline.add(step(timeline.size(), "model_answered", o.status(), o.summary(), o.answeredAt()));
     }
     timeline.add(step(timeline.size(), "evaluated", "ok", new JsonObject().put("statuses", new JsonArray(outcomes.stream().map(EvaluationOutcome::status).toList())), null));
-    return pool.withTransaction(conn -> conn.preparedQuery(EvaluateSql.COMMIT).execute(Tuple.of(eventId, rows, node, timeline)).map(EvaluateStore::messages)
-        .compose(messages -> EventOutbox.addAll(conn, Addresses.EVENTS_LENS_DECISION, messages, DECISION_ID, hold)));
+    return pool.preparedQuery(EvaluateSql.COMMIT).execute(Tuple.of(eventId, rows, node, timeline, Addresses.EVENTS_LENS_DECISION, hold.toMillis() / 1000.0))
+        .map(EvaluateStore::messages);
   }
 
   private static JsonObject step(int n, String stage, String status, JsonObject detail, Instant at) {
@@ -135,20 +134,19 @@ final class EvaluateStore {
           .put("size_pct", r.getDouble("size_pct"))
           .put("reasons", r.getJsonArray("reasons"))
           .put("prompt_version", r.getString("prompt_version"))
-          .put("decided_at", r.getOffsetDateTime("created_at").withOffsetSameInstant(ZoneOffset.UTC).toString()));
+          .put("decided_at", r.getString("decided_at")));
     }
     return out;
   }
 
   /**
    * After the worker published {@code messages} itself: their outbox rows are marked published (no
-   * publisher sends them again) and the event published with its timeline row, in one transaction.
+   * publisher sends them again) and the event published with its timeline row, in one statement.
    * Answers the event's seconds from received to published; empty when it was not in status evaluated.
    */
   Future<Optional<Double>> markPublished(UUID eventId, List<JsonObject> messages) {
     List<UUID> ids = messages.stream().map(m -> UUID.fromString(m.getString(DECISION_ID))).toList();
-    return pool.withTransaction(conn -> EventOutbox.markPublished(conn, ids)
-        .compose(n -> conn.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", messages.size())))))
+    return pool.preparedQuery(EvaluateSql.MARK_PUBLISHED).execute(Tuple.of(eventId, node, new JsonObject().put("decisions", messages.size()), ids.toArray(UUID[]::new)))
         .map(rows -> rows.size() == 0 ? Optional.<Double>empty() : Optional.ofNullable(rows.iterator().next().getDouble("end_to_end_s")));
   }
 

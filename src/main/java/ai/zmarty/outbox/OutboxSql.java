@@ -9,7 +9,8 @@ final class OutboxSql {
 
   /**
    * Several events for one address in one statement ($1 uuid[], $3 text[] of JSON bodies), due
-   * after $4 seconds (0: at once); an id already in the outbox is skipped. One notification.
+   * after $4 seconds (0: at once); an id already in the outbox is skipped. One notification, and
+   * none for held rows: a publisher woken now would find nothing due (it sends them at a poll).
    */
   static final String ADD =
       """
@@ -19,7 +20,7 @@ final class OutboxSql {
         on conflict (event_id) do nothing
         returning id
       )
-      select pg_notify('event_outbox', max(id)::text) from added
+      select pg_notify('event_outbox', max(id)::text) from added having $4::double precision <= 0
       """;
 
   /**

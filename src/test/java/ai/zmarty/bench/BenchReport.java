@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +78,17 @@ final class BenchReport {
     s.forEach((k, v) -> sorted.put(k, v.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
     String counts = String.format(Locale.ROOT, "posted %d, HTTP %s, events %s, socket copies %d/%d", posted, new TreeMap<>(statuses), byStatus, receipts.size(), expectedCopies);
     boolean complete = receipts.size() == expectedCopies && byStatus.getOrDefault("published", 0) == posted;
+    if (!complete) { // which copies are missing: whole decisions (the node) or some subscribers' (the sockets)
+      Map<Integer, Long> perSubscriber = new TreeMap<>();
+      java.util.Set<String> decisions = new java.util.HashSet<>();
+      for (BenchSubscribers.Receipt rc : receipts) {
+        perSubscriber.merge(rc.subscriber(), 1L, Long::sum);
+        decisions.add(rc.eventId() + "/" + rc.model());
+      }
+      LongSummaryStatistics st = perSubscriber.values().stream().mapToLong(Long::longValue).summaryStatistics();
+      counts += String.format(Locale.ROOT, "; %d decisions seen by any subscriber, %d subscribers read any, copies per subscriber %d–%d",
+          decisions.size(), perSubscriber.size(), st.getMin(), st.getMax());
+    }
     return new Result(sorted, counts, complete);
   }
 

@@ -33,9 +33,8 @@ public final class EventPublisherVerticle extends VerticleBase {
   private PgSubscriber subscriber;
   private long pollTimer = -1;
   private long purgeTimer = -1;
-  private boolean running;
-  private boolean again;
-  private volatile boolean stopping;
+  private final BatchLoop loop = new BatchLoop(() -> publishBatch().map(n -> n == BATCH),
+      err -> log.warn("event publisher batch failed (tried again at the next poll): {}", err.toString()));
 
   public EventPublisherVerticle(Pool trading, PgConnectOptions listenOn, Duration poll) {
     this.trading = trading;
@@ -59,7 +58,7 @@ public final class EventPublisherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true;
+    loop.stop();
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(purgeTimer);
     return subscriber.close();
@@ -67,25 +66,7 @@ public final class EventPublisherVerticle extends VerticleBase {
 
   /** One batch now, or right after the one in progress. */
   private void wake() {
-    if (stopping) {
-      return;
-    }
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    again = false;
-    publishBatch().onComplete(ar -> {
-      running = false;
-      if (ar.failed()) {
-        if (!stopping) {
-          log.warn("event publisher batch failed (tried again at the next poll): {}", ar.cause().toString());
-        }
-      } else if (again || ar.result() == BATCH) {
-        wake();
-      }
-    });
+    loop.wake();
   }
 
   private Future<Integer> publishBatch() {

@@ -47,9 +47,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private PgSubscriber subscriber;
   private WebhookSignature signature;
   private long timer = -1;
-  private boolean running;
-  private boolean again;
-  private volatile boolean stopping;
+  // Rows just delivered may have unblocked later changes to the same source rows, and a full
+  // batch may have left more: look again until a batch finds nothing due.
+  private final ai.zmarty.outbox.BatchLoop loop = new ai.zmarty.outbox.BatchLoop(() -> relayBatch().map(n -> n > 0),
+      err -> log.warn("sync relay batch failed: {}", err.toString()));
   private volatile long delivered;
   private volatile long failures;
 
@@ -94,7 +95,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true;
+    loop.stop();
     vertx.cancelTimer(timer);
     return claims.drain(vertx, chat, Duration.ofSeconds(5)).eventually(() -> subscriber.close().andThen(v -> client.close()));
   }
@@ -111,31 +112,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /** Runs one batch now, or right after the one in progress; never two at once. */
   private void wake() {
-    if (stopping) {
-      return;
-    }
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    again = false;
-    relayBatch()
-        .onComplete(
-            ar -> {
-              running = false;
-              if (ar.failed()) {
-                if (!stopping) {
-                  log.warn("sync relay batch failed: {}", ar.cause().toString());
-                }
-                return; // the timer tries again
-              }
-              // Rows just delivered may have unblocked later changes to the same source rows, and
-              // a full batch may have left more: look again until a batch finds nothing due.
-              if (again || ar.result() > 0) {
-                wake();
-              }
-            });
+    loop.wake();
   }
 
   private Future<Integer> relayBatch() {

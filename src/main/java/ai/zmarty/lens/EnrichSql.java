@@ -12,6 +12,9 @@ final class EnrichSql {
 
   static final String TIMELINE = "insert into lens.processing_timeline (event_id, stage, status, node, detail) values ($1, $2, $3, $4, $5)";
 
+  /** A timeline row that happened earlier than it is written ($6: when). */
+  static final String TIMELINE_AT = "insert into lens.processing_timeline (event_id, stage, status, node, detail, at) values ($1, $2, $3, $4, $5, $6)";
+
   /** Only an event still waiting for enrichment is rejected (a concurrent or earlier outcome stands). */
   static final String REJECT = "update lens.events set status = 'rejected', reject_reason = $2 where event_id = $1 and status in ('queued', 'failed')";
 
@@ -19,8 +22,8 @@ final class EnrichSql {
    * The whole enrichment outcome in one statement (atomic, one round trip): claims the event
    * (status {@code enriched}, only from queued or failed), its {@code enriched_events} row ($1 the
    * event, $2–$13 the columns from {@code provider} to {@code enrichment_duration_ms}), the {@code
-   * enriched} timeline row (node $14, detail $15), the message on queue $16 and the event's open
-   * enrich DLQ entries resolved. No row: another delivery had an outcome first, and nothing is
+   * enrich_started} (detail $17, at $18: when the attempt began) and {@code enriched} timeline rows
+   * (node $14, detail $15), the message on queue $16 and the event's open enrich DLQ entries resolved. No row: another delivery had an outcome first, and nothing is
    * written.
    */
   static final String ENRICHED =
@@ -35,8 +38,11 @@ final class EnrichSql {
         from claimed
         on conflict (event_id) do nothing
       ), timeline as (
-        insert into lens.processing_timeline (event_id, stage, status, node, detail)
-        select event_id, 'enriched', 'ok', $14::text, $15::jsonb from claimed
+        insert into lens.processing_timeline (event_id, stage, status, node, detail, at)
+        select c.event_id, t.stage, t.status, $14::text, t.detail, t.at
+        from claimed c,
+             (values (1, 'enrich_started', 'started', $17::jsonb, $18::timestamptz), (2, 'enriched', 'ok', $15::jsonb, now())) as t(n, stage, status, detail, at)
+        order by t.n
       ), resolved as (
         update lens.dlq_entries set resolved_at = now()
         where event_id = (select event_id from claimed) and stage = 'enrich' and resolved_at is null

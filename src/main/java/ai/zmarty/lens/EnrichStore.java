@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -43,6 +44,11 @@ public final class EnrichStore {
     return timeline(pool, id, stage, status, detail);
   }
 
+  /** The start of an attempt, written when its outcome is not an enrichment (which writes it itself). */
+  public Future<Void> started(UUID id, JsonObject detail, Instant at) {
+    return pool.preparedQuery(EnrichSql.TIMELINE_AT).execute(Tuple.of(id, "enrich_started", "started", node, detail, at.atOffset(java.time.ZoneOffset.UTC))).mapEmpty();
+  }
+
   private Future<Void> timeline(SqlClient client, UUID id, String stage, String status, JsonObject detail) {
     return client.preparedQuery(EnrichSql.TIMELINE).execute(Tuple.of(id, stage, status, node, detail)).mapEmpty();
   }
@@ -57,14 +63,19 @@ public final class EnrichStore {
     }));
   }
 
-  /** The enrichment's row, status and next message, in one statement; false when the event already had an outcome (nothing written). */
-  public Future<Boolean> enriched(UUID id, String provider, String version, EnrichDocument d, double ageSeconds, JsonObject payload, int durationMs) {
+  /**
+   * The enrichment's row, status, next message and the attempt's two timeline rows (its start,
+   * {@code started} at {@code startedAt}, and the enrichment), in one statement; false when the
+   * event already had an outcome (nothing written).
+   */
+  public Future<Boolean> enriched(UUID id, String provider, String version, EnrichDocument d, double ageSeconds, JsonObject payload, int durationMs,
+      JsonObject started, Instant startedAt) {
     JsonObject detail = new JsonObject().put("provider", provider).put("duration_ms", durationMs).put("payload_bytes", EnrichPayload.bytes(payload));
     Tuple row = Tuple.tuple()
         .addUUID(id).addString(provider).addString(version)
         .addValue(d.market()).addValue(d.ta()).addValue(d.levels()).addValue(d.derivatives()).addValue(d.orderbook())
         .addValue(d.dataTimestamps()).addValue(d.qualityFlags()).addDouble(ageSeconds).addValue(payload).addInteger(durationMs)
-        .addString(node).addValue(detail).addString(Addresses.QUEUE_LENS_EVALUATE);
+        .addString(node).addValue(detail).addString(Addresses.QUEUE_LENS_EVALUATE).addValue(started).addOffsetDateTime(startedAt.atOffset(java.time.ZoneOffset.UTC));
     return pool.preparedQuery(EnrichSql.ENRICHED).execute(row).map(rows -> rows.size() == 1);
   }
 

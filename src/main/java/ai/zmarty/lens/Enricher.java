@@ -85,11 +85,42 @@ public final class Enricher {
         log.info("lens enrich: event already {}, nothing to do {}", e.status(), kv("event_id", id));
         return Future.succeededFuture(outcome(id, "skipped").put("reason", "already " + e.status()));
       }
-      return attempt(e, attempt, started).recover(err -> failed(e, attempt, err));
+      Attempt a = new Attempt(attempt, started, clock.instant());
+      return attempt(e, a).recover(err -> failed(e, a, err));
     });
   }
 
-  private Future<JsonObject> attempt(EnrichEvent e, int attempt, long started) {
+  /**
+   * One delivery's attempt: its number (pgmq's read count), when it began (nanoTime for durations,
+   * the clock for the timeline), and whether its {@code enrich_started} row is written yet. The row
+   * goes into the outcome's own statement (an enrichment) or is written just before it (a
+   * rejection after the quote, a failure), so a normal enrichment costs no round trip for it.
+   */
+  private static final class Attempt {
+    final int number;
+    final long nanos;
+    final Instant at;
+    JsonObject started;
+    boolean recorded;
+
+    Attempt(int number, long nanos, Instant at) {
+      this.number = number;
+      this.nanos = nanos;
+      this.at = at;
+    }
+  }
+
+  /** The attempt's start row, once: before a rejection or a failure (an enrichment writes its own). */
+  private Future<Void> recordStart(EnrichEvent e, Attempt a) {
+    if (a.started == null || a.recorded) {
+      return Future.succeededFuture();
+    }
+    a.recorded = true;
+    return store.started(e.eventId(), a.started, a.at);
+  }
+
+  private Future<JsonObject> attempt(EnrichEvent e, Attempt a) {
+    long started = a.nanos;
     Optional<FeatureProfile> profile = config.profiles().get(e.featureProfile());
     if (profile.isEmpty()) {
       return reject(e, new EnrichChecks.Rejection(EnrichChecks.UNKNOWN_PROFILE, new JsonObject().put("feature_profile", e.featureProfile()).put("known", String.join(",", config.profiles().names()))));
@@ -99,18 +130,18 @@ public final class Enricher {
       return reject(e, timing.get());
     }
     FeatureProfile p = profile.get();
-    return store.timeline(e.eventId(), "enrich_started", "started", new JsonObject().put("attempt", attempt).put("profile", p.name()))
-        .compose(v -> live.quote(e.symbol()).timeout(timeLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+    a.started = new JsonObject().put("attempt", a.number).put("profile", p.name());
+    return live.quote(e.symbol()).timeout(timeLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .compose(q -> {
           if (q == null) {
-            return reject(e, new EnrichChecks.Rejection(EnrichChecks.UNKNOWN_SYMBOL, new JsonObject().put("symbol", e.symbol()).put("provider", live.provider())));
+            return recordStart(e, a).compose(v -> reject(e, new EnrichChecks.Rejection(EnrichChecks.UNKNOWN_SYMBOL, new JsonObject().put("symbol", e.symbol()).put("provider", live.provider()))));
           }
           Optional<EnrichChecks.Rejection> drift = checks.drift(e.entryPrice(), q.mid());
           if (drift.isPresent()) {
-            return reject(e, drift.get());
+            return recordStart(e, a).compose(v -> reject(e, drift.get()));
           }
           long left = Math.max(1, timeLimit.toMillis() - (System.nanoTime() - started) / 1_000_000);
-          return fetch(e, p, q).timeout(left, java.util.concurrent.TimeUnit.MILLISECONDS).compose(s -> store(e, p, s, started));
+          return fetch(e, p, q).timeout(left, java.util.concurrent.TimeUnit.MILLISECONDS).compose(s -> store(e, p, s, a));
         });
   }
 
@@ -134,12 +165,13 @@ public final class Enricher {
     });
   }
 
-  private Future<JsonObject> store(EnrichEvent e, FeatureProfile p, MarketSnapshot s, long started) {
+  private Future<JsonObject> store(EnrichEvent e, FeatureProfile p, MarketSnapshot s, Attempt a) {
+    long started = a.nanos;
     double age = (s.takenAt().toEpochMilli() - e.tsUtc().toEpochMilli()) / 1000.0;
     EnrichDocument d = EnrichDocument.build(p, s, quality, ta);
     JsonObject payload = EnrichPayload.build(e, p, d, age);
     int durationMs = (int) ((System.nanoTime() - started) / 1_000_000);
-    return store.enriched(e.eventId(), s.provider(), s.version(), d, age, payload, durationMs).map(done -> {
+    return store.enriched(e.eventId(), s.provider(), s.version(), d, age, payload, durationMs, a.started, a.at).map(done -> {
       if (!done) {
         return outcome(e.eventId(), "skipped").put("reason", "enriched or rejected meanwhile");
       }
@@ -162,7 +194,12 @@ public final class Enricher {
   }
 
   /** Before the last attempt: fail, and the queue retries later. On it: the DLQ entry, and the message is done. */
-  private Future<JsonObject> failed(EnrichEvent e, int attempt, Throwable err) {
+  private Future<JsonObject> failed(EnrichEvent e, Attempt a, Throwable err) {
+    // the attempt's start row, unless it is written already (then a failure after it) or its statement is what failed
+    return recordStart(e, a).transform(ar -> afterStart(e, a.number, err));
+  }
+
+  private Future<JsonObject> afterStart(EnrichEvent e, int attempt, Throwable err) {
     String error = err.getClass().getSimpleName() + ": " + err.getMessage();
     if (attempt < maxReads) {
       log.warn("lens enrich attempt {} of {} failed, will retry {} {}", attempt, maxReads, kv("event_id", e.eventId()), kv("error", error));

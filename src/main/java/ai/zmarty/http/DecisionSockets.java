@@ -182,7 +182,9 @@ public final class DecisionSockets {
     }
     String frame = null;
     for (DecisionSocket s : new ArrayList<>(open.values())) {
-      if (s.principal == null || s.closing || !s.wants(decision)) {
+      // a socket the client closed stays in the map until its close handler runs: skipped, never a
+      // failure that would keep the decision from the sockets after it
+      if (s.principal == null || s.closing || s.ws.isClosed() || !s.wants(decision)) {
         continue;
       }
       if (frame == null) {

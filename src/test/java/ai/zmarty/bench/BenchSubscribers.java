@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Every decision frame is kept as a {@link Receipt}: the event, the model, the subscriber and the
  * wall-clock time it was read (microseconds since the epoch, the host clock PostgreSQL's {@code
  * now()} also reads). The frame is not parsed as JSON: the two fields are cut out of the text, so
- * the reader costs the shared CPU as little as possible. Pings are answered by the client itself.
+ * the reader costs the shared CPU as little as possible.
  */
 final class BenchSubscribers implements AutoCloseable {
   /** One decision frame as one subscriber read it. */
@@ -37,6 +37,8 @@ final class BenchSubscribers implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   private final List<WebSocket> sockets = new ArrayList<>();
   private final Sink sink;
+  private volatile boolean closing;
+  private WebSocketClient client;
 
   private BenchSubscribers(Sink sink) {
     this.sink = sink;
@@ -50,13 +52,21 @@ final class BenchSubscribers implements AutoCloseable {
   /** Subscribers that hand every text frame to {@code sink} (null: keep {@link Receipt}s). */
   static BenchSubscribers open(int port, int n, Sink sink) throws Exception {
     BenchSubscribers subs = new BenchSubscribers(sink);
-    WebSocketClient client = subs.vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 10));
+    // kept in a field: Vert.x closes a client that becomes unreachable (its cleaner), sockets and all
+    WebSocketClient client = subs.client = subs.vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 10));
     List<Future<WebSocket>> ready = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ready.add(subs.subscribe(client, port, i));
     }
     Future.all(ready).await(60, TimeUnit.SECONDS);
     ready.forEach(f -> subs.sockets.add(f.result()));
+    // an unsolicited pong every 10 s (RFC 6455 allows one as a heartbeat): the node hears from each
+    // subscriber as it would from a browser answering its pings, whatever the client does with pings
+    subs.vertx.setPeriodic(10_000, id -> subs.sockets.forEach(ws -> {
+      if (!ws.isClosed()) {
+        ws.writePong(io.vertx.core.buffer.Buffer.buffer("bench"));
+      }
+    }));
     return subs;
   }
 
@@ -85,7 +95,11 @@ final class BenchSubscribers implements AutoCloseable {
           receipts.add(new Receipt(field(text, "event_id"), field(text, "model"), index, micros));
         }
       });
-      ws.closeHandler(v -> subscribed.tryFail("subscriber " + index + " closed before it was subscribed"));
+      ws.closeHandler(v -> {
+        if (!subscribed.tryFail("subscriber " + index + " closed before it was subscribed") && !closing) {
+          System.err.printf("subscriber %d closed by the server: %s %s%n", index, ws.closeStatusCode(), ws.closeReason());
+        }
+      });
       return subscribed.future();
     });
   }
@@ -103,6 +117,7 @@ final class BenchSubscribers implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    closing = true;
     vertx.close().await(30, TimeUnit.SECONDS);
   }
 }

@@ -46,7 +46,7 @@ public final class LensPipelineBench {
     int secondsB = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     TestDatabases.Pair dbs = TestDatabases.migrated();
     // the pipeline's cost, not the console's: only warnings are printed (the config's LOG_LEVEL is applied by Node, not by Wiring)
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.WARN);
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.toLevel(System.getenv().getOrDefault("BENCH_LOG_LEVEL", "WARN")));
     Vertx load = Vertx.vertx();
     FakeProvider gpt = FakeProvider.start(load).always(FakeProvider.sse("openai/decision.sse")).latency(Duration.ofSeconds(1), Duration.ofSeconds(3));
     FakeProvider grok = FakeProvider.start(load).always(FakeProvider.sse("openai/decision.sse")).latency(Duration.ofSeconds(1), Duration.ofSeconds(3));
@@ -60,7 +60,7 @@ public final class LensPipelineBench {
     if (System.getenv("PG_STATEMENTS") != null) {
       PgStatements.reset(dbs.trading());
     }
-    int warmUp = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "15"));
+    int warmUp = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "30"));
     if (warmUp > 0) { // the JIT compiles the hot paths here, not in the measured phases; its figures are not reported
       System.err.printf("warm-up: %d s at 6000/min, offline, not measured%n", warmUp);
       run(new Phase("warm-up", "bench-w", 100, 100, warmUp, Map.of("LENS_MODELS", "offline")), dbs, client, subscribers);

@@ -201,6 +201,38 @@ class DecisionSocketTest {
   }
 
   @Test
+  void aVertxClientThatAnswersPingsOutlivesTheRequestDeadlineAndKeepsReceiving() throws Exception {
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+    io.vertx.core.http.WebSocketConnectOptions options = new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(pinging.port())
+        .setURI("/ws/decisions").addHeader("Authorization", "Bearer " + TestJwt.valid(UUID.randomUUID()));
+    java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+    AtomicReference<String> closed = new AtomicReference<>();
+    AtomicInteger pongs = new AtomicInteger();
+    io.vertx.core.http.WebSocket ws = client.connect(options).await(10, TimeUnit.SECONDS);
+    ws.textMessageHandler(texts::add);
+    ws.closeHandler(v -> closed.set(ws.closeStatusCode() + " " + ws.closeReason()));
+    long pinger = vertx.setPeriodic(100, id -> {
+      if (!ws.isClosed()) {
+        ws.writePong(Buffer.buffer("alive")).onSuccess(v -> pongs.incrementAndGet());
+      }
+    });
+    try {
+      assertThat(new JsonObject(texts.poll(10, TimeUnit.SECONDS)).getString("type")).isEqualTo("ready");
+      ws.writeTextMessage("{\"op\":\"subscribe\"}");
+      assertThat(new JsonObject(texts.poll(10, TimeUnit.SECONDS)).getString("type")).isEqualTo("subscribed");
+      // three request deadlines (HTTP_REQUEST_TIMEOUT 1 s) later the socket is still open and delivering
+      Eventually.await(Duration.ofSeconds(30), "30 pongs sent", () -> pongs.get() >= 30 || closed.get() != null);
+      assertThat(closed.get()).as("closed by the node").isNull();
+      JsonObject decision = Decisions.decision("gpt", "ETH/USDT", "OPEN_SIGNAL");
+      publish(decision);
+      assertThat(new JsonObject(texts.poll(10, TimeUnit.SECONDS))).isEqualTo(new JsonObject().put("type", "decision").put("data", decision));
+    } finally {
+      vertx.cancelTimer(pinger);
+      client.close();
+    }
+  }
+
+  @Test
   void aClientAnsweringPingsStaysOpenPastTheTimeoutAndOneThatDoesNotIsClosedWith4408() throws Exception {
     try (RawWebSocket answering = asUser(pinging); RawWebSocket silent = asUser(pinging)) {
       AtomicInteger answered = new AtomicInteger();

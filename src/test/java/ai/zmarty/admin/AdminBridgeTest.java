@@ -35,7 +35,7 @@ class AdminBridgeTest {
   static final String ADMIN_USER = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(UUID.randomUUID()).put("email", "ops@example.com").put("app_metadata", new JsonObject().put("role", "admin")));
   private static final Duration WAIT = Duration.ofSeconds(10);
   /** No schedule fires while a test runs (1 January, 03:00). */
-  static final Map<String, String> QUIET = Map.of("ROLES", "api,ops", "SCHEDULER_INGEST_CRON", "0 3 1 1 *", "SCHEDULER_WINRATE_CRON", "0 3 1 1 *");
+  static final Map<String, String> QUIET = Map.of("ROLES", "api,ops", "SCHEDULER_INGEST_CRON", "0 3 1 1 *", "SCHEDULER_WINRATE_CRON", "0 3 1 1 *", "NIGHTLY_CRON", "0 3 1 1 *");
 
   @Test
   void operatorsGetTheSnapshotsWithATokenInTheFrameHeadersOrTheSocketQuery(Vertx vertx) throws Exception {

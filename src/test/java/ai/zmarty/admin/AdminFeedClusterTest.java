@@ -54,7 +54,7 @@ class AdminFeedClusterTest {
     int p1 = freePort();
     int p2 = freePort();
     Map<String, String> env = new HashMap<>(Map.of("CLUSTER_NAME", "zmarty-feed-" + ProcessHandle.current().pid(), "CLUSTER_HOST", "127.0.0.1",
-        "CLUSTER_MEMBERS", "127.0.0.1:" + p1 + ",127.0.0.1:" + p2, "ROLES", "ops", "SCHEDULER_INGEST_CRON", "0 3 1 1 *", "SCHEDULER_WINRATE_CRON", "0 3 1 1 *"));
+        "CLUSTER_MEMBERS", "127.0.0.1:" + p1 + ",127.0.0.1:" + p2, "ROLES", "ops", "SCHEDULER_INGEST_CRON", "0 3 1 1 *", "SCHEDULER_WINRATE_CRON", "0 3 1 1 *", "NIGHTLY_CRON", "0 3 1 1 *"));
     env.put("CLUSTER_PORT", Integer.toString(p1));
     ZmartyConfig c1 = dbs.config(env);
     env.put("CLUSTER_PORT", Integer.toString(p2));

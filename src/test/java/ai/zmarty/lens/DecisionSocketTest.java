@@ -208,9 +208,11 @@ class DecisionSocketTest {
     java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
     AtomicReference<String> closed = new AtomicReference<>();
     AtomicInteger pongs = new AtomicInteger();
-    io.vertx.core.http.WebSocket ws = client.connect(options).await(10, TimeUnit.SECONDS);
-    ws.textMessageHandler(texts::add);
-    ws.closeHandler(v -> closed.set(ws.closeStatusCode() + " " + ws.closeReason()));
+    // the handlers go on in the connection's own event-loop turn, before the node's "ready" can be dispatched
+    io.vertx.core.http.WebSocket ws = client.connect(options).onSuccess(w -> {
+      w.textMessageHandler(texts::add);
+      w.closeHandler(v -> closed.set(w.closeStatusCode() + " " + w.closeReason()));
+    }).await(10, TimeUnit.SECONDS);
     long pinger = vertx.setPeriodic(100, id -> {
       if (!ws.isClosed()) {
         ws.writePong(Buffer.buffer("alive")).onSuccess(v -> pongs.incrementAndGet());

@@ -36,7 +36,7 @@ class OpsRoleTest {
     dbs = TestDatabases.migrated();
     // schedules that do not fire while the test runs (the retired SCHEDULER_*_EVERY this test once set
     // were ignored, leaving the defaults; they are refused now)
-    node = TestNode.all(vertx, dbs, Map.of("SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *"));
+    node = TestNode.all(vertx, dbs, Map.of("SCHEDULER_INGEST_CRON", "0 0 1 1 *", "SCHEDULER_WINRATE_CRON", "0 0 1 1 *", "NIGHTLY_CRON", "0 3 1 1 *"));
   }
 
   @AfterAll

@@ -10,7 +10,10 @@ final class EvaluateSql {
    */
   private static final String DECIDED_AT = "to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
-  /** The {@code events.lens.decision} body of a row of {@code messages}, as {@code EvaluateStore.messages} builds it from the same columns. */
+  /**
+   * The {@code events.lens.decision} body of a row {@code m} with the event's and the decision's
+   * columns: the one definition of the message, for the worker's own publish and the outbox's copy.
+   */
   private static final String MESSAGE =
       """
       jsonb_build_object('event_id', m.event_id, 'decision_id', m.decision_id, 'source', m.source, 'symbol', m.symbol,
@@ -45,8 +48,8 @@ final class EvaluateSql {
    * is kept: redelivery); the timeline rows of $4 in the order of their {@code n} ({@code at} null:
    * now) with node $3; the event's open evaluate dead letters resolved; and every decision's bus
    * message (address $5) into the event outbox, identified by its {@code decision_id} and held for
-   * $6 seconds (the worker publishes it itself right after). Answers every decision of the event
-   * with what its bus message needs (no row: another delivery evaluated it).
+   * $6 seconds (the worker publishes it itself right after). Answers the bus message of every
+   * decision of the event, column {@code body} (no row: another delivery evaluated it).
    */
   static final String COMMIT =
       """
@@ -93,19 +96,23 @@ final class EvaluateSql {
         from messages m
         on conflict (event_id) do nothing
       )
-      select * from messages order by model
+      select\s""" + MESSAGE + """
+       as body
+      from messages m order by m.model
       """;
 
 
-  /** Every decision of the event with what the bus message needs of the event. */
+  /** The bus message of every decision of the event (column {@code body}), by model. */
   static final String DECISIONS =
       """
-      select e.event_id, e.source, e.symbol, e.event_type, e.direction, x.decision_id, x.model, x.status, x.decision, x.confidence,
-             x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, """ + DECIDED_AT + """
+      select\s""" + MESSAGE + """
+       as body
+      from (select e.event_id, e.source, e.symbol, e.event_type, e.direction, x.decision_id, x.model, x.status, x.decision, x.confidence,
+                   x.entry_plan, x.risk_plan, x.size_pct, x.reasons, x.prompt_version, """ + DECIDED_AT + """
        as decided_at
-      from lens.model_decisions x join lens.events e on e.event_id = x.event_id
-      where x.event_id = $1
-      order by x.model
+            from lens.model_decisions x join lens.events e on e.event_id = x.event_id
+            where x.event_id = $1) m
+      order by m.model
       """;
 
   /**

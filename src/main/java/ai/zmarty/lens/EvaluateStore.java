@@ -118,23 +118,7 @@ final class EvaluateStore {
   private static List<JsonObject> messages(RowSet<Row> rows) {
     List<JsonObject> out = new ArrayList<>();
     for (Row r : rows) {
-      out.add(new JsonObject()
-          .put("event_id", r.getUUID("event_id").toString())
-          .put(DECISION_ID, r.getUUID("decision_id").toString())
-          .put("source", r.getString("source"))
-          .put("symbol", r.getString("symbol"))
-          .put("event_type", r.getString("event_type"))
-          .put("direction", r.getString("direction"))
-          .put("model", r.getString("model"))
-          .put("status", r.getString("status"))
-          .put("decision", r.getString("decision"))
-          .put("confidence", r.getDouble("confidence"))
-          .put("entry_plan", r.getJsonObject("entry_plan"))
-          .put("risk_plan", r.getJsonObject("risk_plan"))
-          .put("size_pct", r.getDouble("size_pct"))
-          .put("reasons", r.getJsonArray("reasons"))
-          .put("prompt_version", r.getString("prompt_version"))
-          .put("decided_at", r.getString("decided_at")));
+      out.add(r.getJsonObject("body"));
     }
     return out;
   }

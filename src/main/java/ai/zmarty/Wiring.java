@@ -150,7 +150,7 @@ public final class Wiring {
       EnrichStore enrichStore = new EnrichStore(w.trading, NightlyPipeline.nodeName(config));
       LiveMarket live = LiveMarkets.of(market, config.market(), Clock.systemUTC());
       Enricher enricher = new Enricher(live, enrichStore, config.lensEnrich(), config.queue().maxReads(), Enricher.marketTimeLimit(config.queue().handlerTimeout()), clock, new LensEnrichMetrics(metrics.registry()));
-      all = all.compose(v -> w.deploy(new EnrichVerticle(enricher)));
+      all = all.compose(v -> w.deploy(new EnrichVerticle(enricher, queues)));
       String evaluator = NightlyPipeline.nodeName(config);
       all = all.compose(v -> w.deploy(lensEvaluate(vertx, config, w.trading, metrics, evaluator)));
       Map<String, DeadLetterHook> hooks = Map.of(Addresses.QUEUE_INGEST_INDICATORS, pauses, Addresses.QUEUE_LENS_ENRICH, enrichStore.deadLetterHook(config.queue().maxReads()),

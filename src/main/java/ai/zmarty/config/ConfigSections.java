@@ -185,6 +185,7 @@ final class ConfigSections {
         raw.integer("QUEUE_MAX_READS", 1, 1000),
         raw.integer("QUEUE_BATCH_SIZE", 1, 1000),
         raw.integer("QUEUE_MAX_IN_FLIGHT", 1, 10_000),
+        raw.integer("QUEUE_READERS", 1, 16),
         vt,
         handler,
         raw.duration("QUEUE_IDLE_POLL", Duration.ofMillis(10), Duration.ofMinutes(5)),

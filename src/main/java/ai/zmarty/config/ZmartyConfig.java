@@ -139,6 +139,7 @@ public record ZmartyConfig(
       int maxReads,
       int batchSize,
       int maxInFlight,
+      int readers,
       Duration visibilityTimeout,
       Duration handlerTimeout,
       Duration idlePoll,

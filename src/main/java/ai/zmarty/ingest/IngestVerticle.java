@@ -63,7 +63,7 @@ public final class IngestVerticle extends VerticleBase {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int active;
   private MessageConsumer<Object> consumer;
-  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_INGEST_INDICATORS);
+  private final ai.zmarty.queue.JobDrain drain;
 
   public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock) {
     this(pool, market, queues, clock, 4, MAX_KEPT_PAIRS, null);
@@ -77,6 +77,7 @@ public final class IngestVerticle extends VerticleBase {
   public IngestVerticle(Pool pool, MarketDataProvider market, PgmqClient queues, Clock clock, int concurrency, int keptPairs, WatcherPauses pauses) {
     this.market = market;
     this.store = new IngestStore(pool, queues);
+    this.drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_INGEST_INDICATORS, queues);
     this.clock = clock;
     this.concurrency = concurrency;
     this.pauses = pauses;

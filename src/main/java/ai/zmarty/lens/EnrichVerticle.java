@@ -19,10 +19,12 @@ import java.util.UUID;
 public final class EnrichVerticle extends VerticleBase {
   private final Enricher enricher;
   private MessageConsumer<Object> consumer;
-  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_LENS_ENRICH);
+  private final ai.zmarty.queue.JobDrain drain;
 
-  public EnrichVerticle(Enricher enricher) {
+  /** @param queues database B's queues, where a job handed back at a stop is made visible again */
+  public EnrichVerticle(Enricher enricher, ai.zmarty.queue.PgmqClient queues) {
     this.enricher = enricher;
+    this.drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_LENS_ENRICH, queues);
   }
 
   @Override

@@ -47,12 +47,13 @@ public final class EvaluateVerticle extends VerticleBase {
   private final int maxReads;
   /** The payload's contract, {@code docs/contracts/queue.lens_evaluate.json}. */
   private final Schema contract = JobHandler.contract("lens_evaluate");
-  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_LENS_EVALUATE);
+  private final ai.zmarty.queue.JobDrain drain;
   private io.vertx.core.eventbus.MessageConsumer<Object> consumer;
 
   /** @param maxReads the poller's {@code QUEUE_MAX_READS}: the read that is a job's last attempt */
   public EvaluateVerticle(Pool pool, EvaluationPanel panel, EvaluateMetrics metrics, int maxReads, String node) {
     this.store = new EvaluateStore(pool, node);
+    this.drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_LENS_EVALUATE, new ai.zmarty.queue.PgmqClient(pool));
     this.panel = panel;
     this.metrics = metrics;
     this.maxReads = maxReads;

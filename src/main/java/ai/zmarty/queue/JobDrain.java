@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * with {@link JobHandler#HANDED_BACK}, which tells the poller that sent it (on this node or another)
  * to make the message visible again at once instead of after its visibility timeout. A job that
  * finishes after it was handed back has its late answer dropped (handlers are idempotent: the next
- * delivery does the work again).
+ * delivery does the work again). Given the queues' client, the drain also makes each handed-back
+ * message visible itself before failing it: the failure is a bus message to the poller that sent the
+ * job, perhaps on another node, and one still on its way when this node's Vert.x closes is lost —
+ * that poller would then wait out its handler timeout, and the message its visibility timeout.
  */
 public final class JobDrain {
   private static final Logger log = LoggerFactory.getLogger(JobDrain.class);
@@ -31,9 +34,17 @@ public final class JobDrain {
 
   private final Set<Running> running = ConcurrentHashMap.newKeySet();
   private final String queue;
+  /** Where a handed-back message is made visible again; null: the sending poller alone does it. */
+  private final PgmqClient queues;
 
   public JobDrain(String queue) {
+    this(queue, null);
+  }
+
+  /** @param queues database B's queues, where this drain makes a handed-back message visible again itself */
+  public JobDrain(String queue, PgmqClient queues) {
     this.queue = queue;
+    this.queues = queues;
   }
 
   /** {@code handler}, with each message it is given counted as running until it is answered. */
@@ -62,18 +73,40 @@ public final class JobDrain {
       }
       log.info("{} consumer stopping: waiting up to {} s for {} job(s) running", queue, grace.toSeconds(), running.size());
       Promise<Void> done = Promise.promise();
+      boolean[] handingBack = {false};
       long deadline = System.nanoTime() + grace.toNanos();
       long timer = vertx.setPeriodic(50, id -> {
         if (running.isEmpty()) {
           done.tryComplete();
-        } else if (System.nanoTime() >= deadline) {
+        } else if (System.nanoTime() >= deadline && !handingBack[0]) {
+          handingBack[0] = true;
           List<Running> left = List.copyOf(running);
-          left.forEach(job -> job.fail(JobHandler.HANDED_BACK, "handed back: the node running this " + queue + " job is stopping"));
-          log.warn("{} consumer stopped with {} job(s) still running: handed back to the poller, visible again now", queue, left.size());
-          done.tryComplete();
+          Future.join(left.stream().map(this::visibleAgain).toList()).onComplete(ar -> {
+            left.forEach(job -> job.fail(JobHandler.HANDED_BACK, "handed back: the node running this " + queue + " job is stopping"));
+            log.warn("{} consumer stopped with {} job(s) still running: handed back to the poller, visible again now", queue, left.size());
+            done.tryComplete();
+          });
         }
       });
       return done.future().onComplete(x -> vertx.cancelTimer(timer));
+    });
+  }
+
+  /** Makes the job's message visible again now, when this drain has the queues and the job names its message; never fails. */
+  private Future<?> visibleAgain(Running job) {
+    String msgId = job.headers().get("msg_id");
+    if (queues == null || msgId == null) {
+      return Future.succeededFuture();
+    }
+    long id;
+    try {
+      id = Long.parseLong(msgId);
+    } catch (NumberFormatException e) {
+      return Future.succeededFuture();
+    }
+    return queues.setVisibleAfter(queue, id, Duration.ZERO).recover(err -> {
+      log.warn("{} job {} could not be made visible again ({}); its poller does it when told", queue, msgId, err.getMessage());
+      return Future.succeededFuture();
     });
   }
 

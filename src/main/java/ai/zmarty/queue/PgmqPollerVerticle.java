@@ -55,6 +55,8 @@ public final class PgmqPollerVerticle extends VerticleBase {
   private final Set<Outstanding> outstanding = new LinkedHashSet<>();
   private io.vertx.core.Promise<Void> drained;
   private int inFlight;
+  /** Slots the reads in flight asked for: they may come back with that many messages. */
+  private int reserved;
   private boolean resumeScheduled;
   private volatile long reads;
   private volatile boolean stopping;
@@ -112,7 +114,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     wakeups.close();
-    if (outstanding.isEmpty()) {
+    if (outstanding.isEmpty() && reserved == 0) {
       return Future.succeededFuture();
     }
     drained = io.vertx.core.Promise.promise();
@@ -131,32 +133,53 @@ public final class PgmqPollerVerticle extends VerticleBase {
     });
   }
 
-  /** One turn of a queue's loop; exactly one loop per queue is ever pending. */
+  /**
+   * One turn of a queue's read loop. A queue has one loop while it is quiet and up to {@code
+   * readers} while it is busy: a read that comes back full starts another loop beside its own
+   * ({@code pgmq.read} locks what it hands out, so reads in flight together take different
+   * messages). The slots a read asks for are reserved while it runs, so the reads in flight never
+   * hand out more than {@code maxInFlight} together. An empty read ends its loop while another read
+   * of the queue is in flight or waiting; the last one waits for a send or the idle poll.
+   */
   private void poll(String queue) {
     if (stopping) {
       return;
     }
     if (paused.contains(queue)) {
-      wakeups.idle(queue, config.idlePoll().toMillis());
+      if (!wakeups.waiting(queue)) {
+        wakeups.idle(queue, config.idlePoll().toMillis());
+      }
       return;
     }
-    int capacity = Math.min(config.batchSize(), config.maxInFlight() - inFlight);
+    int capacity = Math.min(config.batchSize(), config.maxInFlight() - inFlight - reserved);
     if (capacity <= 0) {
       waitingForCapacity.add(queue);
       return;
     }
     reads++;
+    reserved += capacity;
     wakeups.readStarted(queue);
     long[] depth = depths.computeIfAbsent(queue, q -> new long[] {-1, 0});
     long now = System.nanoTime();
     boolean measure = depth[0] < 0 || now - depth[1] >= DEPTH_EVERY_NANOS;
     client
         .read(queue, config.visibilityTimeout(), capacity, measure)
-        .onComplete(ar -> wakeups.readEnded(queue))
+        .onComplete(ar -> {
+          reserved -= capacity;
+          wakeups.readEnded(queue);
+        })
         .onSuccess(
             messages -> {
+              if (stopping) {
+                handBackUnstarted(queue, messages);
+                return;
+              }
               if (messages.isEmpty()) {
-                wakeups.emptyRead(queue);
+                // beside another read in flight or a waiting loop this loop just ends: that one
+                // carries on and sees any send this one missed
+                if (wakeups.reading(queue) == 0 && !wakeups.waiting(queue)) {
+                  wakeups.emptyRead(queue);
+                }
                 return;
               }
               if (measure) {
@@ -165,14 +188,42 @@ public final class PgmqPollerVerticle extends VerticleBase {
               }
               messages.forEach(m -> dispatch(queue, m, depth[0]));
               poll(queue);
+              if (messages.size() == capacity && wakeups.reading(queue) < config.readers()) {
+                poll(queue);
+              }
             })
         .onFailure(
             err -> {
               if (!stopping) {
                 log.warn("reading queue {} failed: {}", queue, err.getMessage());
               }
-              wakeups.idle(queue, config.idlePoll().toMillis() * 2);
-            });
+              if (wakeups.reading(queue) == 0 && !wakeups.waiting(queue)) {
+                wakeups.idle(queue, config.idlePoll().toMillis() * 2);
+              }
+            })
+        .onComplete(ar -> finishIfDrained());
+  }
+
+  /** Messages a read brought back after the stop began: given back at once, never started. */
+  private void handBackUnstarted(String queue, List<QueueMessage> messages) {
+    for (QueueMessage m : messages) {
+      Outstanding o = new Outstanding(queue, m.msgId());
+      outstanding.add(o);
+      client.setVisibleAfter(queue, m.msgId(), java.time.Duration.ZERO).onComplete(ar -> {
+        outstanding.remove(o);
+        finishIfDrained();
+      });
+    }
+    if (!messages.isEmpty()) {
+      log.info("pgmq poller stopping: {} message(s) of {} read as the stop began handed back unstarted", messages.size(), queue);
+    }
+  }
+
+  /** While stopping: complete the stop once no job and no read is left. */
+  private void finishIfDrained() {
+    if (drained != null && outstanding.isEmpty() && reserved == 0) {
+      drained.tryComplete();
+    }
   }
 
   /** How many times the poller has called {@code pgmq.read} (an idle queue costs one per idle poll). */
@@ -196,9 +247,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
             outcome -> {
               inFlight--;
               outstanding.remove(new Outstanding(queue, message.msgId()));
-              if (drained != null && outstanding.isEmpty()) {
-                drained.tryComplete();
-              }
+              finishIfDrained();
               long nanos = System.nanoTime() - started;
               long jobMs = nanos / 1_000_000;
               if (outcome.succeeded()) {
@@ -222,7 +271,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
    * per freed slot would cost a read per job.
    */
   private void resumeWaiting() {
-    int free = config.maxInFlight() - inFlight;
+    int free = config.maxInFlight() - inFlight - reserved;
     if (waitingForCapacity.isEmpty() || resumeScheduled || free < Math.max(1, Math.min(config.batchSize(), config.maxInFlight()) / 2)) {
       return;
     }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * trigger of migration 20260109070000, put on each queue read here at start); this LISTENs on a
  * connection of its own. A notification that comes while the queue's read is in flight makes an
  * empty result read again at once (the read may have missed that send). After each (re)LISTEN
- * every queue is read, for what was sent while not listening. Used on the poller's event loop.
+ * every queue is read, for what was sent while not listening. A busy queue may have several reads
+ * in flight; at most one idle timer waits per queue. Used on the poller's event loop.
  */
 final class QueueWakeups {
   private static final Logger log = LoggerFactory.getLogger(PgmqPollerVerticle.class);
@@ -31,7 +32,8 @@ final class QueueWakeups {
   private final QueueConfig config;
   private final Consumer<String> poll;
   private final Map<String, Long> idleTimers = new HashMap<>();
-  private final Set<String> reading = new HashSet<>();
+  /** Per queue, its reads in flight. */
+  private final Map<String, Integer> reading = new HashMap<>();
   private final Set<String> woken = new HashSet<>();
   private PgSubscriber subscriber;
 
@@ -73,13 +75,17 @@ final class QueueWakeups {
     if (timer != null) {
       vertx.cancelTimer(timer);
       poll.accept(queue);
-    } else if (reading.contains(queue)) {
+    } else if (reading.containsKey(queue)) {
       woken.add(queue);
     }
   }
 
   /** Reads {@code queue} after {@code millis}, or sooner on a send. */
   void idle(String queue, long millis) {
+    Long before = idleTimers.remove(queue);
+    if (before != null) {
+      vertx.cancelTimer(before);
+    }
     idleTimers.put(queue, vertx.setTimer(millis, id -> {
       idleTimers.remove(queue);
       poll.accept(queue);
@@ -87,15 +93,25 @@ final class QueueWakeups {
   }
 
   void readStarted(String queue) {
-    reading.add(queue);
+    reading.merge(queue, 1, Integer::sum);
     woken.remove(queue);
   }
 
   void readEnded(String queue) {
-    reading.remove(queue);
+    reading.computeIfPresent(queue, (q, n) -> n > 1 ? n - 1 : null);
   }
 
-  /** The read found nothing: read again at once when a send was heard meanwhile, else wait. */
+  /** How many reads of {@code queue} are in flight. */
+  int reading(String queue) {
+    return reading.getOrDefault(queue, 0);
+  }
+
+  /** Whether {@code queue}'s loop waits for a send or its idle poll. */
+  boolean waiting(String queue) {
+    return idleTimers.containsKey(queue);
+  }
+
+  /** The queue's last loop read nothing: read again at once when a send was heard meanwhile, else wait. */
   void emptyRead(String queue) {
     if (woken.remove(queue)) {
       poll.accept(queue);

@@ -48,10 +48,11 @@ public final class SignalVerticle extends VerticleBase {
   private final PgmqClient queues;
   private final PositionBook book;
   private MessageConsumer<Object> consumer;
-  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_COMPUTE_SIGNALS);
+  private final ai.zmarty.queue.JobDrain drain;
 
   public SignalVerticle(Pool pool, PgmqClient queues, DoublingGuard guard) {
     this.pool = pool;
+    this.drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_COMPUTE_SIGNALS, queues);
     this.queues = queues;
     this.book = new PositionBook(guard);
   }

@@ -48,10 +48,11 @@ public final class WinRateVerticle extends VerticleBase {
   private final MarketDataProvider market;
   private final Clock clock;
   private MessageConsumer<Object> consumer;
-  private final ai.zmarty.queue.JobDrain drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_COMPUTE_WINRATE);
+  private final ai.zmarty.queue.JobDrain drain;
 
   public WinRateVerticle(Pool pool, MarketDataProvider market, Clock clock) {
     this.store = new WinRateStore(pool, clock);
+    this.drain = new ai.zmarty.queue.JobDrain(Addresses.QUEUE_COMPUTE_WINRATE, new ai.zmarty.queue.PgmqClient(pool));
     this.market = market;
     this.clock = clock;
   }

@@ -115,8 +115,17 @@ class GracefulStopDrillIT {
       String chatBody = chat.get(30, java.util.concurrent.TimeUnit.SECONDS);
 
       // the worker's jobs: finished or handed back, so all are archived long before a visibility timeout
-      Eventually.await(Duration.ofSeconds(90), "every ingest job archived", () ->
-          Sql.count(dbs.trading(), "select count(*) from pgmq.a_ingest_indicators") == ASSETS.length);
+      try {
+        Eventually.await(Duration.ofSeconds(90), "every ingest job archived", () ->
+            Sql.count(dbs.trading(), "select count(*) from pgmq.a_ingest_indicators") == ASSETS.length);
+      } catch (AssertionError e) {
+        // what the jobs' story was, for whoever reads a failed CI run
+        System.out.println("DRILL queue now: " + Sql.one(dbs.trading(), "select coalesce(string_agg(msg_id || ' read ' || read_ct || ' visible in ' || round(extract(epoch from vt - now())::numeric, 1) || ' s', '; '), 'empty') from pgmq.q_ingest_indicators"));
+        for (String name : List.of("survivor", "worker")) {
+          nodes.get(name).output().lines().filter(l -> l.contains("ingest") || l.contains("handed") || l.contains("WARN") || l.contains("ERROR")).forEach(l -> System.out.println("DRILL " + name + " log: " + l));
+        }
+        throw e;
+      }
       double jobsDoneS = (System.nanoTime() - t0) / 1e9;
       long redelivered = Sql.count(dbs.trading(), "select count(*) from pgmq.a_ingest_indicators where read_ct > 1");
       long dead = Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter");

@@ -40,13 +40,18 @@ class JobDrainTest {
   private static final class SlowConsumer extends VerticleBase {
     private final String address;
     private final Duration grace;
-    private final JobDrain drain = new JobDrain("test");
+    private final JobDrain drain;
     final List<Message<Object>> stuck = new CopyOnWriteArrayList<>();
     private MessageConsumer<Object> consumer;
 
     SlowConsumer(String address, Duration grace) {
+      this(address, grace, new JobDrain("test"));
+    }
+
+    SlowConsumer(String address, Duration grace, JobDrain drain) {
       this.address = address;
       this.grace = grace;
+      this.drain = drain;
     }
 
     @Override
@@ -127,5 +132,36 @@ class JobDrainTest {
     assertThat(deliveries.get()).isEqualTo(2);
     assertThat(Sql.count(dbs.trading(), "select read_ct from pgmq.a_" + queue + " where msg_id = " + id)).isEqualTo(2);
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter where message ->> 'queue' = '" + queue + "'")).isZero();
+  }
+
+  /**
+   * The poller that sent a job may be on another node, and the drain's failure is a bus message to
+   * it: one still on its way when this node's Vert.x closes is lost. So the drain makes the message
+   * visible again in the queue itself before failing it. Here no poller is waiting at all (the job
+   * was read by hand, with a 10-minute visibility timeout, and its failure goes nowhere useful).
+   */
+  @Test
+  void aDrainWithTheQueuesMakesAHandedBackMessageVisibleItselfWithoutThePollersHelp(Vertx vertx) throws Exception {
+    String queue = "drainvt" + System.nanoTime() % 100_000;
+    Sql.exec(dbs.trading(), "select pgmq.create('" + queue + "')");
+    Pool pool = Pools.create(vertx, dbs.trading(), 2, "drain-vt-test");
+    PgmqClient client = new PgmqClient(pool);
+    long id = client.send(queue, new JsonObject().put("stuck", true)).await(10, TimeUnit.SECONDS);
+    QueueMessage read = client.read(queue, Duration.ofMinutes(10), 1).await(10, TimeUnit.SECONDS).getFirst();
+    assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_" + queue + " where vt <= now()")).as("hidden by the read").isZero();
+
+    String address = "test.drain.vt." + System.nanoTime();
+    SlowConsumer consumer = new SlowConsumer(address, Duration.ofMillis(300), new JobDrain(queue, client));
+    String deployment = vertx.deployVerticle(consumer).await(10, TimeUnit.SECONDS);
+    DeliveryOptions asThePollerSendsIt = new DeliveryOptions().setSendTimeout(30_000).addHeader("msg_id", Long.toString(read.msgId()));
+    Future<Message<Object>> job = vertx.eventBus().request(address, read.message(), asThePollerSendsIt);
+    Eventually.await(Duration.ofSeconds(5), "the job is running", () -> consumer.stuck.size() == 1);
+
+    vertx.undeploy(deployment).await(10, TimeUnit.SECONDS);
+
+    assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_" + queue + " where msg_id = " + id + " and vt <= now()"))
+        .as("visible again at once, set by the stopping node itself").isEqualTo(1);
+    Throwable handedBack = job.transform(Future::succeededFuture).await(5, TimeUnit.SECONDS).cause();
+    assertThat(((ReplyException) handedBack).failureCode()).isEqualTo(JobHandler.HANDED_BACK);
   }
 }

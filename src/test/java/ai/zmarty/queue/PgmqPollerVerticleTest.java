@@ -166,6 +166,51 @@ class PgmqPollerVerticleTest {
     assertThat(peak.get()).isEqualTo(2);
   }
 
+  /**
+   * Two reads out at once must not hand out more than the in-flight limit together: each read's
+   * request is held against the limit until it comes back (15 slots, batches of 10: a read of 10
+   * and one of 5, never two of 10).
+   */
+  @Test
+  void inFlightMessagesStayBoundedWithSeveralReadsOut(Vertx vertx) throws Exception {
+    AtomicInteger current = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    vertx.eventBus().<JsonObject>consumer(Addresses.job(queue), msg -> {
+      peak.accumulateAndGet(current.incrementAndGet(), Math::max);
+      vertx.setTimer(100, t -> {
+        current.decrementAndGet();
+        msg.reply(new JsonObject());
+      });
+    });
+    Sql.exec(dbs.trading(), "select pgmq.send_batch('" + queue + "', array(select jsonb_build_object('i', i) from generate_series(1, 90) i))");
+    deployPoller(vertx, config(Map.of("QUEUE_MAX_IN_FLIGHT", "15", "QUEUE_BATCH_SIZE", "10", "QUEUE_READERS", "2")));
+
+    Eventually.await(Duration.ofSeconds(20), "all archived", () -> inQueue() == 0 && Sql.count(dbs.trading(), "select count(*) from pgmq.a_" + queue) == 90);
+    assertThat(peak.get()).isEqualTo(15);
+  }
+
+  /**
+   * A busy queue is read by QUEUE_READERS reads at once: with the queue's table locked, every read
+   * the poller has out waits on the lock, and pg_stat_activity shows how many there are.
+   */
+  @Test
+  void aBusyQueueHasAsManyReadsOutAsItHasReaders(Vertx vertx) throws Exception {
+    vertx.eventBus().<JsonObject>consumer(Addresses.job(queue), msg -> msg.reply(new JsonObject()));
+    Sql.exec(dbs.trading(), "select pgmq.send_batch('" + queue + "', array(select jsonb_build_object('i', i) from generate_series(1, 20000) i))");
+    deployPoller(vertx, config(Map.of("QUEUE_MAX_IN_FLIGHT", "500", "QUEUE_BATCH_SIZE", "10", "QUEUE_READERS", "3")));
+    Eventually.await(Duration.ofSeconds(20), "the poller is busy", () -> Sql.count(dbs.trading(), "select count(*) from pgmq.a_" + queue) > 200);
+
+    String waitingReads = "select count(*) from pg_stat_activity where pid <> pg_backend_pid() and datname = current_database()"
+        + " and wait_event_type = 'Lock' and query like '%from pgmq.read(%'";
+    try (java.sql.Connection lock = Sql.connect(dbs.trading())) {
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("lock table pgmq.q_" + queue + " in exclusive mode");
+      Eventually.await(Duration.ofSeconds(10), "three reads waiting on the lock", () -> Sql.count(dbs.trading(), waitingReads) == 3);
+      lock.rollback();
+    }
+    Eventually.await(Duration.ofSeconds(30), "the queue drained once the lock went", () -> inQueue() == 0);
+  }
+
   @Test
   void anEmptyQueueIsPolledOnATimerNotInALoop(Vertx vertx) throws Exception {
     deployPoller(vertx, config(Map.of("QUEUE_IDLE_POLL", "500ms")));

@@ -71,7 +71,7 @@ public final class LensPipelineBench {
       }
     }
     report.print(subscribers);
-    System.out.println("node settings from the environment: " + java.util.stream.Stream.of("DB_POOL_SIZE", "QUEUE_MAX_IN_FLIGHT", "QUEUE_BATCH_SIZE", "QUEUE_IDLE_POLL")
+    System.out.println("node settings from the environment: " + java.util.stream.Stream.of("DB_POOL_SIZE", "QUEUE_MAX_IN_FLIGHT", "QUEUE_READERS", "QUEUE_BATCH_SIZE", "QUEUE_IDLE_POLL")
         .filter(k -> System.getenv(k) != null).map(k -> k + "=" + System.getenv(k)).toList() + " (others: defaults)");
     load.close().await(30, TimeUnit.SECONDS);
     System.exit(report.allMet() ? 0 : 1);
@@ -82,7 +82,7 @@ public final class LensPipelineBench {
     env.put("ROLES", "api,worker");
     env.put("QUEUE_NAMES", "lens_enrich,lens_evaluate");
     env.put("LENS_WS_MAX_CONNECTIONS", Integer.toString(subscribers + 10));
-    for (String tuning : List.of("DB_POOL_SIZE", "QUEUE_MAX_IN_FLIGHT", "QUEUE_BATCH_SIZE", "QUEUE_IDLE_POLL")) {
+    for (String tuning : List.of("DB_POOL_SIZE", "QUEUE_MAX_IN_FLIGHT", "QUEUE_READERS", "QUEUE_BATCH_SIZE", "QUEUE_IDLE_POLL")) {
       if (System.getenv(tuning) != null) { // the node's settings the bench's environment names
         env.put(tuning, System.getenv(tuning));
       }

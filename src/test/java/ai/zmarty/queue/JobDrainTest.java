@@ -17,7 +17,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +72,13 @@ class JobDrainTest {
     }
   }
 
+  /** A fresh queue of database B, named {@code prefix} and a number. */
+  private static String newQueue(String prefix) {
+    String queue = prefix + System.nanoTime() % 100_000;
+    Sql.exec(dbs.trading(), "select pgmq.create('" + queue + "')");
+    return queue;
+  }
+
   @Test
   void aStoppingConsumerLetsARunningJobFinishHandsBackAStuckOneAndTakesNoNewJob(Vertx vertx) throws Exception {
     String address = "test.drain." + System.nanoTime();
@@ -109,10 +115,8 @@ class JobDrainTest {
 
   @Test
   void thePollerMakesAHandedBackJobVisibleAtOnceAndNeverDeadLettersIt(Vertx vertx) throws Exception {
-    String queue = "drain" + System.nanoTime() % 100_000;
-    Sql.exec(dbs.trading(), "select pgmq.create('" + queue + "')");
-    Pool pool = Pools.create(vertx, dbs.trading(), 4, "drain-test");
-    PgmqClient client = new PgmqClient(pool);
+    String queue = newQueue("drain");
+    PgmqClient client = new PgmqClient(Pools.create(vertx, dbs.trading(), 4, "drain-test"));
     AtomicInteger deliveries = new AtomicInteger();
     vertx.eventBus().<JsonObject>consumer(Addresses.job(queue), msg -> {
       if (deliveries.incrementAndGet() == 1) {
@@ -142,10 +146,8 @@ class JobDrainTest {
    */
   @Test
   void aDrainWithTheQueuesMakesAHandedBackMessageVisibleItselfWithoutThePollersHelp(Vertx vertx) throws Exception {
-    String queue = "drainvt" + System.nanoTime() % 100_000;
-    Sql.exec(dbs.trading(), "select pgmq.create('" + queue + "')");
-    Pool pool = Pools.create(vertx, dbs.trading(), 2, "drain-vt-test");
-    PgmqClient client = new PgmqClient(pool);
+    String queue = newQueue("drainvt");
+    PgmqClient client = new PgmqClient(Pools.create(vertx, dbs.trading(), 2, "drain-vt-test"));
     long id = client.send(queue, new JsonObject().put("stuck", true)).await(10, TimeUnit.SECONDS);
     QueueMessage read = client.read(queue, Duration.ofMinutes(10), 1).await(10, TimeUnit.SECONDS).getFirst();
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_" + queue + " where vt <= now()")).as("hidden by the read").isZero();

@@ -177,7 +177,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
               if (messages.isEmpty()) {
                 // beside another read in flight or a waiting loop this loop just ends: that one
                 // carries on and sees any send this one missed
-                if (wakeups.reading(queue) == 0 && !wakeups.waiting(queue)) {
+                if (wakeups.lastLoop(queue)) {
                   wakeups.emptyRead(queue);
                 }
                 return;
@@ -197,7 +197,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
               if (!stopping) {
                 log.warn("reading queue {} failed: {}", queue, err.getMessage());
               }
-              if (wakeups.reading(queue) == 0 && !wakeups.waiting(queue)) {
+              if (wakeups.lastLoop(queue)) {
                 wakeups.idle(queue, config.idlePoll().toMillis() * 2);
               }
             })

@@ -111,6 +111,11 @@ final class QueueWakeups {
     return idleTimers.containsKey(queue);
   }
 
+  /** Whether the loop whose read just ended is the queue's last: no other read in flight, none waiting. */
+  boolean lastLoop(String queue) {
+    return reading(queue) == 0 && !waiting(queue);
+  }
+
   /** The queue's last loop read nothing: read again at once when a send was heard meanwhile, else wait. */
   void emptyRead(String queue) {
     if (woken.remove(queue)) {

@@ -89,6 +89,13 @@ public final class Addresses {
   public static final String EVENTS_SIGNAL_CREATED = EVENTS_PREFIX + "signal.created";
 
   /**
+   * Published after a win-rate job committed new win rates; body {@code {pairs: [{symbol,
+   * timeframe}]}}. Sent once, after the commit, with no outbox behind it: a reader that keeps win
+   * rates (the model router) also lets them age out.
+   */
+  public static final String EVENTS_WINRATE_UPDATED = EVENTS_PREFIX + "winrate.updated";
+
+  /**
    * The nightly pipeline's start, sent by the scheduler at {@code NIGHTLY_CRON} in {@code NIGHTLY_TZ}
    * (and by {@code POST /admin/cron/nightly/run}); body {@code {job, slot, trigger}} (every field
    * optional), consumed on ops nodes; the reply (the run summary) or failure ({@code CONFLICT} while

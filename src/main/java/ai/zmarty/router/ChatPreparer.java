@@ -11,20 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Reads what a chat's prompt is built from (the user's pairs, their latest signals and win rates) and counts its tokens. */
+/**
+ * Reads what a chat's prompt is built from (the user's pairs, then their latest signals and win
+ * rates, which {@link PairFacts} keeps between chats) and counts its tokens.
+ */
 final class ChatPreparer {
   record Prepared(UUID user, String message, Prompt prompt, ChatContext context, long inputTokens) {}
 
   private final Watchlist watchlist;
-  private final SignalQueries signals;
-  private final WinRateQueries winRates;
+  private final PairFacts facts;
   private final TokenCounter tokens;
 
   ChatPreparer(Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens) {
     this.watchlist = watchlist;
-    this.signals = signals;
-    this.winRates = winRates;
+    this.facts = new PairFacts(pairs -> Future.all(signals.latest(pairs, 1), winRates.forPairs(pairs))
+        .map(all -> new PairFacts.Facts(all.resultAt(0), all.resultAt(1))), System::nanoTime);
     this.tokens = tokens;
+  }
+
+  /** The pairs' facts kept between chats, for the router to forget a pair's when they change. */
+  PairFacts facts() {
+    return facts;
   }
 
   /** From a request {user_id, message, history?}. */
@@ -33,8 +40,7 @@ final class ChatPreparer {
     String message = Replies.required(body, "message");
     return watchlist
         .pairsOf(user)
-        .compose(pairs -> Future.all(signals.latest(pairs, 1), winRates.forPairs(pairs))
-            .map(all -> new ChatContext(pairs, all.resultAt(0), all.resultAt(1))))
+        .compose(pairs -> facts.of(pairs).map(f -> new ChatContext(pairs, f.signals(), f.winRates())))
         .map(context -> {
           Prompt prompt = PromptBuilder.build(context, history(body), message);
           return new Prepared(user, message, prompt, context, tokens.count(prompt));

@@ -72,7 +72,17 @@ public final class ModelRouterVerticle extends VerticleBase {
     providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).forEach(n -> metrics.errorKinds(n, kinds));
     RouterFailure.registerCodec(vertx);
     log.info("model router providers={}", providers.keySet());
+    PairFacts facts = preparer.facts();
     return Future.join(
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SIGNAL_CREATED, m -> forget(facts, m.body())).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WINRATE_UPDATED, m -> {
+          JsonArray pairs = m.body().getJsonArray("pairs");
+          if (pairs == null) {
+            facts.forgetAll();
+          } else {
+            pairs.forEach(p -> forget(facts, p instanceof JsonObject o ? o : new JsonObject()));
+          }
+        }).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_CHAT, this::chat).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_ESTIMATE, this::estimate).completion());
   }
@@ -91,6 +101,15 @@ public final class ModelRouterVerticle extends VerticleBase {
       log.warn("model router stopped with answers still settling: {}", e.getMessage());
       return Future.succeededFuture();
     }).onComplete(v -> breakers.close());
+  }
+
+  /** A change event names its pair; one that cannot be read makes every pair's facts be read again. */
+  private static void forget(PairFacts facts, JsonObject pair) {
+    try {
+      facts.forget(ai.zmarty.market.Pair.fromJson(pair));
+    } catch (RuntimeException e) {
+      facts.forgetAll();
+    }
   }
 
   /** The providers to try for this message now; fails with UNAVAILABLE when every one is open. */

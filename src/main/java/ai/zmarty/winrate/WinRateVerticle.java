@@ -86,7 +86,12 @@ public final class WinRateVerticle extends VerticleBase {
         if (affected.isEmpty()) {
           return Future.succeededFuture(reply(settled, open.count(), new JsonArray()));
         }
-        return store.store(settled, affected).map(rates -> reply(settled, open.count(), rates));
+        return store.store(settled, affected).map(rates -> {
+          JsonArray pairs = new JsonArray();
+          affected.forEach(p -> pairs.add(p.toJson()));
+          vertx.eventBus().publish(Addresses.EVENTS_WINRATE_UPDATED, new JsonObject().put("pairs", pairs));
+          return reply(settled, open.count(), rates);
+        });
       });
     });
   }

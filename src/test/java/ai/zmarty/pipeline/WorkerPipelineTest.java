@@ -219,6 +219,23 @@ class WorkerPipelineTest {
   }
 
   @Test
+  void aWinRateJobAnnouncesThePairsItRecomputedAfterItsCommit(Vertx vertx) throws Exception {
+    Sql.exec(dbs.trading(), "insert into signals (symbol, timeframe, bar_time, direction, score, entry, stop, targets) values ('ANN/USDT', '1h', '" + NOW.minus(Duration.ofHours(2)) + "', 'long', 0.5, 10, 9, '[11, 12, 13]')");
+    List<JsonObject> announced = new CopyOnWriteArrayList<>();
+    List<String> committedWhenAnnounced = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WINRATE_UPDATED, m -> {
+      committedWhenAnnounced.add(Sql.one(dbs.trading(), "select count(*)::text from win_rate where symbol = 'ANN/USDT'"));
+      announced.add(m.body());
+    }).completion().await(5, TimeUnit.SECONDS);
+
+    request(vertx, Addresses.QUEUE_COMPUTE_WINRATE, pair("ANN/USDT"));
+
+    Eventually.await(Duration.ofSeconds(5), "the win-rate event", () -> !announced.isEmpty());
+    assertThat(announced.getFirst().getJsonArray("pairs")).contains(new JsonObject().put("symbol", "ANN/USDT").put("timeframe", "1h"));
+    assertThat(committedWhenAnnounced.getFirst()).as("the event follows the commit: readers see the new rows").isEqualTo("3");
+  }
+
+  @Test
   void badPayloadsAreRefusedAsBadRequests(Vertx vertx) {
     assertBadRequest(vertx, Addresses.JOB_INGEST_INDICATORS, job(Addresses.QUEUE_INGEST_INDICATORS, new JsonObject().put("symbol", "BTC/USDT").put("timeframe", "7h")), "unknown timeframe");
     assertBadRequest(vertx, Addresses.JOB_INGEST_INDICATORS, job(Addresses.QUEUE_INGEST_INDICATORS, new JsonObject().put("timeframe", "1h")), "symbol is missing");

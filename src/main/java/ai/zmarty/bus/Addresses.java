@@ -96,6 +96,14 @@ public final class Addresses {
   public static final String EVENTS_WINRATE_UPDATED = EVENTS_PREFIX + "winrate.updated";
 
   /**
+   * Published when a user's watched pairs changed: by the API after its commit ({@code POST
+   * /symbols}, {@code DELETE /symbols/…}), and by the sync hook when it applies a delivered change
+   * of A's {@code user_symbols} (which also covers edits made past the API); body {@code {user_id}}.
+   * Its reader (the model router, which keeps each user's pairs between chats) also lets them age out.
+   */
+  public static final String EVENTS_WATCHLIST_CHANGED = EVENTS_PREFIX + "watchlist.changed";
+
+  /**
    * The nightly pipeline's start, sent by the scheduler at {@code NIGHTLY_CRON} in {@code NIGHTLY_TZ}
    * (and by {@code POST /admin/cron/nightly/run}); body {@code {job, slot, trigger}} (every field
    * optional), consumed on ops nodes; the reply (the run summary) or failure ({@code CONFLICT} while

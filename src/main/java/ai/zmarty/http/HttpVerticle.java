@@ -131,7 +131,7 @@ public final class HttpVerticle extends VerticleBase {
       router.get("/metrics").handler(rc -> scrape.handle(rc.request()));
     }
     // Signed by HMAC, not by a user token.
-    watchersHook.mount(router);
+    watchersHook.mount(router, vertx);
     // Public: an <audio> element sends no token; the name is an unguessable SHA-256.
     new AudioRoutes(audio).mount(router);
 

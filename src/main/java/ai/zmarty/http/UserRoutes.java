@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 
 /** A user's own data: watched symbols, their signals and win rates, and credits. */
 final class UserRoutes {
@@ -83,8 +84,14 @@ final class UserRoutes {
       Errors.send(rc, ErrorCode.BAD_REQUEST, e.getMessage());
       return;
     }
-    watchlist.add(Authenticator.user(rc).id(), pair)
-        .onSuccess(added -> Responses.json(rc, added ? 201 : 200, pair.toJson().put("status", added ? "added" : "already watched")))
+    UUID user = Authenticator.user(rc).id();
+    watchlist.add(user, pair)
+        .onSuccess(added -> {
+          if (added) {
+            changed(user);
+          }
+          Responses.json(rc, added ? 201 : 200, pair.toJson().put("status", added ? "added" : "already watched"));
+        })
         .onFailure(err -> {
           ErrorCode code = ErrorCode.of(err);
           if (code == ErrorCode.INTERNAL) {
@@ -106,13 +113,20 @@ final class UserRoutes {
       Errors.send(rc, ErrorCode.BAD_REQUEST, e.getMessage() + " (encode the slash: BTC%2FUSDT)");
       return;
     }
-    watchlist.remove(Authenticator.user(rc).id(), pair).onSuccess(removed -> {
+    UUID user = Authenticator.user(rc).id();
+    watchlist.remove(user, pair).onSuccess(removed -> {
       if (removed) {
+        changed(user);
         Responses.json(rc, 200, pair.toJson().put("status", "removed"));
       } else {
         Errors.send(rc, ErrorCode.NOT_FOUND, "you do not watch " + pair.symbol() + " " + pair.timeframe());
       }
     }).onFailure(rc::fail);
+  }
+
+  /** Before the answer: a chat the client sends next finds the router has already forgotten the old list. */
+  private void changed(UUID user) {
+    vertx.eventBus().publish(Addresses.EVENTS_WATCHLIST_CHANGED, new JsonObject().put("user_id", user.toString()));
   }
 
   private void signals(RoutingContext rc) {

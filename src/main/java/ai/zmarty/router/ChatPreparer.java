@@ -12,18 +12,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Reads what a chat's prompt is built from (the user's pairs, then their latest signals and win
- * rates, which {@link PairFacts} keeps between chats) and counts its tokens.
+ * Reads what a chat's prompt is built from (the user's pairs, which {@link WatchedPairs} keeps
+ * between chats, then their latest signals and win rates, which {@link PairFacts} keeps) and counts
+ * its tokens.
  */
 final class ChatPreparer {
   record Prepared(UUID user, String message, Prompt prompt, ChatContext context, long inputTokens) {}
 
-  private final Watchlist watchlist;
+  private final WatchedPairs watched;
   private final PairFacts facts;
   private final TokenCounter tokens;
 
   ChatPreparer(Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens) {
-    this.watchlist = watchlist;
+    this.watched = new WatchedPairs(watchlist::pairsOf, System::nanoTime);
     this.facts = new PairFacts(pairs -> Future.all(signals.latest(pairs, 1), winRates.forPairs(pairs))
         .map(all -> new PairFacts.Facts(all.resultAt(0), all.resultAt(1))), System::nanoTime);
     this.tokens = tokens;
@@ -34,12 +35,17 @@ final class ChatPreparer {
     return facts;
   }
 
+  /** The users' pairs kept between chats, for the router to forget a user's when they change. */
+  WatchedPairs watched() {
+    return watched;
+  }
+
   /** From a request {user_id, message, history?}. */
   Future<Prepared> prepare(JsonObject body) {
     UUID user = UUID.fromString(Replies.required(body, "user_id"));
     String message = Replies.required(body, "message");
-    return watchlist
-        .pairsOf(user)
+    return watched
+        .of(user)
         .compose(pairs -> facts.of(pairs).map(f -> new ChatContext(pairs, f.signals(), f.winRates())))
         .map(context -> {
           Prompt prompt = PromptBuilder.build(context, history(body), message);

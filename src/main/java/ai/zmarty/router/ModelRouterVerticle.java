@@ -73,7 +73,15 @@ public final class ModelRouterVerticle extends VerticleBase {
     RouterFailure.registerCodec(vertx);
     log.info("model router providers={}", providers.keySet());
     PairFacts facts = preparer.facts();
+    WatchedPairs watched = preparer.watched();
     return Future.join(
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WATCHLIST_CHANGED, m -> {
+          try {
+            watched.forget(java.util.UUID.fromString(m.body().getString("user_id")));
+          } catch (RuntimeException e) {
+            log.warn("events.watchlist.changed without a user_id: {}", m.body());
+          }
+        }).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SIGNAL_CREATED, m -> forget(facts, m.body())).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WINRATE_UPDATED, m -> {
           JsonArray pairs = m.body().getJsonArray("pairs");

@@ -1,5 +1,6 @@
 package ai.zmarty.sync;
 
+import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.contracts.Contracts;
 import ai.zmarty.contracts.FieldProblem;
@@ -59,6 +60,7 @@ public final class WatchersUpsertHook {
   /** Checked after the signature, which covers the raw bytes (docs/openapi.yaml: x-validated-in-handler). */
   private final Schema contract = Contracts.bundled().schema(CONTRACT);
   private volatile WebhookSignature signature;
+  private volatile io.vertx.core.eventbus.EventBus bus;
 
   public WatchersUpsertHook(Pool trading, PgmqClient queues, SyncConfig config, Supplier<String> secret) {
     this.trading = trading;
@@ -67,8 +69,12 @@ public final class WatchersUpsertHook {
     this.tolerance = config.tolerance();
   }
 
-  /** Adds the route; the router must already collect bodies (BodyHandler). */
-  public void mount(Router router) {
+  /**
+   * Adds the route; the router must already collect bodies (BodyHandler). Each applied change is
+   * announced on {@code vertx}'s bus ({@code events.watchlist.changed}, once per user it touched).
+   */
+  public void mount(Router router, io.vertx.core.Vertx vertx) {
+    this.bus = vertx.eventBus();
     router
         .post(PATH)
         .handler(
@@ -106,7 +112,13 @@ public final class WatchersUpsertHook {
     if (idHeader != null && !idHeader.equalsIgnoreCase(change.eventId().toString())) {
       return Future.succeededFuture(Response.error(ErrorCode.BAD_REQUEST, WebhookSignature.ID_HEADER + " does not match the body's event_id"));
     }
-    return trading.withTransaction(conn -> apply(conn, change)).onSuccess(r -> log.info("sync hook event_id={} type={} outcome={}", change.eventId(), change.type(), r.body().encode()));
+    return trading.withTransaction(conn -> apply(conn, change)).onSuccess(r -> {
+      log.info("sync hook event_id={} type={} outcome={}", change.eventId(), change.type(), r.body().encode());
+      if (bus != null && "applied".equals(r.body().getString("status"))) {
+        java.util.stream.Stream.concat(change.deactivate().stream(), change.activate().stream()).map(w -> w.userId()).distinct()
+            .forEach(u -> bus.publish(Addresses.EVENTS_WATCHLIST_CHANGED, new JsonObject().put("user_id", u.toString())));
+      }
+    });
   }
 
   private Future<Response> apply(SqlConnection conn, WatcherChange change) {

@@ -99,6 +99,27 @@ class ChatContextFreshnessTest {
   }
 
   @Test
+  void aUsersPairsAreKeptBetweenChatsUntilTheApiChangesThem() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 10_000);
+    Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'DOT/USDT', '1h')");
+    assertThat(promptOfAChat(user)).contains("DOT/USDT");
+
+    // written past the API (as a Data API client could): kept until an event or 30 s
+    Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'LINK/USDT', '1h')");
+    assertThat(promptOfAChat(user)).contains("DOT/USDT").doesNotContain("LINK/USDT");
+
+    // the API announces its change before it answers: the very next chat has the new list
+    var added = client.post(port, "127.0.0.1", "/symbols").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
+        .sendJsonObject(new JsonObject().put("symbol", "ATOM/USDT").put("timeframe", "1h")).await(10, TimeUnit.SECONDS);
+    assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(201);
+    assertThat(promptOfAChat(user)).contains("DOT/USDT", "LINK/USDT", "ATOM/USDT");
+
+    var removed = client.delete(port, "127.0.0.1", "/symbols/DOT%2FUSDT/1h").putHeader("Authorization", "Bearer " + TestJwt.valid(user)).send().await(10, TimeUnit.SECONDS);
+    assertThat(removed.statusCode()).as(removed.bodyAsString()).isEqualTo(200);
+    assertThat(promptOfAChat(user)).contains("LINK/USDT", "ATOM/USDT").doesNotContain("DOT/USDT");
+  }
+
+  @Test
   void newWinRatesReachTheNextChatsPromptWhenTheirEventArrives(Vertx vertx) throws Exception {
     String symbol = "RATES/USDT";
     UUID user = Users.create(dbs.chat(), "pro", 10_000);

@@ -294,6 +294,25 @@ class WatchersSyncTest {
   }
 
   @Test
+  void eachAppliedDeliveryAnnouncesTheUserWhosePairsChangedAndARepeatDoesNot(Vertx vertx) throws Exception {
+    int port = TestNode.start(vertx, config(Map.of("ROLES", "api")), a, b).port();
+    List<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(ai.zmarty.bus.Addresses.EVENTS_WATCHLIST_CHANGED, m -> announced.add(m.body().getString("user_id"))).completion().await(5, TimeUnit.SECONDS);
+    UUID x = user();
+    UUID y = user();
+    String first = insertPayload(UUID.randomUUID(), x, "BTC/USDT", "1h");
+
+    assertThat(postSigned(vertx, port, first).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> repeat = postSigned(vertx, port, first);
+    assertThat(repeat.bodyAsJsonObject().getString("status")).isEqualTo("duplicate");
+    assertThat(post(vertx, port, insertPayload(UUID.randomUUID(), y, "ETH/USDT", "1h"), null, null).statusCode()).isEqualTo(401);
+    assertThat(postSigned(vertx, port, insertPayload(UUID.randomUUID(), y, "SOL/USDT", "4h")).statusCode()).isEqualTo(200);
+
+    Eventually.await(Duration.ofSeconds(5), "the second applied delivery's event", () -> announced.contains(y.toString()));
+    assertThat(announced).containsExactly(x.toString(), y.toString());
+  }
+
+  @Test
   void forgedStaleOrMalformedDeliveriesChangeNothing(Vertx vertx) throws Exception {
     int port = TestNode.start(vertx, config(Map.of("ROLES", "api")), a, b).port();
     UUID x = user();

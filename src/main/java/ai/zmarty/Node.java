@@ -35,7 +35,7 @@ public final class Node implements AutoCloseable {
       Migrations.apply(databases.chat(), Migrations.Target.CHAT);
       Migrations.apply(databases.trading(), Migrations.Target.TRADING);
       Metrics metrics = Metrics.create(config.metrics());
-      vertx = clustered ? clusteredVertx(config, metrics) : metrics.vertxBuilder(options()).build();
+      vertx = clustered ? clusteredVertx(config, metrics) : metrics.vertxBuilder(options(config)).build();
       Wiring wiring = Wiring.deploy(vertx, config, metrics, databases.chat(), databases.trading()).await(2, TimeUnit.MINUTES);
       return new Node(databases, vertx, wiring);
     } catch (Exception e) {
@@ -47,16 +47,25 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  private static VertxOptions options() {
-    return new VertxOptions().setPreferNativeTransport(true);
+  private static VertxOptions options(ZmartyConfig config) {
+    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(config.eventLoopThreads());
   }
 
   private static Vertx clusteredVertx(ZmartyConfig config, Metrics metrics) throws Exception {
     log.info("joining cluster {} as {} (members {})", config.cluster().name(), config.cluster().host(), config.cluster().members());
-    return metrics.vertxBuilder(options().setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
+    return metrics.vertxBuilder(options(config).setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
         .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
         .buildClustered()
         .await(2, TimeUnit.MINUTES);
+  }
+
+  /** How many event-loop threads the node's Vert.x runs ({@code EVENT_LOOPS}). */
+  public int eventLoops() {
+    int n = 0;
+    for (var ignored : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
+      n++;
+    }
+    return n;
   }
 
   public Wiring wiring() {

@@ -31,12 +31,15 @@ class NodeTest {
 
     try (Node node = Node.start(config, false)) {
       assertThat(node.databases().isEmbedded()).isTrue();
+      assertThat(node.eventLoops()).as("EVENT_LOOPS 0: one per processor").isEqualTo(Runtime.getRuntime().availableProcessors());
       assertThat(healthz(node.wiring().httpPort().orElseThrow())).isEqualTo(200);
       Sql.exec(node.databases().chat(), "insert into auth.users (id) values ('" + user + "')");
       Sql.exec(node.databases().chat(), "insert into profiles (id, tier) values ('" + user + "', 'pro')");
     }
 
-    try (Node again = Node.start(config, false)) {
+    ZmartyConfig threeLoops = ZmartyConfig.from(RawConfig.load(Map.of("ZMARTY_DATA_DIR", dataDir.toString(), "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "LOG_FORMAT", "text", "EVENT_LOOPS", "3")));
+    try (Node again = Node.start(threeLoops, false)) {
+      assertThat(again.eventLoops()).isEqualTo(3);
       assertThat(healthz(again.wiring().httpPort().orElseThrow())).isEqualTo(200);
       assertThat(Sql.one(again.databases().chat(), "select tier from profiles where id = '" + user + "'")).isEqualTo("pro");
       assertThat(Sql.count(again.databases().trading(), "select count(*) from pgmq.list_queues()")).isGreaterThanOrEqualTo(4);

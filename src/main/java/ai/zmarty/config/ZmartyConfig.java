@@ -44,7 +44,17 @@ public record ZmartyConfig(
     LensEvaluateConfig lensEvaluate,
     AnalyticsConfig analytics,
     LensPublishConfig lensPublish,
-    WebAppConfig webApp) {
+    WebAppConfig webApp,
+    int eventLoops) {
+
+  /**
+   * Vert.x event-loop threads this node runs ({@code EVENT_LOOPS}; 0: one per processor the JVM
+   * sees, where Vert.x's own default is two per processor). Every verticle here is non-blocking, so
+   * more loops than cores only add the wake-ups of one loop by another (bench/gateway/README.md).
+   */
+  public int eventLoopThreads() {
+    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+  }
 
   public enum Role {
     API,
@@ -291,7 +301,8 @@ public record ZmartyConfig(
         LensEvaluateConfig.from(raw, providers, queue),
         AnalyticsConfig.from(raw),
         LensPublishConfig.from(raw),
-        WebAppConfig.from(raw));
+        WebAppConfig.from(raw),
+        raw.integer("EVENT_LOOPS", 0, 256));
   }
 
   /** The doubling guardrails of the paper position book (see signal.DoublingGuard). */

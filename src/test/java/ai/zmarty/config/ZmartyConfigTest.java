@@ -27,6 +27,8 @@ class ZmartyConfigTest {
     assertThat(c.database().embedded()).isTrue();
     assertThat(c.database().dataDir()).isEqualTo(Path.of("./.zmarty"));
     assertThat(c.roles()).containsExactlyInAnyOrder(Role.API, Role.WORKER, Role.OPS);
+    assertThat(c.eventLoops()).isZero();
+    assertThat(c.eventLoopThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.cluster().members()).containsExactly("127.0.0.1");
     assertThat(c.queue().queues()).containsExactly("ingest_indicators", "compute_signals", "compute_winrate", "lens_enrich", "lens_evaluate");
     assertThat(c.queue().maxReads()).isEqualTo(5);
@@ -59,6 +61,13 @@ class ZmartyConfigTest {
     assertThat(c.cluster().members()).containsExactly("10.0.0.1", "10.0.0.2:5701");
     assertThat(c.queue().backoffBase()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.roles()).containsExactly(Role.WORKER);
+  }
+
+  @Test
+  void eventLoopsAreAWholeNumberUpTo256() {
+    assertThat(load(Map.of("EVENT_LOOPS", "6")).eventLoopThreads()).isEqualTo(6);
+    rejects(Map.of("EVENT_LOOPS", "-1"), "EVENT_LOOPS", "from 0 to 256");
+    rejects(Map.of("EVENT_LOOPS", "many"), "EVENT_LOOPS", "whole number");
   }
 
   @Test

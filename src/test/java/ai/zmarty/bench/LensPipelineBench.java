@@ -82,13 +82,15 @@ public final class LensPipelineBench {
     env.put("ROLES", "api,worker");
     env.put("QUEUE_NAMES", "lens_enrich,lens_evaluate");
     env.put("LENS_WS_MAX_CONNECTIONS", Integer.toString(subscribers + 10));
-    for (String tuning : List.of("DB_POOL_SIZE", "QUEUE_MAX_IN_FLIGHT", "QUEUE_READERS", "QUEUE_BATCH_SIZE", "QUEUE_IDLE_POLL")) {
+    for (String tuning : List.of("DB_POOL_SIZE", "QUEUE_MAX_IN_FLIGHT", "QUEUE_READERS", "QUEUE_BATCH_SIZE", "QUEUE_IDLE_POLL", "EVENT_LOOPS")) {
       if (System.getenv(tuning) != null) { // the node's settings the bench's environment names
         env.put(tuning, System.getenv(tuning));
       }
     }
-    Vertx vertx = Vertx.vertx();
-    TestNode node = TestNode.start(vertx, dbs.config(env), dbs.chat(), dbs.trading());
+    var config = dbs.config(env);
+    // the node's Vert.x as Node builds it: EVENT_LOOPS threads (one per processor by default)
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(config.eventLoopThreads()));
+    TestNode node = TestNode.start(vertx, config, dbs.chat(), dbs.trading());
     SourceKeys sourceKeys = new SourceKeys(node.wiring().tradingPool());
     List<String> keys = new java.util.ArrayList<>();
     for (int i = 0; i < p.sources(); i++) {

@@ -49,7 +49,8 @@ class LiveContractsTest {
       Map.entry("credit.refund", "bus.credit.refund.request"), Map.entry("credit.estimate", "bus.credit.estimate.request"), Map.entry("credit.grant", "bus.credit.grant.request"),
       Map.entry("credit.statement", "bus.credit.statement.request"), Map.entry("model.chat", "bus.model.chat.request"), Map.entry("model.estimate", "bus.model.estimate.request"),
       Map.entry("voice.speak", "bus.voice.speak.request"), Map.entry("ops.cron.run", "bus.ops.cron.run.request"), Map.entry("ops.nightly.run", "bus.ops.nightly.run.request"),
-      Map.entry("events.signal.created", "event.signal.created"), Map.entry("events.lens.decision", "event.lens.decision"));
+      Map.entry("events.signal.created", "event.signal.created"), Map.entry("events.lens.decision", "event.lens.decision"),
+      Map.entry("events.winrate.updated", "event.winrate.updated"), Map.entry("events.watchlist.changed", "event.watchlist.changed"));
   private static final Map<String, String> REPLIES = Map.ofEntries(
       Map.entry("credit.reserve", "bus.credit.reserve.reply"), Map.entry("credit.settle", "bus.credit.settle.reply"), Map.entry("credit.refund", "bus.credit.refund.reply"),
       Map.entry("credit.estimate", "bus.credit.estimate.reply"), Map.entry("credit.grant", "bus.credit.grant.reply"), Map.entry("credit.statement", "bus.credit.statement.reply"),
@@ -146,6 +147,6 @@ class LiveContractsTest {
     assertThat(broken).as("%d messages break their contracts; the first: %s", broken.size(), broken.stream().limit(3).toList()).isEmpty();
     assertThat(checked).contains("bus.job", "queue.ingest_indicators", "queue.compute_signals", "event.signal.created", "bus.credit.reserve.request", "bus.credit.reserve.reply",
         "bus.credit.settle.request", "bus.credit.settle.reply", "bus.model.chat.request", "bus.model.chat.reply", "bus.model.stream.event", "bus.ops.health.reply", "bus.ops.cron.list.reply",
-        "http.chat.sse.token", "http.chat.sse.done");
+        "http.chat.sse.token", "http.chat.sse.done", "event.watchlist.changed");
   }
 }

@@ -57,13 +57,15 @@ public final class QueueBench {
   private final PgUrl b;
   private final ZmartyConfig node;
   private final int jobs;
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx;
   private final Pool producerPool;
 
   private QueueBench(PgUrl b, ZmartyConfig node, int jobs) {
     this.b = b;
     this.node = node;
     this.jobs = jobs;
+    // as a node builds its Vert.x: EVENT_LOOPS threads (one per processor by default)
+    this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(node.eventLoopThreads()));
     this.producerPool = Pools.create(vertx, b, 1, "bench-producer");
   }
 
@@ -85,15 +87,15 @@ public final class QueueBench {
     TestDatabases.Pair dbs = TestDatabases.migrated();
     Map<String, String> env = new HashMap<>();
     System.getenv().forEach((k, v) -> {
-      if (k.startsWith("QUEUE_") || k.equals("DB_POOL_SIZE")) {
+      if (k.startsWith("QUEUE_") || k.equals("DB_POOL_SIZE") || k.equals("EVENT_LOOPS")) {
         env.put(k, v);
       }
     });
     env.put("QUEUE_NAMES", "bench_pre");
     ZmartyConfig node = dbs.config(env);
     var q = node.queue();
-    System.out.printf("queue settings: batch %d, max in flight %d, idle poll %d ms, pool %d; %,d jobs; load: %s%n", q.batchSize(), q.maxInFlight(), q.idlePoll().toMillis(),
-        node.database().poolSize(), jobs, Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.printf("queue settings: batch %d, max in flight %d, readers %d, idle poll %d ms, pool %d, event loops %d; %,d jobs; load: %s%n", q.batchSize(), q.maxInFlight(), q.readers(),
+        q.idlePoll().toMillis(), node.database().poolSize(), node.eventLoopThreads(), jobs, Files.readString(Path.of("/proc/loadavg")).trim());
     QueueBench bench = new QueueBench(dbs.trading(), node, jobs);
     Map<String, Result> results = new HashMap<>();
     if (only.contains("ours")) {

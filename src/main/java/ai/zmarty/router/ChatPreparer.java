@@ -1,6 +1,7 @@
 package ai.zmarty.router;
 
 import ai.zmarty.bus.Replies;
+import ai.zmarty.market.Pair;
 import ai.zmarty.signal.SignalQueries;
 import ai.zmarty.watchlist.Watchlist;
 import ai.zmarty.winrate.WinRateQueries;
@@ -17,6 +18,7 @@ import java.util.UUID;
  * its tokens.
  */
 final class ChatPreparer {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatPreparer.class);
   record Prepared(UUID user, String message, Prompt prompt, ChatContext context, long inputTokens) {}
 
   private final WatchedPairs watched;
@@ -30,14 +32,37 @@ final class ChatPreparer {
     this.tokens = tokens;
   }
 
-  /** The pairs' facts kept between chats, for the router to forget a pair's when they change. */
-  PairFacts facts() {
-    return facts;
+  /** {@code events.watchlist.changed} {user_id}: the user's next chat reads their pairs again. */
+  void watchlistChanged(JsonObject event) {
+    try {
+      watched.forget(UUID.fromString(event.getString("user_id")));
+    } catch (RuntimeException e) {
+      log.warn("events.watchlist.changed without a user_id: {}", event);
+    }
   }
 
-  /** The users' pairs kept between chats, for the router to forget a user's when they change. */
-  WatchedPairs watched() {
-    return watched;
+  /** {@code events.signal.created} (the signal): its pair's facts are read again. */
+  void signalCreated(JsonObject signal) {
+    forgetPair(signal);
+  }
+
+  /** {@code events.winrate.updated} {pairs}: those pairs' facts are read again (every pair's, when it names none). */
+  void winRatesUpdated(JsonObject event) {
+    JsonArray pairs = event.getJsonArray("pairs");
+    if (pairs == null) {
+      facts.forgetAll();
+    } else {
+      pairs.forEach(p -> forgetPair(p instanceof JsonObject o ? o : new JsonObject()));
+    }
+  }
+
+  /** A change event names its pair; one that cannot be read makes every pair's facts be read again. */
+  private void forgetPair(JsonObject pair) {
+    try {
+      facts.forget(Pair.fromJson(pair));
+    } catch (RuntimeException e) {
+      facts.forgetAll();
+    }
   }
 
   /** From a request {user_id, message, history?}. */

@@ -72,25 +72,10 @@ public final class ModelRouterVerticle extends VerticleBase {
     providers.keySet().stream().filter(n -> !n.equals(OfflineAnalyst.NAME)).forEach(n -> metrics.errorKinds(n, kinds));
     RouterFailure.registerCodec(vertx);
     log.info("model router providers={}", providers.keySet());
-    PairFacts facts = preparer.facts();
-    WatchedPairs watched = preparer.watched();
     return Future.join(
-        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WATCHLIST_CHANGED, m -> {
-          try {
-            watched.forget(java.util.UUID.fromString(m.body().getString("user_id")));
-          } catch (RuntimeException e) {
-            log.warn("events.watchlist.changed without a user_id: {}", m.body());
-          }
-        }).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SIGNAL_CREATED, m -> forget(facts, m.body())).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WINRATE_UPDATED, m -> {
-          JsonArray pairs = m.body().getJsonArray("pairs");
-          if (pairs == null) {
-            facts.forgetAll();
-          } else {
-            pairs.forEach(p -> forget(facts, p instanceof JsonObject o ? o : new JsonObject()));
-          }
-        }).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WATCHLIST_CHANGED, m -> preparer.watchlistChanged(m.body())).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SIGNAL_CREATED, m -> preparer.signalCreated(m.body())).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WINRATE_UPDATED, m -> preparer.winRatesUpdated(m.body())).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_CHAT, this::chat).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_ESTIMATE, this::estimate).completion());
   }
@@ -109,15 +94,6 @@ public final class ModelRouterVerticle extends VerticleBase {
       log.warn("model router stopped with answers still settling: {}", e.getMessage());
       return Future.succeededFuture();
     }).onComplete(v -> breakers.close());
-  }
-
-  /** A change event names its pair; one that cannot be read makes every pair's facts be read again. */
-  private static void forget(PairFacts facts, JsonObject pair) {
-    try {
-      facts.forget(ai.zmarty.market.Pair.fromJson(pair));
-    } catch (RuntimeException e) {
-      facts.forgetAll();
-    }
   }
 
   /** The providers to try for this message now; fails with UNAVAILABLE when every one is open. */

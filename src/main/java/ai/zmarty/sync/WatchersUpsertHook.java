@@ -11,7 +11,9 @@ import ai.zmarty.sync.WatcherChange.InvalidPayload;
 import ai.zmarty.sync.WatcherChange.Watch;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +63,7 @@ public final class WatchersUpsertHook {
   /** Checked after the signature, which covers the raw bytes (docs/openapi.yaml: x-validated-in-handler). */
   private final Schema contract = Contracts.bundled().schema(CONTRACT);
   private volatile WebhookSignature signature;
-  private volatile io.vertx.core.eventbus.EventBus bus;
+  private volatile EventBus bus;
 
   public WatchersUpsertHook(Pool trading, PgmqClient queues, SyncConfig config, Supplier<String> secret) {
     this.trading = trading;
@@ -73,7 +76,7 @@ public final class WatchersUpsertHook {
    * Adds the route; the router must already collect bodies (BodyHandler). Each applied change is
    * announced on {@code vertx}'s bus ({@code events.watchlist.changed}, once per user it touched).
    */
-  public void mount(Router router, io.vertx.core.Vertx vertx) {
+  public void mount(Router router, Vertx vertx) {
     this.bus = vertx.eventBus();
     router
         .post(PATH)
@@ -115,7 +118,7 @@ public final class WatchersUpsertHook {
     return trading.withTransaction(conn -> apply(conn, change)).onSuccess(r -> {
       log.info("sync hook event_id={} type={} outcome={}", change.eventId(), change.type(), r.body().encode());
       if (bus != null && "applied".equals(r.body().getString("status"))) {
-        java.util.stream.Stream.concat(change.deactivate().stream(), change.activate().stream()).map(w -> w.userId()).distinct()
+        Stream.concat(change.deactivate().stream(), change.activate().stream()).map(Watch::userId).distinct()
             .forEach(u -> bus.publish(Addresses.EVENTS_WATCHLIST_CHANGED, new JsonObject().put("user_id", u.toString())));
       }
     });

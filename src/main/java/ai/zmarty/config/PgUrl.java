@@ -63,11 +63,25 @@ public record PgUrl(String host, int port, String database, String user, String 
     return mode.equals("require") || mode.startsWith("verify");
   }
 
+  /**
+   * Whether connections keep their statements prepared on the server (parsed and planned once per
+   * connection, not at every call). {@code prepareThreshold=0} in the URL turns it off, as for
+   * pgjdbc: a pooler in transaction mode (PgBouncer, Supavisor on port 6543) may hand each
+   * transaction a different server connection, where a statement prepared on another is unknown.
+   */
+  public boolean keepsStatementsPrepared() {
+    return !"0".equals(params.get("prepareThreshold"));
+  }
+
   public String jdbcUrl() {
     StringBuilder sb = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(port).append('/').append(database);
-    String sslmode = params.get("sslmode");
-    if (sslmode != null) {
-      sb.append("?sslmode=").append(sslmode);
+    String sep = "?";
+    for (String key : java.util.List.of("sslmode", "prepareThreshold")) { // the parameters pgjdbc reads the same way
+      String value = params.get(key);
+      if (value != null) {
+        sb.append(sep).append(key).append('=').append(value);
+        sep = "&";
+      }
     }
     return sb.toString();
   }

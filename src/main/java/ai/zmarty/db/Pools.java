@@ -12,6 +12,9 @@ import io.vertx.sqlclient.PoolOptions;
 public final class Pools {
   private Pools() {}
 
+  /** The longest statement kept prepared, in characters (Vert.x's default, 2,048, leaves out the lens pipeline's). */
+  static final int PREPARED_SQL_LIMIT = 16_384;
+
   public static Pool create(Vertx vertx, PgUrl url, int size, String name) {
     PgConnectOptions connect = connectOptions(url, name);
     PoolOptions pool = new PoolOptions().setMaxSize(size).setName("zmarty-" + name + "-" + System.identityHashCode(vertx)).setShared(false).setMaxWaitQueueSize(1000);
@@ -31,6 +34,10 @@ public final class Pools {
             .setReconnectAttempts(2)
             .setReconnectInterval(500)
             .setPipeliningLimit(1)
+            // parsed and planned once per connection: the lens and chat statements are long CTEs whose
+            // planning cost more server CPU than running them (bench/lens: PostgreSQL 9.2 → 6.5 ms a signal)
+            .setCachePreparedStatements(url.keepsStatementsPrepared())
+            .setPreparedStatementCacheSqlLimit(PREPARED_SQL_LIMIT)
             .addProperty("application_name", "zmarty-" + name);
     if (url.requiresSsl()) {
       connect.getSslOptions().setTrustAll(true);

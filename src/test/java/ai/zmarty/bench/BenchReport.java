@@ -24,7 +24,11 @@ final class BenchReport {
       "fan-out", "end to end");
 
   /** One phase's samples (milliseconds) per stage and its counts. */
-  record Result(Map<String, double[]> stages, String counts, boolean complete) {}
+  record Result(Map<String, double[]> stages, String counts, boolean complete, String cpu) {
+    Result withCpu(String line) {
+      return new Result(stages, counts, complete, line);
+    }
+  }
 
   private final Map<LensPipelineBench.Phase, Result> results = new LinkedHashMap<>();
   private boolean allMet = true;
@@ -89,7 +93,7 @@ final class BenchReport {
       counts += String.format(Locale.ROOT, "; %d decisions seen by any subscriber, %d subscribers read any, copies per subscriber %d–%d",
           decisions.size(), perSubscriber.size(), st.getMin(), st.getMax());
     }
-    return new Result(sorted, counts, complete);
+    return new Result(sorted, counts, complete, "");
   }
 
   /** From {@code fromMicros} to {@code toMicros} in ms, when both are there (a column is 0 when null). */
@@ -137,6 +141,9 @@ final class BenchReport {
     results.forEach((p, r) -> {
       allMet &= r.complete();
       System.out.println(p.name() + ": " + r.counts() + (r.complete() ? "" : "  INCOMPLETE: not every signal published or not every copy delivered"));
+      if (!r.cpu().isEmpty()) {
+        System.out.println(p.name() + ": " + r.cpu());
+      }
     });
   }
 

@@ -102,6 +102,7 @@ public final class LensPipelineBench {
     Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     int total = p.perSecond() * p.seconds();
     long start = System.nanoTime();
+    CpuMeter cpuBefore = CpuMeter.read();
     System.err.printf("%s: posting %d signals%n", p.name(), total);
     for (int n = 0; n < total; n++) {
       long due = start + n * 1_000_000_000L / p.perSecond();
@@ -127,10 +128,11 @@ public final class LensPipelineBench {
     while (subs.receipts.size() < expected && System.nanoTime() < deadline) {
       Thread.sleep(100); // polling the receipt count until every copy arrived or 30 s passed
     }
+    String cpu = CpuMeter.read().since(cpuBefore, total); // from the first post to the last copy (the polls above cost a few statements)
     if (System.getenv("PG_STATEMENTS") != null) {
       PgStatements.print(dbs.trading(), total);
     }
-    BenchReport.Result result = BenchReport.measure(dbs.trading(), p.source() + "-%", total, statuses, intakeNanos, subs.receipts, expected);
+    BenchReport.Result result = BenchReport.measure(dbs.trading(), p.source() + "-%", total, statuses, intakeNanos, subs.receipts, expected).withCpu(cpu);
     subs.close();
     vertx.close().await(60, TimeUnit.SECONDS);
     return result;

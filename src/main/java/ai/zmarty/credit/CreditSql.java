@@ -9,7 +9,7 @@ final class CreditSql {
 
   static final String AVAILABLE =
       """
-      select coalesce((select sum(delta) from credits_ledger where user_id = $1), 0)::bigint as balance,
+      select coalesce((select balance from credit_balances where user_id = $1), 0)::bigint as balance,
              coalesce((select sum(amount) from credit_holds where user_id = $1 and expires_at > now()), 0)::bigint as held
       """;
 

@@ -98,6 +98,7 @@ class RowLevelSecurityTest {
     assertThat(ownersAs("authenticated", X, "user_symbols")).containsExactly(X.toString());
     assertThat(ownersAs("authenticated", X, "credits_ledger")).containsExactly(X.toString());
     assertThat(ownersAs("authenticated", X, "credit_balance")).containsExactly(X.toString());
+    assertThat(ownersAs("authenticated", X, "credit_balances")).containsExactly(X.toString());
   }
 
   @Test
@@ -117,6 +118,12 @@ class RowLevelSecurityTest {
   @Test
   void aUserCannotWriteTheLedger() {
     assertThatThrownBy(() -> updateAs("authenticated", X, "insert into credits_ledger (user_id, delta, reason) values ('" + X + "', 1000000, 'free money')"))
+        .hasMessageContaining("permission denied");
+  }
+
+  @Test
+  void aUserCannotWriteTheKeptBalance() {
+    assertThatThrownBy(() -> updateAs("authenticated", X, "update credit_balances set balance = 1000000 where user_id = '" + X + "'"))
         .hasMessageContaining("permission denied");
   }
 

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,7 +77,7 @@ public record PgUrl(String host, int port, String database, String user, String 
   public String jdbcUrl() {
     StringBuilder sb = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(port).append('/').append(database);
     String sep = "?";
-    for (String key : java.util.List.of("sslmode", "prepareThreshold")) { // the parameters pgjdbc reads the same way
+    for (String key : List.of("sslmode", "prepareThreshold")) { // the parameters pgjdbc reads the same way
       String value = params.get(key);
       if (value != null) {
         sb.append(sep).append(key).append('=').append(value);

@@ -5,14 +5,11 @@ import ai.zmarty.db.Migrations;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.Users;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * What a chat's hold and settlement cost in database A as a user's ledger grows: {@code
@@ -29,14 +26,7 @@ public final class LedgerHistoryBench {
   public static void main(String[] args) throws Exception {
     int maxRows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-    Path before = Files.createTempDirectory("ledger-bench");
-    try (Stream<Path> files = Files.list(Path.of("supabase", "chat", "migrations"))) {
-      for (Path f : files.filter(f -> f.getFileName().toString().compareTo("20260110000100") < 0).toList()) {
-        Files.copy(f, before.resolve(f.getFileName()));
-      }
-    }
-    PgUrl old = TestDatabases.empty().chat();
-    Migrations.apply(old, Migrations.Target.CHAT, "filesystem:" + before.toAbsolutePath());
+    PgUrl old = TestDatabases.chatBefore("20260110000100");
     PgUrl now = TestDatabases.empty().chat();
     Migrations.apply(now, Migrations.Target.CHAT);
     System.out.printf(Locale.ROOT, "credit_reserve + credit_settle, one user, %d pairs per point; ms per pair from JDBC (p50 / p95)%n", pairs);

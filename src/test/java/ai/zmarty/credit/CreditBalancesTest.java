@@ -7,8 +7,6 @@ import ai.zmarty.db.Migrations;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.Users;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -18,10 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Database A's per-user balance row ({@code credit_balances}, migration 20260110000100) against the
@@ -104,14 +100,8 @@ class CreditBalancesTest {
   }
 
   @Test
-  void theMigrationFillsTheBalancesFromTheLedgerAlreadyThere(@TempDir Path before) throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("supabase", "chat", "migrations"))) {
-      for (Path f : files.filter(f -> f.getFileName().toString().compareTo("20260110000100") < 0).toList()) {
-        Files.copy(f, before.resolve(f.getFileName()));
-      }
-    }
-    PgUrl db = TestDatabases.empty().chat();
-    Migrations.apply(db, Migrations.Target.CHAT, "filesystem:" + before.toAbsolutePath());
+  void theMigrationFillsTheBalancesFromTheLedgerAlreadyThere() {
+    PgUrl db = TestDatabases.chatBefore("20260110000100");
     UUID rich = Users.create(db, "pro", 900);
     UUID poor = Users.create(db, "free", 0);
     UUID none = Users.create(db, "free", 0);

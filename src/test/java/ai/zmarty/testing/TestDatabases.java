@@ -84,6 +84,28 @@ public final class TestDatabases {
     return new Pair(pg.database("chat_" + stamp + "_" + n), pg.database("trading_" + stamp + "_" + n));
   }
 
+  /**
+   * A new database A with the chat migrations older than {@code version} applied (e.g.
+   * "20260110000100"), as a database deployed before that migration was: a later
+   * {@code Migrations.apply(url, CHAT)} applies the rest.
+   */
+  public static PgUrl chatBefore(String version) {
+    try {
+      Path dir = Files.createTempDirectory("zmarty-migrations-before-" + version);
+      try (var files = Files.list(Path.of("supabase", "chat", "migrations"))) {
+        for (Path f : files.filter(f -> f.getFileName().toString().compareTo(version) < 0).toList()) {
+          Files.copy(f, dir.resolve(f.getFileName()));
+        }
+      }
+      PgUrl chat = empty().chat();
+      Migrations.apply(chat, Migrations.Target.CHAT, "filesystem:" + dir.toAbsolutePath());
+      deleteTree(dir);
+      return chat;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Two new databases with every migration applied. */
   public static Pair migrated() {
     Pair pair = empty();

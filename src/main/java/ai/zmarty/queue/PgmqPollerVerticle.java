@@ -79,7 +79,7 @@ public final class PgmqPollerVerticle extends VerticleBase {
     this.client = client;
     this.config = config;
     this.listenOn = listenOn;
-    this.failures = new FailedJobs(client, new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax()), config.deadLetterQueue(), hooks);
+    this.failures = new FailedJobs(client, new RetryPolicy(config.maxReads(), config.backoffBase(), config.backoffMax()), config.deadLetterQueue(), hooks, config.handlerTimeout());
     this.archives = new ArchiveBatcher(client::archive, Math.max(config.maxInFlight(), 1));
   }
 

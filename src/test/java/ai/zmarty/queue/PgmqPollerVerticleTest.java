@@ -10,6 +10,8 @@ import ai.zmarty.testing.Eventually;
 import ai.zmarty.testing.Sql;
 import ai.zmarty.testing.TestDatabases;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
@@ -231,4 +233,40 @@ class PgmqPollerVerticleTest {
     assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter where (message->>'msg_id')::bigint = " + id + " and message->>'queue' = '" + queue + "'")).isZero();
   }
 
+  /**
+   * Vert.x answers a request that a consumer's buffer cannot take, or that still waits there when the
+   * consumer unregisters (a node stopping), with a TIMEOUT failure at once. The handler never saw
+   * that job: it is visible again at once, without backoff and without a step towards the dead
+   * letters, unlike a real timeout (see {@link #aHandlerThatTimesOutLosesNothing}).
+   */
+  @Test
+  void aJobVertxDiscardedUnseenIsVisibleAgainAtOnceAndNeverDeadLettered(Vertx vertx) throws Exception {
+    List<Long> handled = new CopyOnWriteArrayList<>();
+    var options = new MessageConsumerOptions().setAddress(Addresses.job(queue)).setMaxBufferedMessages(1);
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(options, msg -> {
+      handled.add(Job.fromJson(msg.body()).msgId());
+      msg.reply(new JsonObject());
+    });
+    consumer.completion().await(5, TimeUnit.SECONDS);
+    consumer.pause(); // a buffer of one: the first job waits in it, the next is discarded
+    // a counted failure would dead-letter at once (one read allowed); a backoff would hide it for 10 minutes
+    deployPoller(vertx, config(Map.of("QUEUE_MAX_READS", "1", "QUEUE_BACKOFF_BASE", "10m", "QUEUE_BACKOFF_MAX", "10m",
+        "QUEUE_VISIBILITY_TIMEOUT", "60s", "QUEUE_HANDLER_TIMEOUT", "30s")));
+
+    long waiting = send(new JsonObject().put("n", 1));
+    Eventually.await(Duration.ofSeconds(10), "the first job read and waiting in the buffer", () -> readCount(waiting) == 1);
+    long discarded = send(new JsonObject().put("n", 2));
+    Eventually.await(Duration.ofSeconds(10), "the second job discarded and read again, three times", () -> readCount(discarded) >= 3);
+    assertThat(handled).isEmpty();
+    assertThat(readCount(waiting)).as("the waiting job is not read again").isEqualTo(1);
+
+    consumer.resume();
+    Eventually.await(Duration.ofSeconds(10), "both jobs archived", () -> archived(waiting) == 1 && archived(discarded) == 1);
+    assertThat(handled).containsExactly(waiting, discarded);
+    assertThat(Sql.count(dbs.trading(), "select count(*) from pgmq.q_dead_letter where message->>'queue' = '" + queue + "'")).isZero();
+  }
+
+  private long readCount(long id) {
+    return Sql.count(dbs.trading(), "select coalesce(max(read_ct), 0) from pgmq.q_" + queue + " where msg_id = " + id);
+  }
 }

@@ -36,6 +36,7 @@ public final class Node implements AutoCloseable {
       Migrations.apply(databases.trading(), Migrations.Target.TRADING);
       Metrics metrics = Metrics.create(config.metrics());
       vertx = clustered ? clusteredVertx(config, metrics) : metrics.vertxBuilder(options(config)).build();
+      log.info("network transport: {}", transport(vertx));
       Wiring wiring = Wiring.deploy(vertx, config, metrics, databases.chat(), databases.trading()).await(2, TimeUnit.MINUTES);
       return new Node(databases, vertx, wiring);
     } catch (Exception e) {
@@ -45,6 +46,15 @@ public final class Node implements AutoCloseable {
       databases.close();
       throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code epoll} when Vert.x runs on Netty's native epoll transport (on the class path for Linux
+   * x86_64), else {@code nio} and why. The native one makes fewer system calls per event-loop wake-up
+   * and takes no selector lock when another thread wakes a loop (bench/gateway's README).
+   */
+  private static String transport(Vertx vertx) {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio (" + vertx.unavailableNativeTransportCause() + ")";
   }
 
   private static VertxOptions options(ZmartyConfig config) {
@@ -57,6 +67,11 @@ public final class Node implements AutoCloseable {
         .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
         .buildClustered()
         .await(2, TimeUnit.MINUTES);
+  }
+
+  /** This node's network transport: {@code epoll}, or {@code nio} and why not epoll. */
+  public String transport() {
+    return transport(vertx);
   }
 
   /** How many event-loop threads the node's Vert.x runs ({@code EVENT_LOOPS}). */

@@ -35,7 +35,7 @@ public final class Node implements AutoCloseable {
       Migrations.apply(databases.chat(), Migrations.Target.CHAT);
       Migrations.apply(databases.trading(), Migrations.Target.TRADING);
       Metrics metrics = Metrics.create(config.metrics());
-      vertx = clustered ? clusteredVertx(config, metrics) : metrics.vertxBuilder(options(config)).build();
+      vertx = clustered ? clusteredVertx(config, metrics) : metrics.vertxBuilder(vertxOptions(config)).build();
       log.info("network transport: {}", transport(vertx));
       Wiring wiring = Wiring.deploy(vertx, config, metrics, databases.chat(), databases.trading()).await(2, TimeUnit.MINUTES);
       return new Node(databases, vertx, wiring);
@@ -57,13 +57,14 @@ public final class Node implements AutoCloseable {
     return vertx.isNativeTransportEnabled() ? "epoll" : "nio (" + vertx.unavailableNativeTransportCause() + ")";
   }
 
-  private static VertxOptions options(ZmartyConfig config) {
+  /** The Vert.x options of a node: the native transport when there is one, {@code EVENT_LOOPS} loops; benches start theirs with these too. */
+  public static VertxOptions vertxOptions(ZmartyConfig config) {
     return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(config.eventLoopThreads());
   }
 
   private static Vertx clusteredVertx(ZmartyConfig config, Metrics metrics) throws Exception {
     log.info("joining cluster {} as {} (members {})", config.cluster().name(), config.cluster().host(), config.cluster().members());
-    return metrics.vertxBuilder(options(config).setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
+    return metrics.vertxBuilder(vertxOptions(config).setEventBusOptions(HazelcastSetup.eventBusOptions(config.cluster())))
         .withClusterManager(HazelcastSetup.clusterManager(config.cluster()))
         .buildClustered()
         .await(2, TimeUnit.MINUTES);

@@ -44,7 +44,7 @@ public final class FanoutBench {
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int gapMs = args.length > 2 ? Integer.parseInt(args[2]) : 250;
     String[] transports = (args.length > 3 ? args[3] : "sse,ws,bridge").split(",");
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g"));
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
     String nodeOpts = System.getenv("FANOUT_NODE_OPTS"); // e.g. -XX:StartFlightRecording=filename=target/fanout.jfr,settings=profile
     if (nodeOpts != null && !nodeOpts.isBlank()) {
       command.addAll(List.of(nodeOpts.trim().split("\\s+")));

@@ -89,7 +89,7 @@ public final class LensPipelineBench {
     }
     var config = dbs.config(env);
     // the node's Vert.x as Node builds it: EVENT_LOOPS threads (one per processor by default)
-    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(config.eventLoopThreads()));
+    Vertx vertx = Vertx.vertx(ai.zmarty.Node.vertxOptions(config));
     TestNode node = TestNode.start(vertx, config, dbs.chat(), dbs.trading());
     SourceKeys sourceKeys = new SourceKeys(node.wiring().tradingPool());
     List<String> keys = new java.util.ArrayList<>();

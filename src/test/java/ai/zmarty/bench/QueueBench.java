@@ -65,7 +65,7 @@ public final class QueueBench {
     this.node = node;
     this.jobs = jobs;
     // as a node builds its Vert.x: EVENT_LOOPS threads (one per processor by default)
-    this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(node.eventLoopThreads()));
+    this.vertx = Vertx.vertx(ai.zmarty.Node.vertxOptions(node));
     this.producerPool = Pools.create(vertx, b, 1, "bench-producer");
   }
 

@@ -9,4 +9,4 @@ cd "$(dirname "$0")/../.."
 export JAVA_HOME="$(./zmarty --print-jdk)"
 mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
-exec "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED -cp "$cp" ai.zmarty.bench.FanoutBench "${1:-10000}" "${2:-20}" "${3:-250}" "${4:-sse,ws,bridge}"
+exec "$JAVA_HOME/bin/java" -Xmx1g -cp "$cp" ai.zmarty.bench.FanoutBench "${1:-10000}" "${2:-20}" "${3:-250}" "${4:-sse,ws,bridge}"

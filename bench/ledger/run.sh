@@ -9,4 +9,4 @@ export JAVA_HOME="$(./zmarty --print-jdk)"
 mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 echo "$(date -u +%FT%TZ) $(nproc) cores; load before: $(uptime)"
-exec "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED -DLOG_LEVEL=WARN -cp "$cp" ai.zmarty.bench.LedgerHistoryBench "${1:-100000}" "${2:-300}"
+exec "$JAVA_HOME/bin/java" -Xmx1g -DLOG_LEVEL=WARN -cp "$cp" ai.zmarty.bench.LedgerHistoryBench "${1:-100000}" "${2:-300}"

@@ -17,7 +17,7 @@ if [ "${PROFILE:-0}" = 1 ]; then
 fi
 echo "$(date -u +%FT%TZ) $(nproc) cores; load before: $(uptime)"
 status=0
-"$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED "${jfr[@]}" -cp "$cp" ai.zmarty.bench.LensPipelineBench "${1:-100}" "${2:-60}" "${3:-30}" || status=$?
+"$JAVA_HOME/bin/java" -Xmx2g "${jfr[@]}" -cp "$cp" ai.zmarty.bench.LensPipelineBench "${1:-100}" "${2:-60}" "${3:-30}" || status=$?
 echo "load after: $(uptime)"
 if [ "${PROFILE:-0}" = 1 ]; then
   bench/lens/profile-summary.sh target/lens-bench.jfr

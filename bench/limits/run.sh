@@ -7,4 +7,4 @@ cd "$(dirname "$0")/../.."
 export JAVA_HOME="$(./zmarty --print-jdk)"
 mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
-exec "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED -DLOG_LEVEL=WARN -cp "$cp" ai.zmarty.bench.ChatLimitsBench "${1:-2000}" "${2:-300}"
+exec "$JAVA_HOME/bin/java" -Xmx1g -DLOG_LEVEL=WARN -cp "$cp" ai.zmarty.bench.ChatLimitsBench "${1:-2000}" "${2:-300}"

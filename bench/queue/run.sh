@@ -15,4 +15,4 @@ export PGBENCH="${PGBENCH:-$(pg_config --bindir)/pgbench}"
 mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(uptime)"
-exec "$JAVA_HOME/bin/java" -Xmx1g --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -Dlogback.configurationFile=bench/queue/logback-bench.xml -cp "$cp" ai.zmarty.bench.QueueBench "${1:-50000}" "${2:-200}" "${3:-4}" "${4:-2}"
+exec "$JAVA_HOME/bin/java" -Xmx1g ${JAVA_OPTS:-} -Dlogback.configurationFile=bench/queue/logback-bench.xml -cp "$cp" ai.zmarty.bench.QueueBench "${1:-50000}" "${2:-200}" "${3:-4}" "${4:-2}"

@@ -49,15 +49,16 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * {@code epoll} when Vert.x runs on Netty's native epoll transport (on the class path for Linux
-   * x86_64), else {@code nio} and why. The native one makes fewer system calls per event-loop wake-up
-   * and takes no selector lock when another thread wakes a loop (bench/gateway's README).
+   * {@code nio}, or the native transport Vert.x found on the class path ({@code epoll}). The jar
+   * carries none: with Netty's native epoll the gateway made a third fewer system calls per chat at
+   * about the same CPU, but one event to 10,000 SSE streams reached the 99th of them 2.7–4.7× later
+   * (bench/gateway's README, 2026-11-30 17:10–17:50).
    */
   private static String transport(Vertx vertx) {
-    return vertx.isNativeTransportEnabled() ? "epoll" : "nio (" + vertx.unavailableNativeTransportCause() + ")";
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
   }
 
-  /** The Vert.x options of a node: the native transport when there is one, {@code EVENT_LOOPS} loops; benches start theirs with these too. */
+  /** The Vert.x options of a node: a native transport if one is on the class path, {@code EVENT_LOOPS} loops; benches start theirs with these too. */
   public static VertxOptions vertxOptions(ZmartyConfig config) {
     return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(config.eventLoopThreads());
   }
@@ -70,7 +71,7 @@ public final class Node implements AutoCloseable {
         .await(2, TimeUnit.MINUTES);
   }
 
-  /** This node's network transport: {@code epoll}, or {@code nio} and why not epoll. */
+  /** This node's network transport: {@code nio}, or {@code epoll} when Netty's native one is on the class path. */
   public String transport() {
     return transport(vertx);
   }

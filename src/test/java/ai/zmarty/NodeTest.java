@@ -32,9 +32,7 @@ class NodeTest {
     try (Node node = Node.start(config, false)) {
       assertThat(node.databases().isEmbedded()).isTrue();
       assertThat(node.eventLoops()).as("EVENT_LOOPS 0: one per processor").isEqualTo(Runtime.getRuntime().availableProcessors());
-      if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
-        assertThat(node.transport()).as("Netty's native epoll, which the jar carries for Linux x86_64").isEqualTo("epoll");
-      }
+      assertThat(node.transport()).as("Java NIO: the jar carries no native transport (bench/gateway's README says why)").startsWith("nio");
       assertThat(healthz(node.wiring().httpPort().orElseThrow())).isEqualTo(200);
       Sql.exec(node.databases().chat(), "insert into auth.users (id) values ('" + user + "')");
       Sql.exec(node.databases().chat(), "insert into profiles (id, tier) values ('" + user + "', 'pro')");

@@ -44,7 +44,7 @@ public final class FanoutBench {
     int events = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int gapMs = args.length > 2 ? Integer.parseInt(args[2]) : 250;
     String[] transports = (args.length > 3 ? args[3] : "sse,ws,bridge").split(",");
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED"));
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx1g"));
     String nodeOpts = System.getenv("FANOUT_NODE_OPTS"); // e.g. -XX:StartFlightRecording=filename=target/fanout.jfr,settings=profile
     if (nodeOpts != null && !nodeOpts.isBlank()) {
       command.addAll(List.of(nodeOpts.trim().split("\\s+")));
@@ -74,12 +74,13 @@ public final class FanoutBench {
     reader.start();
     PrintWriter in = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
     int port = Integer.parseInt(expect(out, "port="));
+    String nodeVertx = expect(out, "vertx=");
     String user = expect(out, "user=");
     String operator = expect(out, "operator=");
     in.println("rss");
     long idleRss = Long.parseLong(expect(out, "rss_kb="));
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    System.out.printf(Locale.ROOT, "fan-out: %d subscribers per transport on one API node, %d events %d ms apart; node RSS idle %d MB; load: %s%n", subscribers, events, gapMs, idleRss / 1024,
+    System.out.printf(Locale.ROOT, "fan-out: %d subscribers per transport on one API node (%s), %d events %d ms apart; node RSS idle %d MB; load: %s%n", subscribers, nodeVertx, events, gapMs, idleRss / 1024,
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.printf(Locale.ROOT, "%-8s %10s %14s %9s %9s %9s %9s %11s   %s%n", "via", "connect s", "delivered", "p50 ms", "p95 ms", "p99 ms", "max ms", "node RSS MB", "goal p99 < 100 ms");
     boolean ok = true;

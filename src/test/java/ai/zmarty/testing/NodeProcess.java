@@ -30,7 +30,6 @@ public final class NodeProcess implements AutoCloseable {
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "--enable-native-access=ALL-UNNAMED", // Netty's native epoll transport
         "-Dhazelcast.phone.home.enabled=false",
         "-jar", jar));
     command.addAll(List.of(args));

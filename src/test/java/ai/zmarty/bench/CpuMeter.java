@@ -32,7 +32,8 @@ record CpuMeter(long machineBusyTicks, long machineTotalTicks, long jvmNanos, lo
     return new CpuMeter(busy, total, jvm(), postgres);
   }
 
-  private static long jvm() {
+  /** This JVM's CPU time so far, ns. */
+  static long jvm() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
@@ -45,7 +46,7 @@ record CpuMeter(long machineBusyTicks, long machineTotalTicks, long jvmNanos, lo
   }
 
   /** utime + stime of one process, 0 when it is gone. */
-  private static long ticksOf(ProcessHandle p) {
+  static long ticksOf(ProcessHandle p) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from the state on: utime is the 12th after it

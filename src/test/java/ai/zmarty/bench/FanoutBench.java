@@ -84,6 +84,7 @@ public final class FanoutBench {
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.printf(Locale.ROOT, "%-8s %10s %14s %9s %9s %9s %9s %11s   %s%n", "via", "connect s", "delivered", "p50 ms", "p95 ms", "p99 ms", "max ms", "node RSS MB", "goal p99 < 100 ms");
     boolean ok = true;
+    List<String> cpu = new java.util.ArrayList<>();
     for (String transport : transports) {
       Run run = new Run(subscribers, events);
       long t0 = System.nanoTime();
@@ -95,12 +96,18 @@ public final class FanoutBench {
         in.println("publish " + transport + " 1 200 -1");
         expect(out, "published");
       }
+      CpuMeter cpuBefore = CpuMeter.read();
+      long nodeTicksBefore = CpuMeter.ticksOf(server.toHandle());
       in.println("publish " + transport + " " + events + " " + gapMs + " 0");
       expect(out, "published");
       long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (run.count() < (long) subscribers * events && System.nanoTime() < drainUntil) {
         Thread.sleep(20); // polling a counter until every copy arrived or 30 s passed
       }
+      CpuMeter cpuAfter = CpuMeter.read();
+      cpu.add(String.format(Locale.ROOT, "%-8s CPU per event: node %.0f ms, subscribers (this JVM) %.0f ms, whole machine %.0f ms; %d cores",
+          transport, (CpuMeter.ticksOf(server.toHandle()) - nodeTicksBefore) * 10.0 / events, (cpuAfter.jvmNanos() - cpuBefore.jvmNanos()) / 1e6 / events,
+          (cpuAfter.machineBusyTicks() - cpuBefore.machineBusyTicks()) * 10.0 / events, Runtime.getRuntime().availableProcessors()));
       in.println("rss");
       long rss = Long.parseLong(expect(out, "rss_kb="));
       long[] sorted = run.sorted();
@@ -113,6 +120,8 @@ public final class FanoutBench {
         c.close();
       }
     }
+    // the floor under p99 on this machine: one event's CPU, node and subscribers, over its cores
+    cpu.forEach(System.out::println);
     in.close();
     server.waitFor(30, TimeUnit.SECONDS);
     server.destroy();

@@ -48,12 +48,15 @@ public record ZmartyConfig(
     int eventLoops) {
 
   /**
-   * Vert.x event-loop threads this node runs ({@code EVENT_LOOPS}; 0: one per processor the JVM
-   * sees, where Vert.x's own default is two per processor). Every verticle here is non-blocking, so
-   * more loops than cores only add the wake-ups of one loop by another (bench/gateway/README.md).
+   * Vert.x event-loop threads this node runs ({@code EVENT_LOOPS}; 0: half the processors the JVM
+   * sees, at least one, where Vert.x's own default is two per processor). Every verticle here is
+   * non-blocking and a chat crosses several of them (HTTP, router, credits, the pools' connections):
+   * each crossing from one loop to another is a wake-up, so fewer loops than cores spent less CPU
+   * and answered sooner on the 2-core bench machine, which the node shares with PostgreSQL
+   * (bench/gateway/README.md).
    */
   public int eventLoopThreads() {
-    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+    return eventLoops > 0 ? eventLoops : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   public enum Role {

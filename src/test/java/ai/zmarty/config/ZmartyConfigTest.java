@@ -28,7 +28,7 @@ class ZmartyConfigTest {
     assertThat(c.database().dataDir()).isEqualTo(Path.of("./.zmarty"));
     assertThat(c.roles()).containsExactlyInAnyOrder(Role.API, Role.WORKER, Role.OPS);
     assertThat(c.eventLoops()).isZero();
-    assertThat(c.eventLoopThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(c.eventLoopThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(c.cluster().members()).containsExactly("127.0.0.1");
     assertThat(c.queue().queues()).containsExactly("ingest_indicators", "compute_signals", "compute_winrate", "lens_enrich", "lens_evaluate");
     assertThat(c.queue().maxReads()).isEqualTo(5);

@@ -92,7 +92,7 @@ class GracefulStopDrillIT {
       NodeProcess survivor = nodes.get("survivor");
       Eventually.await(Duration.ofSeconds(60), "the survivor sees four members", () -> survivor.output().contains("members now 4"));
 
-      InFlight work = putWorkInFlight(dbs, httpPort, deliveries);
+      InFlight work = putWorkInFlight(dbs, httpPort, deliveries, nodes.get("worker"));
       UUID user = work.user();
       String requestId = work.requestId();
       CompletableFuture<String> chat = work.chat();
@@ -200,7 +200,7 @@ class GracefulStopDrillIT {
     int httpPort = freePort();
     try (NodeProcess node = new NodeProcess("all", env(dbs, receiver, httpPort), "run", "--roles", "api,worker,ops").start()) {
       node.awaitOutput("zmarty node up", Duration.ofSeconds(180));
-      InFlight work = putWorkInFlight(dbs, httpPort, deliveries);
+      InFlight work = putWorkInFlight(dbs, httpPort, deliveries, null);
 
       long t0 = System.nanoTime();
       node.terminate();
@@ -266,8 +266,24 @@ class GracefulStopDrillIT {
 
   private record InFlight(UUID user, String requestId, CompletableFuture<String> chat) {}
 
+  /** {@code vertx_eventbus_delivered_total{side="remote"}} of the node whose metrics listen on {@code port}: messages from other nodes given to its handlers. */
+  private static double remoteDeliveries(int port) {
+    HttpResponse<String> r;
+    try {
+      r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return r.body().lines().filter(l -> l.startsWith("vertx_eventbus_delivered_total{") && l.contains("side=\"remote\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** A chat streaming (api), an outbox row being posted (ops), then six slow ingest jobs read (worker), in that order. */
-  private static InFlight putWorkInFlight(TestDatabases.Pair dbs, int httpPort, AtomicInteger deliveries) throws Exception {
+  /** @param worker a worker node other than the one whose poller reads the jobs, or null when there is none */
+  private static InFlight putWorkInFlight(TestDatabases.Pair dbs, int httpPort, AtomicInteger deliveries, NodeProcess worker) throws Exception {
     UUID user = Users.create(dbs.chat(), "pro", 1000);
     CompletableFuture<String> tokenSeen = new CompletableFuture<>();
     CompletableFuture<String> chat = CompletableFuture.supplyAsync(() -> streamChat(httpPort, user, tokenSeen));
@@ -276,12 +292,21 @@ class GracefulStopDrillIT {
     // (after the chat, so the post is in flight well within its 10 s request timeout at the stop)
     Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'DOGE/USDT', '1h')");
     Eventually.await(Duration.ofSeconds(30), "the relay posts the outbox row", () -> deliveries.get() > 0);
-    // slow ingest jobs; the stop follows their read at once, so they cannot finish within the 10 s grace
+    // slow ingest jobs; the stop follows their start at once, so they cannot finish within the 10 s grace
+    int workerMetrics = worker == null ? -1 : Integer.parseInt(worker.output().lines().filter(l -> l.contains("metrics listening on")).findFirst().orElseThrow()
+        .replaceAll(".*metrics listening on [^:]*:(\\d+)/metrics.*", "$1"));
+    double workerDeliveries = worker == null ? 0 : remoteDeliveries(workerMetrics);
     for (String asset : ASSETS) {
       Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', '{\"symbol\": \"" + asset + "/USDT\", \"timeframe\": \"1h\"}'::jsonb)");
     }
     Eventually.await(Duration.ofSeconds(30), "every ingest job is read", () ->
         Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where read_ct = 0") == 0);
+    // A job the survivor's poller sends to the worker node runs there once the worker's consumer has
+    // it; still on its way when the worker stops, it is lost with the connection and comes back only
+    // after the 60 s handler timeout, and nothing is handed back. So the stop waits for a delivery.
+    if (worker != null) {
+      Eventually.await(Duration.ofSeconds(30), "the worker node's consumers have jobs from the cluster", () -> remoteDeliveries(workerMetrics) > workerDeliveries);
+    }
     return new InFlight(user, requestId, chat);
   }
 

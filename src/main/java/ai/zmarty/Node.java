@@ -54,7 +54,7 @@ public final class Node implements AutoCloseable {
    * about the same CPU, but one event to 10,000 SSE streams reached the 99th of them 2.7–4.7× later
    * (bench/gateway's README, 2026-11-30 17:10–17:50).
    */
-  private static String transport(Vertx vertx) {
+  public static String transport(Vertx vertx) {
     return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
   }
 
@@ -78,6 +78,11 @@ public final class Node implements AutoCloseable {
 
   /** How many event-loop threads the node's Vert.x runs ({@code EVENT_LOOPS}). */
   public int eventLoops() {
+    return eventLoops(vertx);
+  }
+
+  /** How many event-loop threads {@code vertx} runs. */
+  public static int eventLoops(Vertx vertx) {
     int n = 0;
     for (var ignored : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
       n++;

@@ -1,5 +1,6 @@
 package ai.zmarty.bench;
 
+import ai.zmarty.Node;
 import ai.zmarty.bus.Addresses;
 import ai.zmarty.testing.TestDatabases;
 import ai.zmarty.testing.TestJwt;
@@ -29,14 +30,14 @@ public final class FanoutServer {
     Map<String, String> env = new java.util.HashMap<>(Map.of("ROLES", "api", "LOG_LEVEL", "warn", "LENS_WS_MAX_CONNECTIONS", "20000", "SIGNAL_STREAMS_MAX", "20000",
         "HTTP_IDLE_TIMEOUT", "10m", "LENS_WS_PING_INTERVAL", "5m", "LENS_WS_PONG_TIMEOUT", "10m"));
     if (System.getenv("EVENT_LOOPS") != null) {
-      env.put("EVENT_LOOPS", System.getenv("EVENT_LOOPS")); // the node's default: one per core
+      env.put("EVENT_LOOPS", System.getenv("EVENT_LOOPS")); // else the node's default: half the processors, at least one
     }
-    // the Vert.x a node of these settings runs on: the native transport, one event loop per core
-    Vertx vertx = Vertx.vertx(ai.zmarty.Node.vertxOptions(dbs.config(env)));
+    // the Vert.x a node of these settings runs on
+    Vertx vertx = Vertx.vertx(Node.vertxOptions(dbs.config(env)));
     TestNode node = TestNode.api(vertx, dbs, env);
     String operator = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(UUID.randomUUID()).put("role", "service_role"));
     System.out.println("port=" + node.port());
-    System.out.println("vertx=" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ", " + java.util.stream.StreamSupport.stream(((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup().spliterator(), false).count() + " event loops");
+    System.out.println("vertx=" + Node.transport(vertx) + ", " + Node.eventLoops(vertx) + " event loops");
     System.out.println("user=" + TestJwt.valid(UUID.randomUUID()));
     System.out.println("operator=" + operator);
     System.out.flush();

@@ -266,8 +266,8 @@ class GracefulStopDrillIT {
 
   private record InFlight(UUID user, String requestId, CompletableFuture<String> chat) {}
 
-  /** {@code vertx_eventbus_delivered_total{side="remote"}} of the node whose metrics listen on {@code port}: messages from other nodes given to its handlers. */
-  private static double remoteDeliveries(int port) {
+  /** {@code vertx_eventbus_delivered_total}, both sides, of the node whose metrics listen on {@code port}: messages given to its handlers. */
+  private static double deliveries(int port) {
     HttpResponse<String> r;
     try {
       r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
@@ -277,7 +277,7 @@ class GracefulStopDrillIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return r.body().lines().filter(l -> l.startsWith("vertx_eventbus_delivered_total{") && l.contains("side=\"remote\""))
+    return r.body().lines().filter(l -> l.startsWith("vertx_eventbus_delivered_total{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
@@ -295,17 +295,18 @@ class GracefulStopDrillIT {
     // slow ingest jobs; the stop follows their start at once, so they cannot finish within the 10 s grace
     int workerMetrics = worker == null ? -1 : Integer.parseInt(worker.output().lines().filter(l -> l.contains("metrics listening on")).findFirst().orElseThrow()
         .replaceAll(".*metrics listening on [^:]*:(\\d+)/metrics.*", "$1"));
-    double workerDeliveries = worker == null ? 0 : remoteDeliveries(workerMetrics);
+    double workerDeliveries = worker == null ? 0 : deliveries(workerMetrics);
     for (String asset : ASSETS) {
       Sql.exec(dbs.trading(), "select pgmq.send('ingest_indicators', '{\"symbol\": \"" + asset + "/USDT\", \"timeframe\": \"1h\"}'::jsonb)");
     }
     Eventually.await(Duration.ofSeconds(30), "every ingest job is read", () ->
         Sql.count(dbs.trading(), "select count(*) from pgmq.q_ingest_indicators where read_ct = 0") == 0);
-    // A job the survivor's poller sends to the worker node runs there once the worker's consumer has
-    // it; still on its way when the worker stops, it is lost with the connection and comes back only
-    // after the 60 s handler timeout, and nothing is handed back. So the stop waits for a delivery.
+    // A job runs on the worker node once its consumer has it, from the worker's own poller or the
+    // survivor's; one still on its way from the survivor when the worker stops is lost with the
+    // connection, comes back only after the 60 s handler timeout, and nothing is handed back. So the
+    // stop waits for a delivery on the worker.
     if (worker != null) {
-      Eventually.await(Duration.ofSeconds(30), "the worker node's consumers have jobs from the cluster", () -> remoteDeliveries(workerMetrics) > workerDeliveries);
+      Eventually.await(Duration.ofSeconds(30), "the worker node's consumers have jobs", () -> deliveries(workerMetrics) > workerDeliveries);
     }
     return new InFlight(user, requestId, chat);
   }

@@ -91,6 +91,37 @@ public final class CreditLedger {
    * tier's max_tokens, lowered so the hold stays under the per-request cap.
    */
   public Future<Reservation> reserve(String requestId, UUID user, java.util.List<String> providers, long inputTokens) {
+    return reserve(requestId, user, providers, inputTokens, null).map(Begun::reservation);
+  }
+
+  /**
+   * The per-user chat limits a reservation runs first when it carries them (database A's
+   * {@code chat_admit}, in the same round trip as the hold): {@code rateLimit} requests per
+   * {@code windowMs}, and, with a {@code slot}, one of the user's {@code streamLimit} stream slots,
+   * leased for {@code leaseMs} to {@code node}.
+   */
+  public record Admit(int rateLimit, long windowMs, UUID slot, String node, int streamLimit, long leaseMs) {}
+
+  /** What the limits said: {@code outcome} admitted, rate_limited or streams_full, with their figures. */
+  public record Limits(String outcome, int remaining, long retryAfterMs, long resetMs) {
+    public boolean admitted() {
+      return outcome.equals("admitted");
+    }
+  }
+
+  /**
+   * A reservation run behind the limits: refused by them ({@code reservation} null), or admitted
+   * and held. {@code limits} is null when none were asked for.
+   */
+  public record Begun(Limits limits, Reservation reservation) {}
+
+  /**
+   * {@link #reserve(String, UUID, java.util.List, long)}, behind the chat limits when {@code admit}
+   * is not null: one round trip for both. A request the limits refuse holds nothing and succeeds
+   * with their answer; one they admit fails as a reservation does (PAYMENT_REQUIRED, …), counted
+   * by the limits and holding its slot, which the caller gives back.
+   */
+  public Future<Begun> reserve(String requestId, UUID user, java.util.List<String> providers, long inputTokens, Admit admit) {
     // The tier is only known once the row is locked, so every tier's worst case goes along.
     Map<Tier, Pricing.Budget> budgets = new EnumMap<>(Tier.class);
     JsonObject amounts = new JsonObject();
@@ -100,11 +131,20 @@ public final class CreditLedger {
         amounts.put(t.wire(), b.worstCase());
       });
     }
-    return pool.preparedQuery(CreditSql.RESERVE).execute(Tuple.of(requestId, user, amounts, (double) holdTtl.toSeconds())).compose(rows -> {
+    Tuple args = Tuple.of(requestId, user, amounts, (double) holdTtl.toSeconds());
+    if (admit != null) {
+      args.addInteger(admit.rateLimit()).addLong(admit.windowMs()).addUUID(admit.slot()).addString(admit.node()).addInteger(admit.streamLimit()).addLong(admit.leaseMs());
+    }
+    return pool.preparedQuery(admit == null ? CreditSql.RESERVE : CreditSql.BEGIN).execute(args).compose(rows -> {
       Row r = rows.iterator().next();
       String outcome = r.getString("outcome");
+      Limits limits = admit == null ? null
+          : new Limits(outcome.equals("rate_limited") || outcome.equals("streams_full") ? outcome : "admitted", r.getInteger("remaining"), r.getLong("retry_after_ms"), r.getLong("reset_ms"));
+      if (limits != null && !limits.admitted()) {
+        return Future.succeededFuture(new Begun(limits, null));
+      }
       return switch (outcome) {
-        case "held" -> Future.succeededFuture(new Reservation(requestId, r.getLong("amount"), budgets.get(Tier.of(r.getString("tier"))).maxTokens(), r.getLong("available")));
+        case "held" -> Future.succeededFuture(new Begun(limits, new Reservation(requestId, r.getLong("amount"), budgets.get(Tier.of(r.getString("tier"))).maxTokens(), r.getLong("available"))));
         case "insufficient" -> Future.failedFuture(ErrorCode.PAYMENT_REQUIRED.exception(
             "this request may cost up to " + r.getLong("amount") + " credits and " + Math.max(0, r.getLong("available")) + " are available"));
         case "already_charged" -> Future.failedFuture(ErrorCode.CONFLICT.exception("request " + requestId + " was already charged"));

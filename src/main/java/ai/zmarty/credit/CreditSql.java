@@ -16,6 +16,12 @@ final class CreditSql {
   /** Locks the user, checks and holds (migration 20260105000300_credit_functions.sql). */
   static final String RESERVE = "select outcome, tier, amount, available from public.credit_reserve($1, $2, $3, $4)";
 
+  /**
+   * The chat's limits and then its hold, one round trip (migration 20260111000100_chat_begin.sql):
+   * chat_admit's outcome when it refuses, else credit_reserve's, with the limits' figures.
+   */
+  static final String BEGIN = "select outcome, tier, amount, available, remaining, retry_after_ms, reset_ms from public.chat_begin($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
   /** Locks the user and replaces the request's hold by its ledger row, once. */
   static final String SETTLE = "select outcome, charged, balance from public.credit_settle($1, $2, $3, $4, $5, $6)";
 

@@ -13,8 +13,10 @@ import java.util.UUID;
  * The credit service on the bus: {@code credit.reserve}, {@code credit.settle},
  * {@code credit.release}, {@code credit.statement}. Bodies:
  * <ul>
- *   <li>reserve {request_id, user_id, provider | providers[], input_tokens} → {request_id, amount, max_tokens, available_after}; 402 when short.
- *       With {@code providers} (the fallback chain) the worst case is held at the priciest of them.
+ *   <li>reserve {request_id, user_id, provider | providers[], input_tokens, admit?} → {request_id, amount, max_tokens, available_after, limits?}; 402 when short.
+ *       With {@code providers} (the fallback chain) the worst case is held at the priciest of them. With {@code admit}
+ *       {rate_limit, window_ms, slot?, node, stream_limit, lease_ms} the chat limits run first, in the same round trip:
+ *       {@code limits} {outcome, remaining, retry_after_ms, reset_ms}; refused by them, the reply is only {@code limits} and nothing is held.
  *   <li>settle {request_id, user_id, provider, input_tokens, output_tokens, estimated} → {request_id, charged, balance, already_settled}
  *   <li>estimate {user_id, provider | providers[], input_tokens} → {provider, tier, input_tokens, max_tokens, max_credits}
  *   <li>release {request_id, user_id} → {}
@@ -43,8 +45,35 @@ public final class CreditVerticle extends VerticleBase {
   }
 
   private void reserve(Message<JsonObject> msg) {
-    Replies.reply(msg, parse(msg).compose(b -> ledger.reserve(Replies.required(b, "request_id"), user(b), providers(b), count(b, "input_tokens")))
-        .map(r -> new JsonObject().put("request_id", r.requestId()).put("amount", r.amount()).put("max_tokens", r.maxTokens()).put("available_after", r.availableAfter())));
+    Replies.reply(msg, parse(msg).compose(b -> ledger.reserve(Replies.required(b, "request_id"), user(b), providers(b), count(b, "input_tokens"), admit(b.getJsonObject("admit")))).map(begun -> {
+      JsonObject limits = begun.limits() == null ? null
+          : new JsonObject().put("outcome", begun.limits().outcome()).put("remaining", begun.limits().remaining()).put("retry_after_ms", begun.limits().retryAfterMs()).put("reset_ms", begun.limits().resetMs());
+      CreditLedger.Reservation r = begun.reservation();
+      JsonObject reply = r == null ? new JsonObject()
+          : new JsonObject().put("request_id", r.requestId()).put("amount", r.amount()).put("max_tokens", r.maxTokens()).put("available_after", r.availableAfter());
+      return limits == null ? reply : reply.put("limits", limits);
+    }));
+  }
+
+  /** The chat limits a reservation runs first: {rate_limit, window_ms, slot?, node, stream_limit, lease_ms}. */
+  private static CreditLedger.Admit admit(JsonObject a) {
+    if (a == null) {
+      return null;
+    }
+    Integer rate = a.getInteger("rate_limit");
+    Long window = a.getLong("window_ms");
+    Integer streams = a.getInteger("stream_limit");
+    Long lease = a.getLong("lease_ms");
+    if (rate == null || rate < 1 || window == null || window < 1 || streams == null || streams < 1 || lease == null || lease < 1) {
+      throw ErrorCode.BAD_REQUEST.exception("admit needs rate_limit, window_ms, stream_limit and lease_ms, each a positive whole number");
+    }
+    UUID slot;
+    try {
+      slot = a.getString("slot") == null ? null : UUID.fromString(a.getString("slot"));
+    } catch (IllegalArgumentException e) {
+      throw ErrorCode.BAD_REQUEST.exception("admit.slot is not a UUID");
+    }
+    return new CreditLedger.Admit(rate, window, slot, Replies.required(a, "node"), streams, lease);
   }
 
   private void estimate(Message<JsonObject> msg) {

@@ -146,11 +146,38 @@ final class ChatExchange {
     stream = vertx.eventBus().consumer(Addresses.chatStream(requestId), m -> onEvent(m.body()));
     JsonObject ask = new JsonObject().put("request_id", requestId).put("user_id", user.toString()).put("message", request.message()).put("history", store.turn().history())
         .put("stream_address", Addresses.chatStream(requestId)).put("endpoint", ENDPOINT);
+    JsonObject admit = Limits.deferred(rc);
+    if (admit != null) {
+      ask.put("admit", admit); // the limits run in the hold's round trip
+    }
     // The consumer must be known cluster-wide before the router, maybe on another node, sends to it.
     stream.completion()
         .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.MODEL_CHAT, ask, new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS)))
-        .onSuccess(reply -> begin())
+        .onSuccess(reply -> {
+          JsonObject limits = reply.body().getJsonObject("limits");
+          if (Limits.decided(rc, limits)) {
+            begin();
+          } else {
+            refused(limits);
+          }
+        })
         .onFailure(this::fail);
+  }
+
+  /** The limits refused the chat (nothing was held): the claim and the turn go back, then 429. */
+  private void refused(JsonObject limits) {
+    if (!moveTo(ChatState.DONE)) {
+      return;
+    }
+    log.info("chat refused " + ChatLog.PATTERN + " {} {}", ChatLog.with(fields(null, 0, 0, 0), kv("status", ErrorCode.RATE_LIMITED.httpStatus()), kv("reason", limits.getString("outcome"))));
+    store.giveBack().onComplete(v -> {
+      if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {
+        reply.stoppedBeforeAnswer();
+      } else if (interrupted == null) {
+        Limits.refuse(rc, limits);
+      }
+      over.tryComplete();
+    });
   }
 
   /** Ends the request with a JSON error before any answer; the claim and the turn go back first. */

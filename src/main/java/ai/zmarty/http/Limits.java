@@ -20,10 +20,16 @@ import org.slf4j.LoggerFactory;
  * when its answer ends however it ends (done, error, client gone, node stopping); a node that dies
  * leaves it to lapse after {@code CHAT_STREAM_LEASE}. When the check fails (database A cannot be
  * reached) it answers 503 {@code unavailable} with {@code Retry-After}, as the chat itself would.
+ * With {@code CHAT_LIMITS_SCOPE=cluster} a chat's check runs in the same round trip as its credit
+ * hold, after its body, idempotency key and session are checked: a request refused for those
+ * counts against nothing and carries no {@code RateLimit-*} headers, nor does a 402 or 503 from
+ * after the check (the estimate's check still runs first).
  */
 final class Limits {
   private static final Logger log = LoggerFactory.getLogger(Limits.class);
   private static final String SLOT = "zmarty.chat.slot";
+  private static final String DEFERRED = "zmarty.chat.limits.deferred";
+  private static final String LIMITS = "zmarty.chat.limits";
   private final ChatLimiter limiter;
   /** Counts a chat refused by a limit ({@code zmarty_chat_requests_total{outcome="rate_limited"}}). */
   private final Runnable chatLimited;
@@ -38,8 +44,64 @@ final class Limits {
     check(rc, false);
   }
 
+  /**
+   * With the limits in database A, a chat's check runs later, in its credit hold's round trip
+   * (one round trip less before the first token): its slot is held from here, and the exchange
+   * sends {@link #deferred} along and hands the answer to {@link #decided}.
+   */
   void chat(RoutingContext rc) {
-    check(rc, true);
+    java.util.Optional<ChatLimiter.Deferred> later = limiter.defer(Authenticator.user(rc).id());
+    if (later.isEmpty()) {
+      check(rc, true);
+      return;
+    }
+    ChatLimiter.Deferred d = later.get();
+    Admission slot = d.slotHolder();
+    rc.put(DEFERRED, d);
+    rc.put(LIMITS, this);
+    rc.put(SLOT, (Supplier<Future<Void>>) () -> limiter.release(slot));
+    rc.addEndHandler(v -> limiter.release(slot));
+    rc.next();
+  }
+
+  /** The chat's limits to run with its hold ({@code admit} of {@code model.chat}), or null when they ran before it. */
+  static io.vertx.core.json.JsonObject deferred(RoutingContext rc) {
+    ChatLimiter.Deferred d = rc.get(DEFERRED);
+    return d == null ? null : d.admit();
+  }
+
+  /**
+   * What the deferred limits answered ({@code limits} of the router's reply): admitted, the
+   * answer's headers are put and true comes back; refused, false (the caller gives its claim and
+   * turn back, then calls {@link #refuse}).
+   */
+  static boolean decided(RoutingContext rc, io.vertx.core.json.JsonObject limits) {
+    ChatLimiter.Deferred d = rc.get(DEFERRED);
+    if (d == null || limits == null) {
+      return true;
+    }
+    Admission a = d.decided(limits);
+    if (a.admitted()) {
+      a.headers(rc.response()::putHeader);
+    }
+    return a.admitted();
+  }
+
+  /** Answers a chat the deferred limits refused: 429 with its headers. */
+  static void refuse(RoutingContext rc, io.vertx.core.json.JsonObject limits) {
+    ChatLimiter.Deferred d = rc.get(DEFERRED);
+    Limits self = rc.get(LIMITS);
+    self.refused(rc, d.decided(limits), true);
+  }
+
+  private void refused(RoutingContext rc, Admission a, boolean stream) {
+    a.headers(rc.response()::putHeader);
+    if (stream) {
+      chatLimited.run();
+    }
+    Errors.send(rc, ErrorCode.RATE_LIMITED, a.outcome() == Admission.Outcome.STREAMS_FULL
+        ? "too many answers streaming at once for this user; wait for one to finish"
+        : "too many requests: try again in " + a.retryAfterSeconds() + " s");
   }
 
   private void check(RoutingContext rc, boolean stream) {
@@ -53,16 +115,11 @@ final class Limits {
         limiter.release(a); // the client left while the check ran
         return;
       }
-      a.headers(rc.response()::putHeader);
       if (!a.admitted()) {
-        if (stream) {
-          chatLimited.run();
-        }
-        Errors.send(rc, ErrorCode.RATE_LIMITED, a.outcome() == Admission.Outcome.STREAMS_FULL
-            ? "too many answers streaming at once for this user; wait for one to finish"
-            : "too many requests: try again in " + a.retryAfterSeconds() + " s");
+        refused(rc, a, stream);
         return;
       }
+      a.headers(rc.response()::putHeader);
       if (a.slot() != null) {
         rc.put(SLOT, (Supplier<Future<Void>>) () -> limiter.release(a));
         rc.addEndHandler(v -> limiter.release(a));

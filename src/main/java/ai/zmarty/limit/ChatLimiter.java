@@ -23,6 +23,34 @@ public interface ChatLimiter {
   Future<Admission> admit(UUID user, boolean stream);
 
   /**
+   * For a streamed chat whose limits run in its credit hold's round trip ({@code credit.reserve}
+   * with {@code admit}): the slot it will take, held by this node (renewed, and given back by
+   * {@link #release} with {@link Deferred#slotHolder}) from now on. Empty when this limiter answers
+   * at once from memory: then {@link #admit} is the check.
+   */
+  default java.util.Optional<Deferred> defer(UUID user) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * A chat's limits to be checked in database A with its hold: {@code admit} is what
+   * {@code credit.reserve} takes, {@link #decided} reads what it answered.
+   */
+  record Deferred(String user, UUID slot, int limit, Duration window, io.vertx.core.json.JsonObject admit) {
+    /** What {@link #release} takes to give the slot back, whatever was decided. */
+    public Admission slotHolder() {
+      return new Admission(Admission.Outcome.ADMITTED, user, slot, limit, window.toSeconds(), 0, 0, 0);
+    }
+
+    /** From {@code limits} {outcome, remaining, retry_after_ms, reset_ms}. */
+    public Admission decided(io.vertx.core.json.JsonObject limits) {
+      Admission.Outcome outcome = Admission.Outcome.valueOf(limits.getString("outcome").toUpperCase(java.util.Locale.ROOT));
+      return new Admission(outcome, user, outcome == Admission.Outcome.ADMITTED ? slot : null, limit, window.toSeconds(),
+          limits.getInteger("remaining", 0), limits.getLong("retry_after_ms", 0L), limits.getLong("reset_ms", 0L));
+    }
+  }
+
+  /**
    * Gives an admission's stream slot back (nothing without one; once only, however often called);
    * completes when it is given back, or when giving it back failed (then it lapses with its lease).
    */

@@ -60,6 +60,19 @@ final class SharedChatLimiter implements ChatLimiter {
     });
   }
 
+  /**
+   * The slot is held (so renewed) before database A has it: a renewal may write its row first,
+   * which {@code chat_admit} then takes as the request's own (migration 20260111000100_chat_begin).
+   */
+  @Override
+  public java.util.Optional<Deferred> defer(UUID user) {
+    UUID slot = UUID.randomUUID();
+    held.put(slot, user);
+    io.vertx.core.json.JsonObject admit = new io.vertx.core.json.JsonObject().put("rate_limit", ratePerMinute).put("window_ms", WINDOW.toMillis()).put("slot", slot.toString())
+        .put("node", node).put("stream_limit", maxStreams).put("lease_ms", lease.toMillis());
+    return java.util.Optional.of(new Deferred(user.toString(), slot, ratePerMinute, WINDOW, admit));
+  }
+
   @Override
   public Future<Void> release(Admission admission) {
     if (admission.slot() == null || held.remove(admission.slot()) == null) {

@@ -147,7 +147,11 @@ final class AnswerStream {
       firstTokenAt = System.nanoTime();
       // the gateway's share of the first token: all of it for the offline analyst, else minus the provider's own wait
       metrics.provider(name).firstToken(firstTokenAt - request.startedAt(), name.equals(OfflineAnalyst.NAME) ? 0 : firstTokenAt - attemptStartedAt);
-      request.message().reply(new JsonObject().put("request_id", request.requestId()).put("provider", name).put("reserved", hold.getLong("amount")).put("max_tokens", hold.getInteger("max_tokens")));
+      JsonObject accepted = new JsonObject().put("request_id", request.requestId()).put("provider", name).put("reserved", hold.getLong("amount")).put("max_tokens", hold.getInteger("max_tokens"));
+      if (hold.containsKey("limits")) {
+        accepted.put("limits", hold.getJsonObject("limits"));
+      }
+      request.message().reply(accepted);
     }
   }
 

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * on there is no fallback. When every provider fails before output, the hold is released and the
  * request fails with a {@link RouterFailure} (UNAVAILABLE, with its retry hint and each attempt's kind).
  *
- * <p>Request {request_id, user_id, message, stream_address, endpoint?, history?: [{role, content}]};
- * reply {request_id, provider, reserved, max_tokens}. Stream messages: a String is answer text (what
+ * <p>Request {request_id, user_id, message, stream_address, endpoint?, history?: [{role, content}], admit?};
+ * reply {request_id, provider, reserved, max_tokens, limits?}. With {@code admit} (the API node's
+ * chat limits, see {@code credit.reserve}) the limits run in the hold's round trip; when they refuse,
+ * the reply is {request_id, limits} and nothing is held or streamed. Stream messages: a String is answer text (what
  * arrived together, in order; no JSON wrapper, as it is the hot path), then one {@link StreamEvent}
  * as JSON. Stopping cancels the answers in flight and waits (bounded) until each is settled or released.
  */
@@ -129,13 +131,21 @@ public final class ModelRouterVerticle extends VerticleBase {
       return;
     }
     String endpoint = body.getString("endpoint", "/chat");
+    JsonObject admit = body.getJsonObject("admit");
     preparer.prepare(body)
         .compose(p -> candidates(p.message()).compose(candidates -> {
           AnswerStream.Request request = new AnswerStream.Request(msg, requestId, streamAddress, endpoint, started, System.nanoTime());
-          return vertx.eventBus().<JsonObject>request(Addresses.CREDIT_RESERVE, new JsonObject().put("request_id", requestId).put("user_id", p.user().toString()).put("providers", new JsonArray(candidates)).put("input_tokens", p.inputTokens()))
-              .map(reply -> new AnswerStream(vertx, providers, breakers, request, p, candidates, reply.body(), metrics));
+          JsonObject reserve = new JsonObject().put("request_id", requestId).put("user_id", p.user().toString()).put("providers", new JsonArray(candidates)).put("input_tokens", p.inputTokens());
+          if (admit != null) {
+            reserve.put("admit", admit);
+          }
+          return vertx.eventBus().<JsonObject>request(Addresses.CREDIT_RESERVE, reserve)
+              .map(reply -> reply.body().containsKey("request_id") ? new AnswerStream(vertx, providers, breakers, request, p, candidates, reply.body(), metrics) : refusedByLimits(msg, requestId, reply.body()));
         }))
         .onSuccess(answer -> {
+          if (answer == null) {
+            return; // refused by the chat limits: answered already
+          }
           streaming.add(answer);
           answer.ended().onComplete(v -> streaming.remove(answer));
           answer.run();
@@ -144,6 +154,12 @@ public final class ModelRouterVerticle extends VerticleBase {
           metrics.provider(ChatMetrics.NO_PROVIDER).outcome(ErrorCode.of(err) == ErrorCode.PAYMENT_REQUIRED ? ChatMetrics.Outcome.REFUSED_402 : ChatMetrics.Outcome.FAILED);
           fail(msg, err);
         });
+  }
+
+  /** The chat limits refused the request before anything was held: the reply says so ({request_id, limits}) and no answer starts. */
+  private AnswerStream refusedByLimits(Message<JsonObject> msg, String requestId, JsonObject reserved) {
+    msg.reply(new JsonObject().put("request_id", requestId).put("limits", reserved.getJsonObject("limits")));
+    return null;
   }
 
   private static void fail(Message<JsonObject> msg, Throwable err) {

@@ -60,4 +60,41 @@ class ChatLimitsTest {
     assertThat(first.await(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(chat(client, node.port(), user).await(30, TimeUnit.SECONDS).statusCode()).as("released after the first ended").isEqualTo(200);
   }
+
+  private static Future<HttpResponse<Buffer>> chatJson(WebClient client, int port, UUID user, JsonObject body, String key) {
+    var req = client.post(port, "127.0.0.1", "/chat").putHeader("Authorization", "Bearer " + TestJwt.valid(user));
+    if (key != null) {
+      req.putHeader("Idempotency-Key", key);
+    }
+    return req.sendJsonObject(body);
+  }
+
+  /** The limits run in the hold's round trip, after the key and the turn are taken: a refusal gives both back. */
+  @Test
+  void aChatRefusedByTheLimitsHoldsNothingAndGivesItsKeyAndItsTurnBack(Vertx vertx) throws Exception {
+    TestDatabases.Pair dbs = TestDatabases.migrated();
+    TestNode node = TestNode.api(vertx, dbs, Map.of("RATE_LIMIT_PER_MINUTE", "1", "OFFLINE_PACE", "1ms"));
+    WebClient client = node.client();
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    HttpResponse<Buffer> first = chatJson(client, node.port(), user, new JsonObject().put("message", "hi"), null).await(20, TimeUnit.SECONDS);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.getHeader("RateLimit-Remaining")).isEqualTo("0");
+    String session = first.bodyAsJsonObject().getString("session_id");
+    JsonObject again = new JsonObject().put("message", "and now?").put("session_id", session);
+
+    HttpResponse<Buffer> refused = chatJson(client, node.port(), user, again, "key-1").await(20, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("rate_limited");
+    assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isBetween(1, 60);
+    assertThat(refused.getHeader("RateLimit-Remaining")).isEqualTo("0");
+    assertThat(Sql.count(dbs.chat(), "select count(*) from credit_holds where user_id = '" + user + "'")).as("nothing held").isZero();
+    assertThat(Sql.count(dbs.chat(), "select count(*) from chat_stream_slots where user_id = '" + user + "'")).as("no slot").isZero();
+    assertThat(Sql.one(dbs.chat(), "select turns from chat_sessions where id = '" + session + "'")).as("the turn went back").isEqualTo("1");
+    assertThat(Sql.count(dbs.chat(), "select count(*) from chat_requests where idempotency_key = 'key-1'")).as("the key went back").isZero();
+
+    Sql.exec(dbs.chat(), "delete from chat_rate_windows where user_id = '" + user + "'"); // the minute has passed
+    HttpResponse<Buffer> retried = chatJson(client, node.port(), user, again, "key-1").await(20, TimeUnit.SECONDS);
+    assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
+    assertThat(Sql.one(dbs.chat(), "select turns from chat_sessions where id = '" + session + "'")).isEqualTo("2");
+  }
 }

@@ -1,0 +1,125 @@
+package ai.zmarty.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.zmarty.credit.CreditLedger;
+import ai.zmarty.credit.Pricing;
+import ai.zmarty.db.Pools;
+import ai.zmarty.testing.Eventually;
+import ai.zmarty.testing.Sql;
+import ai.zmarty.testing.TestDatabases;
+import ai.zmarty.testing.Users;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A streamed chat's limits checked in its credit hold's round trip ({@code chat_begin}) on a real
+ * database A: what the limits refuse holds nothing, what they admit holds its credits and its slot,
+ * and a slot renewed before the check reached the database is the request's own.
+ */
+class DeferredChatLimitsTest {
+  private static final Duration LONG_LEASE = Duration.ofMinutes(5);
+  private static Vertx vertx;
+  private static TestDatabases.Pair dbs;
+  private static Pool pool;
+  private static CreditLedger ledger;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    dbs = TestDatabases.migrated();
+    pool = Pools.create(vertx, dbs.chat(), 8, "deferred-limits");
+    ledger = new CreditLedger(pool, new Pricing(Map.of("grok", new Pricing.Rate(1, 4, 1))), Duration.ofMinutes(10));
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close().await();
+  }
+
+  private static CreditLedger.Begun begin(ChatLimiter.Deferred d, UUID user, String requestId) throws Exception {
+    JsonObject a = d.admit();
+    CreditLedger.Admit admit = new CreditLedger.Admit(a.getInteger("rate_limit"), a.getLong("window_ms"), UUID.fromString(a.getString("slot")), a.getString("node"), a.getInteger("stream_limit"), a.getLong("lease_ms"));
+    return ledger.reserve(requestId, user, List.of("grok"), 10, admit).await(15, TimeUnit.SECONDS);
+  }
+
+  private static long count(String sql) {
+    return Sql.count(dbs.chat(), sql);
+  }
+
+  @Test
+  void theLimitsAndTheHoldAnswerTogetherAndARefusalHoldsNothing() throws Exception {
+    SharedChatLimiter limiter = new SharedChatLimiter(pool, 2, 5, LONG_LEASE, "node-a");
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    ChatLimiter.Deferred first = limiter.defer(user).orElseThrow();
+    CreditLedger.Begun one = begin(first, user, "begin-1");
+    assertThat(one.limits().admitted()).isTrue();
+    assertThat(one.limits().remaining()).isEqualTo(1);
+    assertThat(one.reservation().amount()).isPositive();
+    assertThat(count("select count(*) from credit_holds where request_id = 'begin-1'")).isEqualTo(1);
+    assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + first.slot() + "' and node = 'node-a'")).isEqualTo(1);
+    Admission headers = first.decided(new JsonObject().put("outcome", one.limits().outcome()).put("remaining", one.limits().remaining()).put("reset_ms", one.limits().resetMs()));
+    assertThat(headers.admitted()).isTrue();
+    assertThat(headers.slot()).isEqualTo(first.slot());
+
+    assertThat(begin(limiter.defer(user).orElseThrow(), user, "begin-2").limits().admitted()).isTrue();
+    ChatLimiter.Deferred third = limiter.defer(user).orElseThrow();
+    CreditLedger.Begun refused = begin(third, user, "begin-3");
+    assertThat(refused.limits().outcome()).isEqualTo("rate_limited");
+    assertThat(refused.limits().retryAfterMs()).isPositive();
+    assertThat(refused.reservation()).isNull();
+    assertThat(count("select count(*) from credit_holds where request_id = 'begin-3'")).as("a refused chat holds no credits").isZero();
+    assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + third.slot() + "'")).as("nor a slot").isZero();
+    limiter.release(third.slotHolder()).await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anAdmittedChatShortOfCreditsKeepsItsSlotForTheCallerToGiveBack() throws Exception {
+    SharedChatLimiter limiter = new SharedChatLimiter(pool, 10, 5, LONG_LEASE, "node-a");
+    UUID user = Users.create(dbs.chat(), "pro", 1);
+    ChatLimiter.Deferred d = limiter.defer(user).orElseThrow();
+    Throwable short_ = begin0(d, user).transform(ar -> Future.succeededFuture(ar.cause())).await(15, TimeUnit.SECONDS);
+    assertThat(short_).isInstanceOf(ReplyException.class).hasMessageContaining("available");
+    assertThat(count("select count(*) from credit_holds where user_id = '" + user + "'")).isZero();
+    assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'")).isEqualTo(1);
+    limiter.release(d.slotHolder()).await(10, TimeUnit.SECONDS);
+    assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'")).isZero();
+  }
+
+  private static Future<CreditLedger.Begun> begin0(ChatLimiter.Deferred d, UUID user) {
+    JsonObject a = d.admit();
+    return ledger.reserve("short-" + d.slot(), user, List.of("grok"), 10,
+        new CreditLedger.Admit(a.getInteger("rate_limit"), a.getLong("window_ms"), d.slot(), a.getString("node"), a.getInteger("stream_limit"), a.getLong("lease_ms")));
+  }
+
+  @Test
+  void aSlotRenewedBeforeItsCheckIsTheRequestsOwn() throws Exception {
+    // one stream at a time: were the renewed row counted as another answer's, the check would refuse
+    SharedChatLimiter limiter = new SharedChatLimiter(pool, 100, 1, Duration.ofSeconds(1), "node-a");
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    ChatLimiter.Deferred d = limiter.defer(user).orElseThrow();
+    vertx.runOnContext(v -> limiter.start(vertx));
+    Eventually.await(Duration.ofSeconds(10), "the renewal wrote the held slot's row", () -> count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'") == 1);
+    CreditLedger.Begun begun = begin(d, user, "renewed-first");
+    assertThat(begun.limits().admitted()).isTrue();
+    assertThat(begun.reservation()).isNotNull();
+    assertThat(count("select count(*) from chat_stream_slots where user_id = '" + user + "'")).isEqualTo(1);
+    // and the cap still holds against the next one
+    ChatLimiter.Deferred next = limiter.defer(user).orElseThrow();
+    assertThat(begin(next, user, "renewed-second").limits().outcome()).isEqualTo("streams_full");
+    limiter.release(next.slotHolder()).await(10, TimeUnit.SECONDS);
+    limiter.close().await(10, TimeUnit.SECONDS);
+    assertThat(count("select count(*) from chat_stream_slots where user_id = '" + user + "'")).isZero();
+  }
+}

@@ -1,6 +1,8 @@
 package ai.zmarty.limit;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -34,6 +36,11 @@ final class SharedChatLimiter implements ChatLimiter {
   /** Slot → user: the slots this node holds now. */
   private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
   private final Set<Future<?>> releasing = ConcurrentHashMap.newKeySet();
+  /** Released slots waiting for the delete in flight to finish, then deleted together. */
+  private final List<Queued> queued = new java.util.ArrayList<>();
+  /** A delete of released slots is running; guarded by {@link #queued}. */
+  private boolean deleting;
+  private final java.util.concurrent.atomic.AtomicLong releaseStatements = new java.util.concurrent.atomic.AtomicLong();
   private Vertx vertx;
   private long renewTimer = -1;
 
@@ -73,18 +80,65 @@ final class SharedChatLimiter implements ChatLimiter {
     return java.util.Optional.of(new Deferred(user.toString(), slot, ratePerMinute, WINDOW, admit));
   }
 
+  /**
+   * Slots whose answers ended are deleted in groups: while one delete runs, the slots released
+   * meanwhile wait and go together in the next (one statement for all of them), so a lone release
+   * waits for nothing and many at once share one round trip.
+   */
   @Override
   public Future<Void> release(Admission admission) {
     if (admission.slot() == null || held.remove(admission.slot()) == null) {
       return Future.succeededFuture();
     }
-    Future<Void> delete = pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of((Object) new UUID[] {admission.slot()})).<Void>mapEmpty().recover(e -> {
-      log.warn("releasing stream slot {} failed (it lapses within {}): {}", admission.slot(), lease, e.toString());
+    Promise<Void> released = Promise.promise();
+    Context caller = Vertx.currentContext();
+    boolean send;
+    synchronized (queued) {
+      queued.add(new Queued(admission.slot(), released, caller));
+      send = !deleting;
+      deleting = true;
+    }
+    if (send) {
+      deleteQueued();
+    }
+    return released.future();
+  }
+
+  private record Queued(UUID slot, Promise<Void> released, Context caller) {}
+
+  /** How many deletes the releases took so far (fewer than the releases when they overlapped). */
+  long releaseStatements() {
+    return releaseStatements.get();
+  }
+
+  private void deleteQueued() {
+    List<Queued> group;
+    synchronized (queued) {
+      if (queued.isEmpty()) {
+        deleting = false;
+        return;
+      }
+      group = List.copyOf(queued);
+      queued.clear();
+    }
+    UUID[] slots = group.stream().map(Queued::slot).toArray(UUID[]::new);
+    releaseStatements.incrementAndGet();
+    Future<Void> delete = pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of((Object) slots)).<Void>mapEmpty().recover(e -> {
+      log.warn("releasing {} stream slots failed (they lapse within {}): {}", slots.length, lease, e.toString());
       return Future.succeededFuture();
     });
     releasing.add(delete);
-    delete.onComplete(ar -> releasing.remove(delete));
-    return delete;
+    delete.onComplete(ar -> {
+      releasing.remove(delete);
+      for (Queued q : group) {
+        if (q.caller() == null) {
+          q.released().complete();
+        } else {
+          q.caller().runOnContext(v -> q.released().complete());
+        }
+      }
+      deleteQueued();
+    });
   }
 
   @Override
@@ -117,9 +171,17 @@ final class SharedChatLimiter implements ChatLimiter {
     if (vertx != null && renewTimer >= 0) {
       vertx.cancelTimer(renewTimer);
     }
-    UUID[] still = held.keySet().toArray(UUID[]::new);
+    List<Queued> waiting;
+    synchronized (queued) {
+      waiting = List.copyOf(queued); // released, not yet sent: they go with the rest
+      queued.clear();
+    }
+    List<UUID> slots = new java.util.ArrayList<>(held.keySet());
+    waiting.forEach(q -> slots.add(q.slot()));
+    UUID[] still = slots.toArray(UUID[]::new);
     held.clear();
     Future<?> rest = still.length == 0 ? Future.succeededFuture() : pool.preparedQuery(LimitSql.CHAT_RELEASE).execute(Tuple.of((Object) still));
+    rest.onComplete(ar -> waiting.forEach(q -> q.released().tryComplete()));
     List<Future<?>> pending = new java.util.ArrayList<>(releasing);
     pending.add(rest);
     return Future.join(pending).<Void>mapEmpty().recover(e -> {

@@ -161,4 +161,26 @@ class SharedChatLimiterTest {
     assertThat(slots(user)).as("the stopping node gave back its slots").isZero();
     assertThat(admit(b, user, true).admitted()).isTrue();
   }
+
+  @Test
+  void releasesThatOverlapShareOneDeleteAndEachCompletesWhenItsSlotIsGone() throws Exception {
+    SharedChatLimiter a = new SharedChatLimiter(poolA, 100, 50, LONG_LEASE, "a");
+    UUID user = UUID.randomUUID();
+    List<Admission> streams = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      streams.add(admit(a, user, true));
+    }
+    assertThat(slots(user)).isEqualTo(20);
+    // all at once: the first goes alone, the others wait for it and go together
+    List<Future<Void>> released = streams.stream().map(a::release).toList();
+    Future.all(released).await(15, TimeUnit.SECONDS);
+    assertThat(slots(user)).as("every slot deleted once every release completed").isZero();
+    assertThat(a.releaseStatements()).as("statements for 20 overlapping releases").isBetween(1L, 19L);
+    // a lone release waits for nothing and takes its own statement
+    Admission lone = admit(a, user, true);
+    long before = a.releaseStatements();
+    a.release(lone).await(10, TimeUnit.SECONDS);
+    assertThat(slots(user)).isZero();
+    assertThat(a.releaseStatements()).isEqualTo(before + 1);
+  }
 }

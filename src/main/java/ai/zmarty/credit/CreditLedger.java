@@ -75,7 +75,17 @@ public final class CreditLedger {
     return pricing.charge(provider, inputTokens, outputTokens);
   }
 
-  public record Settlement(String requestId, long charged, long balance, boolean alreadySettled) {}
+  /**
+   * {@code turnStored}: the chat turn asked to be kept with the settlement is there (false when none
+   * was asked for, or nothing was charged).
+   */
+  public record Settlement(String requestId, long charged, long balance, boolean alreadySettled, boolean turnStored) {}
+
+  /**
+   * A chat's turn to keep with its settlement when it is charged: the question and the answer in
+   * {@code session}, whose row is written too when {@code newSession}.
+   */
+  public record Turn(UUID session, boolean newSession, String question, String answer) {}
 
   /**
    * Holds the worst case of a call (the prompt plus the tier's max output tokens at the provider's
@@ -160,22 +170,37 @@ public final class CreditLedger {
    * a hold, more than is available). Settling the same request again changes nothing.
    */
   public Future<Settlement> settle(String requestId, UUID user, String provider, long inputTokens, long outputTokens, boolean estimated) {
+    return settle(requestId, user, provider, inputTokens, outputTokens, estimated, null);
+  }
+
+  /**
+   * {@link #settle(String, UUID, String, long, long, boolean)}, keeping {@code turn} (when not null)
+   * in the same transaction if the settlement charges anything: the turn is stored exactly when
+   * the chat is charged, and a failure of either leaves neither.
+   */
+  public Future<Settlement> settle(String requestId, UUID user, String provider, long inputTokens, long outputTokens, boolean estimated, Turn turn) {
     long charge = pricing.charge(provider, inputTokens, outputTokens);
     JsonObject units = new JsonObject().put("input_tokens", inputTokens).put("output_tokens", outputTokens).put("estimated", estimated);
-    return settle(requestId, user, charge, provider, units, "chat");
+    if (turn == null) {
+      return settle(requestId, user, charge, provider, units, "chat");
+    }
+    Tuple args = Tuple.of(requestId, user, charge, provider, units, "chat").addUUID(turn.session()).addBoolean(turn.newSession()).addString(turn.question()).addString(turn.answer());
+    return pool.preparedQuery(CreditSql.SETTLE_TURN).execute(args).compose(rows -> settled(requestId, user, rows.iterator().next(), true));
   }
 
   /** Settles an already priced charge (data requests, voice, …). */
   public Future<Settlement> settle(String requestId, UUID user, long charge, String provider, JsonObject units, String reason) {
-    return pool.preparedQuery(CreditSql.SETTLE).execute(Tuple.of(requestId, user, charge, provider, units, reason)).compose(rows -> {
-      Row r = rows.iterator().next();
-      String outcome = r.getString("outcome");
-      return switch (outcome) {
-        case "settled", "already_settled" -> Future.succeededFuture(new Settlement(requestId, r.getLong("charged"), r.getLong("balance"), outcome.equals("already_settled")));
-        case "no_profile" -> Future.failedFuture(noProfile(user));
-        default -> Future.failedFuture(new IllegalStateException("credit_settle answered " + outcome));
-      };
-    });
+    return pool.preparedQuery(CreditSql.SETTLE).execute(Tuple.of(requestId, user, charge, provider, units, reason)).compose(rows -> settled(requestId, user, rows.iterator().next(), false));
+  }
+
+  private static Future<Settlement> settled(String requestId, UUID user, Row r, boolean withTurn) {
+    String outcome = r.getString("outcome");
+    return switch (outcome) {
+      case "settled", "already_settled" -> Future.succeededFuture(
+          new Settlement(requestId, r.getLong("charged"), r.getLong("balance"), outcome.equals("already_settled"), withTurn && Boolean.TRUE.equals(r.getBoolean("stored"))));
+      case "no_profile" -> Future.failedFuture(noProfile(user));
+      default -> Future.failedFuture(new IllegalStateException("credit_settle answered " + outcome));
+    };
   }
 
   /** Drops the hold of a request that will not be charged. */

@@ -25,6 +25,12 @@ final class CreditSql {
   /** Locks the user and replaces the request's hold by its ledger row, once. */
   static final String SETTLE = "select outcome, charged, balance from public.credit_settle($1, $2, $3, $4, $5, $6)";
 
+  /**
+   * Settles a chat and, when it charged, keeps its turn's messages (and a new session's row) in the
+   * same transaction (migration 20260111000200_chat_settle_turn.sql).
+   */
+  static final String SETTLE_TURN = "select outcome, charged, balance, stored from public.chat_settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
   static final String DELETE_HOLD = "delete from credit_holds where request_id = $1 and user_id = $2";
 
   static final String INSERT_LEDGER =

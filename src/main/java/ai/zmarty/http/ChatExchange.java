@@ -6,6 +6,7 @@ import ai.zmarty.bus.Addresses;
 import ai.zmarty.bus.ErrorCode;
 import ai.zmarty.router.ChatLog;
 import ai.zmarty.router.RouterFailure;
+import ai.zmarty.router.StreamEvent;
 import ai.zmarty.session.ChatSessions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code POST /chat}: claims its idempotency key, takes the session's turn, asks the router and
- * relays the answer, then keeps the turn's two messages (and the key's response) or gives both back.
+ * relays the answer, then keeps the key's response (the turn's two messages the router kept with
+ * its settlement) or gives both back.
  * Its {@link ChatState} moves only through {@link #moveTo}. Interrupted (the client left, or the node is
  * stopping) it asks the router to stop and still waits for the answer's last event: what was
  * produced is charged, and a charged answer's turn is stored, so a turn is stored whole or not charged.
@@ -54,6 +56,8 @@ final class ChatExchange {
   private MessageConsumer<Object> stream;
   private final ChatTurnStore store;
   private final IdleDeadline idle;
+  /** The router kept the turn's messages with its settlement ({@link StreamEvent#TURN_STORED}). */
+  private boolean storedWithCharge;
 
   ChatExchange(Vertx vertx, ChatSessions sessions, RoutingContext rc, ChatRequest request) {
     this.vertx = vertx;
@@ -145,7 +149,9 @@ final class ChatExchange {
     }
     stream = vertx.eventBus().consumer(Addresses.chatStream(requestId), m -> onEvent(m.body()));
     JsonObject ask = new JsonObject().put("request_id", requestId).put("user_id", user.toString()).put("message", request.message()).put("history", store.turn().history())
-        .put("stream_address", Addresses.chatStream(requestId)).put("endpoint", ENDPOINT);
+        .put("stream_address", Addresses.chatStream(requestId)).put("endpoint", ENDPOINT)
+        // kept with the settlement, in its transaction, when the answer is charged
+        .put("turn", new JsonObject().put("session_id", store.turn().sessionId().toString()).put("new_session", !store.turn().stored()));
     JsonObject admit = Limits.deferred(rc);
     if (admit != null) {
       ask.put("admit", admit); // the limits run in the hold's round trip
@@ -240,6 +246,7 @@ final class ChatExchange {
     }
     JsonObject event = (JsonObject) body;
     String type = event.getString("type", "error");
+    storedWithCharge = Boolean.TRUE.equals(event.remove(StreamEvent.TURN_STORED));
     if (request.voice() && interrupted == null && type.equals("done") && !event.containsKey("audio_url")) {
       speak(event);
       return;
@@ -256,7 +263,8 @@ final class ChatExchange {
       if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {
         reply.stopped(event, answer.toString(), store.turn() == null ? null : store.turn().sessionId().toString());
       } else if (interrupted == null) {
-        reply.end(type, event, answer.isEmpty() ? 503 : 502, event.copy().put("answer", answer.toString()));
+        int status = ErrorCode.INTERNAL.wire().equals(event.getString("error")) ? 500 : answer.isEmpty() ? 503 : 502;
+        reply.end(type, event, status, event.copy().put("answer", answer.toString()));
       }
       over.tryComplete();
     });
@@ -270,7 +278,7 @@ final class ChatExchange {
     moveTo(ChatState.STORING);
     event.put("session_id", store.turn().sessionId().toString());
     JsonObject response = event.copy().put("answer", answer.toString());
-    store.keep(request.message(), answer.toString(), response, interrupted == ChatState.Interruption.SHUTTING_DOWN)
+    store.keep(request.message(), answer.toString(), response, interrupted == ChatState.Interruption.SHUTTING_DOWN, storedWithCharge)
         .onSuccess(v -> {
           moveTo(ChatState.DONE);
           if (interrupted == ChatState.Interruption.SHUTTING_DOWN) {

@@ -59,11 +59,12 @@ final class ChatTurnStore {
   }
 
   /**
-   * Stores the turn's question and answer, then completes the claim with {@code response}, or
-   * releases it ({@code releaseKey}); meanwhile the answer's stream slot goes back.
+   * Stores the turn's question and answer (unless {@code stored}: the router kept them with the
+   * settlement), then completes the claim with {@code response}, or releases it
+   * ({@code releaseKey}); meanwhile the answer's stream slot goes back.
    */
-  Future<Void> keep(String question, String answer, JsonObject response, boolean releaseKey) {
-    Future<Void> kept = sessions.record(user, turn, question, answer, requestId)
+  Future<Void> keep(String question, String answer, JsonObject response, boolean releaseKey, boolean stored) {
+    Future<Void> kept = (stored ? Future.<Void>succeededFuture() : sessions.record(user, turn, question, answer, requestId))
         .compose(v -> !claimed ? Future.<Void>succeededFuture()
             : releaseKey ? sessions.abandon(user, key, requestId) : sessions.complete(user, key, requestId, response));
     return Future.join(kept, slotBack.get()).transform(ar -> kept);

@@ -57,6 +57,12 @@ final class AnswerStream {
    */
   private final StringBuilder pending = new StringBuilder();
   private boolean flushQueued;
+  /**
+   * The chat's turn ({session_id, new_session}) when the HTTP layer asked for it to be kept with the
+   * settlement, and then everything sent so far (the answer it is kept with); null when not asked.
+   */
+  private final JsonObject turn;
+  private final StringBuilder sent;
 
   AnswerStream(Vertx vertx, Map<String, ModelProvider> providers, ProviderBreakers breakers, Request request, ChatPreparer.Prepared prepared, List<String> candidates, JsonObject hold, ChatMetrics metrics) {
     this.vertx = vertx;
@@ -67,6 +73,8 @@ final class AnswerStream {
     this.prepared = prepared;
     this.candidates = candidates;
     this.hold = hold;
+    this.turn = request.message().body().getJsonObject("turn");
+    this.sent = turn == null ? null : new StringBuilder();
   }
 
   void run() {
@@ -186,11 +194,17 @@ final class AnswerStream {
     long settling = System.nanoTime();
     JsonObject settle = new JsonObject().put("request_id", request.requestId()).put("user_id", prepared.user().toString()).put("provider", answering)
         .put("input_tokens", usage.inputTokens()).put("output_tokens", usage.outputTokens()).put("estimated", usage.estimated());
+    if (turn != null) {
+      flush(); // what is kept is what was sent
+      settle.put("turn", turn.copy().put("question", prepared.message()).put("answer", sent.toString()));
+    }
     vertx.eventBus().<JsonObject>request(Addresses.CREDIT_SETTLE, settle).onComplete(ar -> {
       if (ar.failed()) {
         metrics.provider(answering).outcome(ChatMetrics.Outcome.FAILED);
         log.error("settling failed " + ChatLog.PATTERN + ": {}", ChatLog.with(fields(answering, usage.inputTokens(), usage.outputTokens(), 0), ar.cause().getMessage()));
-        send(new StreamEvent.Failed(ErrorCode.of(ar.cause()).wire(), null, null, "the answer could not be billed; it was not charged", null, 0, null));
+        // nothing was charged (nor, with a turn, stored): the hold goes back now rather than at its expiry
+        String why = turn == null ? "the answer could not be billed; it was not charged" : "the answer could not be stored or billed; it was not charged";
+        release().onComplete(r -> send(new StreamEvent.Failed(ErrorCode.of(ar.cause()).wire(), null, null, why, null, 0, null)));
         return;
       }
       JsonObject s = ar.result().body();
@@ -207,9 +221,10 @@ final class AnswerStream {
           kv("settle_ms", ChatLog.ms(now - settling)), kv("fallbacks", failures.size()),
           kv("cancelled", cancelled)));
       StreamEvent.Usage billed = StreamEvent.Usage.of(usage);
-      send(error != null
+      StreamEvent last = error != null
           ? new StreamEvent.Failed("provider_failed", kind, answering, error, billed, charged, s.getLong("balance"))
-          : new StreamEvent.Done(request.requestId(), answering, billed, charged, s.getLong("balance"), cancelled, hold.getLong("amount"), hold.getInteger("max_tokens")));
+          : new StreamEvent.Done(request.requestId(), answering, billed, charged, s.getLong("balance"), cancelled, hold.getLong("amount"), hold.getInteger("max_tokens"));
+      send(turn == null ? last.toJson() : last.toJson().put(StreamEvent.TURN_STORED, s.getBoolean("turn_stored", false)));
     });
   }
 
@@ -226,14 +241,21 @@ final class AnswerStream {
   private void flush() {
     flushQueued = false;
     if (!pending.isEmpty()) {
+      if (sent != null) {
+        sent.append(pending);
+      }
       vertx.eventBus().send(request.streamAddress(), pending.toString());
       pending.setLength(0);
     }
   }
 
   private void send(StreamEvent event) {
+    send(event.toJson());
+  }
+
+  private void send(JsonObject event) {
     flush();
-    vertx.eventBus().send(request.streamAddress(), event.toJson());
+    vertx.eventBus().send(request.streamAddress(), event);
     ended.tryComplete();
   }
 }

@@ -7,6 +7,12 @@ import io.vertx.core.json.JsonObject;
  * Done} or {@link Failed}. On the bus each is its {@code toJson}, with {@code type} done or error.
  */
 public sealed interface StreamEvent {
+  /**
+   * On the last event of an answer whose turn the HTTP layer asked to be kept with the settlement
+   * ({@code turn} of {@code model.chat}): whether it was (it is when anything was charged).
+   */
+  String TURN_STORED = "turn_stored";
+
   JsonObject toJson();
 
   /** Tokens as billed: what the provider reported, or counted here ({@code estimated}). */

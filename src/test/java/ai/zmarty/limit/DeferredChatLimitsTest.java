@@ -49,9 +49,14 @@ class DeferredChatLimitsTest {
   }
 
   private static CreditLedger.Begun begin(ChatLimiter.Deferred d, UUID user, String requestId) throws Exception {
+    return reserve(d, user, requestId).await(15, TimeUnit.SECONDS);
+  }
+
+  /** A hold behind the limits the deferred check carries, as the credit verticle reads them from {@code admit}. */
+  private static Future<CreditLedger.Begun> reserve(ChatLimiter.Deferred d, UUID user, String requestId) {
     JsonObject a = d.admit();
-    CreditLedger.Admit admit = new CreditLedger.Admit(a.getInteger("rate_limit"), a.getLong("window_ms"), UUID.fromString(a.getString("slot")), a.getString("node"), a.getInteger("stream_limit"), a.getLong("lease_ms"));
-    return ledger.reserve(requestId, user, List.of("grok"), 10, admit).await(15, TimeUnit.SECONDS);
+    return ledger.reserve(requestId, user, List.of("grok"), 10,
+        new CreditLedger.Admit(a.getInteger("rate_limit"), a.getLong("window_ms"), UUID.fromString(a.getString("slot")), a.getString("node"), a.getInteger("stream_limit"), a.getLong("lease_ms")));
   }
 
   private static long count(String sql) {
@@ -89,18 +94,12 @@ class DeferredChatLimitsTest {
     SharedChatLimiter limiter = new SharedChatLimiter(pool, 10, 5, LONG_LEASE, "node-a");
     UUID user = Users.create(dbs.chat(), "pro", 1);
     ChatLimiter.Deferred d = limiter.defer(user).orElseThrow();
-    Throwable short_ = begin0(d, user).transform(ar -> Future.succeededFuture(ar.cause())).await(15, TimeUnit.SECONDS);
+    Throwable short_ = reserve(d, user, "short-" + d.slot()).transform(ar -> Future.succeededFuture(ar.cause())).await(15, TimeUnit.SECONDS);
     assertThat(short_).isInstanceOf(ReplyException.class).hasMessageContaining("available");
     assertThat(count("select count(*) from credit_holds where user_id = '" + user + "'")).isZero();
     assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'")).isEqualTo(1);
     limiter.release(d.slotHolder()).await(10, TimeUnit.SECONDS);
     assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'")).isZero();
-  }
-
-  private static Future<CreditLedger.Begun> begin0(ChatLimiter.Deferred d, UUID user) {
-    JsonObject a = d.admit();
-    return ledger.reserve("short-" + d.slot(), user, List.of("grok"), 10,
-        new CreditLedger.Admit(a.getInteger("rate_limit"), a.getLong("window_ms"), d.slot(), a.getString("node"), a.getInteger("stream_limit"), a.getLong("lease_ms")));
   }
 
   @Test

@@ -77,15 +77,16 @@ public final class CreditLedger {
 
   /**
    * {@code turnStored}: the chat turn asked to be kept with the settlement is there (false when none
-   * was asked for, or nothing was charged).
+   * was asked for, or nothing was charged); {@code slotEnded}: the turn's stream slot was ended with it.
    */
-  public record Settlement(String requestId, long charged, long balance, boolean alreadySettled, boolean turnStored) {}
+  public record Settlement(String requestId, long charged, long balance, boolean alreadySettled, boolean turnStored, boolean slotEnded) {}
 
   /**
    * A chat's turn to keep with its settlement when it is charged: the question and the answer in
-   * {@code session}, whose row is written too when {@code newSession}.
+   * {@code session}, whose row is written too when {@code newSession}; {@code slot} (or null): the
+   * answer's stream slot, ended with the settlement whatever it charged.
    */
-  public record Turn(UUID session, boolean newSession, String question, String answer) {}
+  public record Turn(UUID session, boolean newSession, String question, String answer, UUID slot) {}
 
   /**
    * Holds the worst case of a call (the prompt plus the tier's max output tokens at the provider's
@@ -184,7 +185,7 @@ public final class CreditLedger {
     if (turn == null) {
       return settle(requestId, user, charge, provider, units, "chat");
     }
-    Tuple args = Tuple.of(requestId, user, charge, provider, units, "chat").addUUID(turn.session()).addBoolean(turn.newSession()).addString(turn.question()).addString(turn.answer());
+    Tuple args = Tuple.of(requestId, user, charge, provider, units, "chat").addUUID(turn.session()).addBoolean(turn.newSession()).addString(turn.question()).addString(turn.answer()).addUUID(turn.slot());
     return pool.preparedQuery(CreditSql.SETTLE_TURN).execute(args).compose(rows -> settled(requestId, user, rows.iterator().next(), true));
   }
 
@@ -197,7 +198,8 @@ public final class CreditLedger {
     String outcome = r.getString("outcome");
     return switch (outcome) {
       case "settled", "already_settled" -> Future.succeededFuture(
-          new Settlement(requestId, r.getLong("charged"), r.getLong("balance"), outcome.equals("already_settled"), withTurn && Boolean.TRUE.equals(r.getBoolean("stored"))));
+          new Settlement(requestId, r.getLong("charged"), r.getLong("balance"), outcome.equals("already_settled"), withTurn && Boolean.TRUE.equals(r.getBoolean("stored")),
+              withTurn && Boolean.TRUE.equals(r.getBoolean("slot_ended"))));
       case "no_profile" -> Future.failedFuture(noProfile(user));
       default -> Future.failedFuture(new IllegalStateException("credit_settle answered " + outcome));
     };

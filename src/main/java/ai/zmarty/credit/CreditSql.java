@@ -29,7 +29,7 @@ final class CreditSql {
    * Settles a chat and, when it charged, keeps its turn's messages (and a new session's row) in the
    * same transaction (migration 20260111000200_chat_settle_turn.sql).
    */
-  static final String SETTLE_TURN = "select outcome, charged, balance, stored from public.chat_settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+  static final String SETTLE_TURN = "select outcome, charged, balance, stored, slot_ended from public.chat_settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
   static final String DELETE_HOLD = "delete from credit_holds where request_id = $1 and user_id = $2";
 

@@ -17,8 +17,9 @@ import java.util.UUID;
  *       With {@code providers} (the fallback chain) the worst case is held at the priciest of them. With {@code admit}
  *       {rate_limit, window_ms, slot?, node, stream_limit, lease_ms} the chat limits run first, in the same round trip:
  *       {@code limits} {outcome, remaining, retry_after_ms, reset_ms}; refused by them, the reply is only {@code limits} and nothing is held.
- *   <li>settle {request_id, user_id, provider, input_tokens, output_tokens, estimated, turn?} → {request_id, charged, balance, already_settled, turn_stored}:
- *       with {@code turn} {session_id, new_session, question, answer} a chat's turn is kept in the same transaction when it is charged
+ *   <li>settle {request_id, user_id, provider, input_tokens, output_tokens, estimated, turn?} → {request_id, charged, balance, already_settled, turn_stored, slot_ended}:
+ *       with {@code turn} {session_id, new_session, question, answer, slot?} a chat's turn is kept in the same transaction when it is charged,
+ *       and its stream slot ended
  *   <li>estimate {user_id, provider | providers[], input_tokens} → {provider, tier, input_tokens, max_tokens, max_credits}
  *   <li>release {request_id, user_id} → {}
  *   <li>grant {request_id, user_id, amount, reason} → {request_id, balance}; a repeated request id grants once
@@ -85,18 +86,19 @@ public final class CreditVerticle extends VerticleBase {
   private void settle(Message<JsonObject> msg) {
     Replies.reply(msg, parse(msg).compose(b -> ledger.settle(
                 Replies.required(b, "request_id"), user(b), Replies.required(b, "provider"), count(b, "input_tokens"), count(b, "output_tokens"), b.getBoolean("estimated", false), turn(b.getJsonObject("turn"))))
-        .map(s -> new JsonObject().put("request_id", s.requestId()).put("charged", s.charged()).put("balance", s.balance()).put("already_settled", s.alreadySettled()).put("turn_stored", s.turnStored())));
+        .map(s -> new JsonObject().put("request_id", s.requestId()).put("charged", s.charged()).put("balance", s.balance()).put("already_settled", s.alreadySettled()).put("turn_stored", s.turnStored()).put("slot_ended", s.slotEnded())));
   }
 
-  /** The chat turn to keep with the settlement: {session_id, new_session, question, answer}. */
+  /** The chat turn to keep with the settlement: {session_id, new_session, question, answer, slot?}. */
   private static CreditLedger.Turn turn(JsonObject t) {
     if (t == null) {
       return null;
     }
     try {
-      return new CreditLedger.Turn(UUID.fromString(Replies.required(t, "session_id")), t.getBoolean("new_session", false), Replies.required(t, "question"), t.getString("answer", ""));
+      return new CreditLedger.Turn(UUID.fromString(Replies.required(t, "session_id")), t.getBoolean("new_session", false), Replies.required(t, "question"), t.getString("answer", ""),
+          t.getString("slot") == null ? null : UUID.fromString(t.getString("slot")));
     } catch (IllegalArgumentException e) {
-      throw ErrorCode.BAD_REQUEST.exception("turn.session_id is not a UUID");
+      throw ErrorCode.BAD_REQUEST.exception("turn.session_id and turn.slot must be UUIDs");
     }
   }
 

@@ -151,7 +151,7 @@ final class ChatExchange {
     JsonObject ask = new JsonObject().put("request_id", requestId).put("user_id", user.toString()).put("message", request.message()).put("history", store.turn().history())
         .put("stream_address", Addresses.chatStream(requestId)).put("endpoint", ENDPOINT)
         // kept with the settlement, in its transaction, when the answer is charged
-        .put("turn", new JsonObject().put("session_id", store.turn().sessionId().toString()).put("new_session", !store.turn().stored()));
+        .put("turn", new JsonObject().put("session_id", store.turn().sessionId().toString()).put("new_session", !store.turn().stored()).put("slot", Limits.slot(rc)));
     JsonObject admit = Limits.deferred(rc);
     if (admit != null) {
       ask.put("admit", admit); // the limits run in the hold's round trip
@@ -247,6 +247,9 @@ final class ChatExchange {
     JsonObject event = (JsonObject) body;
     String type = event.getString("type", "error");
     storedWithCharge = Boolean.TRUE.equals(event.remove(StreamEvent.TURN_STORED));
+    if (Boolean.TRUE.equals(event.remove(StreamEvent.SLOT_ENDED))) {
+      Limits.slotEndedWithSettlement(rc);
+    }
     if (request.voice() && interrupted == null && type.equals("done") && !event.containsKey("audio_url")) {
       speak(event);
       return;

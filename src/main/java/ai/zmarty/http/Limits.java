@@ -87,6 +87,21 @@ final class Limits {
     return a.admitted();
   }
 
+  /** The deferred check's slot id (it travels with the chat's turn, to be ended with its settlement), or null. */
+  static String slot(RoutingContext rc) {
+    ChatLimiter.Deferred d = rc.get(DEFERRED);
+    return d == null ? null : d.slot().toString();
+  }
+
+  /** The settlement ended the chat's slot in database A: nothing is left to give back. */
+  static void slotEndedWithSettlement(RoutingContext rc) {
+    ChatLimiter.Deferred d = rc.get(DEFERRED);
+    Limits self = rc.get(LIMITS);
+    if (d != null) {
+      self.limiter.endedWithSettlement(d.slotHolder());
+    }
+  }
+
   /** Answers a chat the deferred limits refused: 429 with its headers. */
   static void refuse(RoutingContext rc, io.vertx.core.json.JsonObject limits) {
     ChatLimiter.Deferred d = rc.get(DEFERRED);

@@ -56,6 +56,15 @@ public interface ChatLimiter {
    */
   Future<Void> release(Admission admission);
 
+  /**
+   * The admission's slot was ended in database A by its answer's settlement (the chat's turn,
+   * {@code chat_settle_turn}): this node stops holding it without a statement of its own. Where
+   * the slots are not in A, the same as {@link #release}.
+   */
+  default void endedWithSettlement(Admission admission) {
+    release(admission);
+  }
+
   /** Starts keeping the slots this node holds alive, on the caller's context (an HTTP verticle's start). */
   void start(Vertx vertx);
 

@@ -86,6 +86,13 @@ final class SharedChatLimiter implements ChatLimiter {
    * waits for nothing and many at once share one round trip.
    */
   @Override
+  public void endedWithSettlement(Admission admission) {
+    if (admission.slot() != null) {
+      held.remove(admission.slot()); // a renewal does not revive an ended row (chat_renew)
+    }
+  }
+
+  @Override
   public Future<Void> release(Admission admission) {
     if (admission.slot() == null || held.remove(admission.slot()) == null) {
       return Future.succeededFuture();

@@ -224,7 +224,7 @@ final class AnswerStream {
       StreamEvent last = error != null
           ? new StreamEvent.Failed("provider_failed", kind, answering, error, billed, charged, s.getLong("balance"))
           : new StreamEvent.Done(request.requestId(), answering, billed, charged, s.getLong("balance"), cancelled, hold.getLong("amount"), hold.getInteger("max_tokens"));
-      send(turn == null ? last.toJson() : last.toJson().put(StreamEvent.TURN_STORED, s.getBoolean("turn_stored", false)));
+      send(turn == null ? last.toJson() : last.toJson().put(StreamEvent.TURN_STORED, s.getBoolean("turn_stored", false)).put(StreamEvent.SLOT_ENDED, s.getBoolean("slot_ended", false)));
     });
   }
 

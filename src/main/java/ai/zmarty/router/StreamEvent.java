@@ -13,6 +13,9 @@ public sealed interface StreamEvent {
    */
   String TURN_STORED = "turn_stored";
 
+  /** With {@link #TURN_STORED}: the turn's stream slot was ended with the settlement. */
+  String SLOT_ENDED = "slot_ended";
+
   JsonObject toJson();
 
   /** Tokens as billed: what the provider reported, or counted here ({@code estimated}). */

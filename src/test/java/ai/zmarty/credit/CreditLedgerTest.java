@@ -108,13 +108,13 @@ class CreditLedgerTest {
     UUID user = Users.create(dbs.chat(), "pro", 1000);
     UUID session = UUID.randomUUID();
     await(ledger.reserve("turn-1", user, "grok", 100));
-    var settled = await(ledger.settle("turn-1", user, "grok", 100, 200, false, new CreditLedger.Turn(session, true, "what now?", "hold")));
+    var settled = await(ledger.settle("turn-1", user, "grok", 100, 200, false, new CreditLedger.Turn(session, true, "what now?", "hold", null)));
     assertThat(settled.charged()).isPositive();
     assertThat(settled.turnStored()).isTrue();
     assertThat(Sql.one(dbs.chat(), "select turns from chat_sessions where id = '" + session + "' and user_id = '" + user + "'")).isEqualTo("1");
     assertThat(Sql.column(dbs.chat(), "select role || ':' || content from chat_messages where request_id = 'turn-1' order by id")).containsExactly("user:what now?", "assistant:hold");
     // settled again: the same charge, the turn reported as kept, not written twice
-    var again = await(ledger.settle("turn-1", user, "grok", 100, 200, false, new CreditLedger.Turn(session, true, "what now?", "hold")));
+    var again = await(ledger.settle("turn-1", user, "grok", 100, 200, false, new CreditLedger.Turn(session, true, "what now?", "hold", null)));
     assertThat(again.alreadySettled()).isTrue();
     assertThat(again.turnStored()).isTrue();
     assertThat(Sql.count(dbs.chat(), "select count(*) from chat_messages where request_id = 'turn-1'")).isEqualTo(2);
@@ -122,7 +122,7 @@ class CreditLedgerTest {
     // nothing charged (no output, free provider call): nothing kept
     UUID free = UUID.randomUUID();
     CreditLedger zero = new CreditLedger(pool, new Pricing(Map.of("grok", new Pricing.Rate(0, 0, 0))), Duration.ofMinutes(10));
-    var unpaid = await(zero.settle("turn-2", user, "grok", 0, 0, false, new CreditLedger.Turn(free, true, "q", "")));
+    var unpaid = await(zero.settle("turn-2", user, "grok", 0, 0, false, new CreditLedger.Turn(free, true, "q", "", null)));
     assertThat(unpaid.charged()).isZero();
     assertThat(unpaid.turnStored()).isFalse();
     assertThat(Sql.count(dbs.chat(), "select count(*) from chat_sessions where id = '" + free + "'")).isZero();
@@ -135,7 +135,7 @@ class CreditLedgerTest {
     UUID someoneElses = UUID.randomUUID();
     Sql.exec(dbs.chat(), "insert into chat_sessions (id, user_id, turns) values ('" + someoneElses + "', '" + Users.create(dbs.chat(), "pro", 10) + "', 1)");
     // the session id is taken: the new session's insert fails, and with it the charge
-    Throwable failed = ledger.settle("turn-x", user, "grok", 100, 200, false, new CreditLedger.Turn(someoneElses, true, "q", "a"))
+    Throwable failed = ledger.settle("turn-x", user, "grok", 100, 200, false, new CreditLedger.Turn(someoneElses, true, "q", "a", null))
         .transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
     assertThat(failed).isNotNull();
     assertThat(Users.balance(dbs.chat(), user)).isEqualTo(1000);

@@ -121,4 +121,29 @@ class DeferredChatLimitsTest {
     limiter.close().await(10, TimeUnit.SECONDS);
     assertThat(count("select count(*) from chat_stream_slots where user_id = '" + user + "'")).isZero();
   }
+
+  @Test
+  void aSlotEndedByItsSettlementStaysEndedThroughARenewalAndFreesTheCap() throws Exception {
+    SharedChatLimiter limiter = new SharedChatLimiter(pool, 100, 1, Duration.ofSeconds(1), "node-a");
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    ChatLimiter.Deferred d = limiter.defer(user).orElseThrow();
+    assertThat(begin(d, user, "ended-1").limits().admitted()).isTrue();
+    CreditLedger.Settlement s = ledger.settle("ended-1", user, "grok", 10, 20, false, new CreditLedger.Turn(UUID.randomUUID(), true, "q", "a", d.slot())).await(15, TimeUnit.SECONDS);
+    assertThat(s.turnStored()).isTrue();
+    assertThat(s.slotEnded()).isTrue();
+    // still held here for a moment (the node has not heard yet): its renewals must not bring the slot back
+    UUID other = UUID.randomUUID();
+    ChatLimiter.Deferred witness = limiter.defer(other).orElseThrow();
+    vertx.runOnContext(v -> limiter.start(vertx));
+    Eventually.await(Duration.ofSeconds(10), "a renewal ran (it wrote the other held slot's row)", () -> count("select count(*) from chat_stream_slots where slot_id = '" + witness.slot() + "'") == 1);
+    String runAfter = Sql.one(dbs.chat(), "select expires_at from chat_stream_slots where slot_id = '" + witness.slot() + "'");
+    Eventually.await(Duration.ofSeconds(10), "a second renewal ran", () -> count("select count(*) from chat_stream_slots where slot_id = '" + witness.slot() + "' and expires_at > '" + runAfter + "'::timestamptz") == 1);
+    assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "' and expires_at = '-infinity'")).as("the ended slot stayed ended").isEqualTo(1);
+    limiter.endedWithSettlement(d.slotHolder());
+    // the cap is one stream: the next chat is admitted, and the ended row is gone with it
+    ChatLimiter.Deferred next = limiter.defer(user).orElseThrow();
+    assertThat(begin(next, user, "ended-2").limits().admitted()).isTrue();
+    assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'")).isZero();
+    limiter.close().await(10, TimeUnit.SECONDS);
+  }
 }

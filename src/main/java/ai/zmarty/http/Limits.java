@@ -5,7 +5,9 @@ import ai.zmarty.db.Unreachable;
 import ai.zmarty.limit.Admission;
 import ai.zmarty.limit.ChatLimiter;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,7 @@ final class Limits {
    * sends {@link #deferred} along and hands the answer to {@link #decided}.
    */
   void chat(RoutingContext rc) {
-    java.util.Optional<ChatLimiter.Deferred> later = limiter.defer(Authenticator.user(rc).id());
+    Optional<ChatLimiter.Deferred> later = limiter.defer(Authenticator.user(rc).id());
     if (later.isEmpty()) {
       check(rc, true);
       return;
@@ -65,7 +67,7 @@ final class Limits {
   }
 
   /** The chat's limits to run with its hold ({@code admit} of {@code model.chat}), or null when they ran before it. */
-  static io.vertx.core.json.JsonObject deferred(RoutingContext rc) {
+  static JsonObject deferred(RoutingContext rc) {
     ChatLimiter.Deferred d = rc.get(DEFERRED);
     return d == null ? null : d.admit();
   }
@@ -75,7 +77,7 @@ final class Limits {
    * answer's headers are put and true comes back; refused, false (the caller gives its claim and
    * turn back, then calls {@link #refuse}).
    */
-  static boolean decided(RoutingContext rc, io.vertx.core.json.JsonObject limits) {
+  static boolean decided(RoutingContext rc, JsonObject limits) {
     ChatLimiter.Deferred d = rc.get(DEFERRED);
     if (d == null || limits == null) {
       return true;
@@ -103,7 +105,7 @@ final class Limits {
   }
 
   /** Answers a chat the deferred limits refused: 429 with its headers. */
-  static void refuse(RoutingContext rc, io.vertx.core.json.JsonObject limits) {
+  static void refuse(RoutingContext rc, JsonObject limits) {
     ChatLimiter.Deferred d = rc.get(DEFERRED);
     Limits self = rc.get(LIMITS);
     self.refused(rc, d.decided(limits), true);

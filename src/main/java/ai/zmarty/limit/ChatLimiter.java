@@ -4,8 +4,11 @@ import ai.zmarty.config.ZmartyConfig.ChatConfig;
 import ai.zmarty.config.LimitScope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -28,23 +31,23 @@ public interface ChatLimiter {
    * {@link #release} with {@link Deferred#slotHolder}) from now on. Empty when this limiter answers
    * at once from memory: then {@link #admit} is the check.
    */
-  default java.util.Optional<Deferred> defer(UUID user) {
-    return java.util.Optional.empty();
+  default Optional<Deferred> defer(UUID user) {
+    return Optional.empty();
   }
 
   /**
    * A chat's limits to be checked in database A with its hold: {@code admit} is what
    * {@code credit.reserve} takes, {@link #decided} reads what it answered.
    */
-  record Deferred(String user, UUID slot, int limit, Duration window, io.vertx.core.json.JsonObject admit) {
+  record Deferred(String user, UUID slot, int limit, Duration window, JsonObject admit) {
     /** What {@link #release} takes to give the slot back, whatever was decided. */
     public Admission slotHolder() {
       return new Admission(Admission.Outcome.ADMITTED, user, slot, limit, window.toSeconds(), 0, 0, 0);
     }
 
     /** From {@code limits} {outcome, remaining, retry_after_ms, reset_ms}. */
-    public Admission decided(io.vertx.core.json.JsonObject limits) {
-      Admission.Outcome outcome = Admission.Outcome.valueOf(limits.getString("outcome").toUpperCase(java.util.Locale.ROOT));
+    public Admission decided(JsonObject limits) {
+      Admission.Outcome outcome = Admission.Outcome.valueOf(limits.getString("outcome").toUpperCase(Locale.ROOT));
       return new Admission(outcome, user, outcome == Admission.Outcome.ADMITTED ? slot : null, limit, window.toSeconds(),
           limits.getInteger("remaining", 0), limits.getLong("retry_after_ms", 0L), limits.getLong("reset_ms", 0L));
     }

@@ -4,16 +4,20 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +41,10 @@ final class SharedChatLimiter implements ChatLimiter {
   private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
   private final Set<Future<?>> releasing = ConcurrentHashMap.newKeySet();
   /** Released slots waiting for the delete in flight to finish, then deleted together. */
-  private final List<Queued> queued = new java.util.ArrayList<>();
+  private final List<Queued> queued = new ArrayList<>();
   /** A delete of released slots is running; guarded by {@link #queued}. */
   private boolean deleting;
-  private final java.util.concurrent.atomic.AtomicLong releaseStatements = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong releaseStatements = new AtomicLong();
   private Vertx vertx;
   private long renewTimer = -1;
 
@@ -72,19 +76,14 @@ final class SharedChatLimiter implements ChatLimiter {
    * which {@code chat_admit} then takes as the request's own (migration 20260111000100_chat_begin).
    */
   @Override
-  public java.util.Optional<Deferred> defer(UUID user) {
+  public Optional<Deferred> defer(UUID user) {
     UUID slot = UUID.randomUUID();
     held.put(slot, user);
-    io.vertx.core.json.JsonObject admit = new io.vertx.core.json.JsonObject().put("rate_limit", ratePerMinute).put("window_ms", WINDOW.toMillis()).put("slot", slot.toString())
+    JsonObject admit = new JsonObject().put("rate_limit", ratePerMinute).put("window_ms", WINDOW.toMillis()).put("slot", slot.toString())
         .put("node", node).put("stream_limit", maxStreams).put("lease_ms", lease.toMillis());
-    return java.util.Optional.of(new Deferred(user.toString(), slot, ratePerMinute, WINDOW, admit));
+    return Optional.of(new Deferred(user.toString(), slot, ratePerMinute, WINDOW, admit));
   }
 
-  /**
-   * Slots whose answers ended are deleted in groups: while one delete runs, the slots released
-   * meanwhile wait and go together in the next (one statement for all of them), so a lone release
-   * waits for nothing and many at once share one round trip.
-   */
   @Override
   public void endedWithSettlement(Admission admission) {
     if (admission.slot() != null) {
@@ -92,6 +91,11 @@ final class SharedChatLimiter implements ChatLimiter {
     }
   }
 
+  /**
+   * Slots whose answers ended are deleted in groups: while one delete runs, the slots released
+   * meanwhile wait and go together in the next (one statement for all of them), so a lone release
+   * waits for nothing and many at once share one round trip.
+   */
   @Override
   public Future<Void> release(Admission admission) {
     if (admission.slot() == null || held.remove(admission.slot()) == null) {

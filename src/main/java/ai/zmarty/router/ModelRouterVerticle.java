@@ -139,13 +139,15 @@ public final class ModelRouterVerticle extends VerticleBase {
           if (admit != null) {
             reserve.put("admit", admit);
           }
-          return vertx.eventBus().<JsonObject>request(Addresses.CREDIT_RESERVE, reserve)
-              .map(reply -> reply.body().containsKey("request_id") ? new AnswerStream(vertx, providers, breakers, request, p, candidates, reply.body(), metrics) : refusedByLimits(msg, requestId, reply.body()));
+          return vertx.eventBus().<JsonObject>request(Addresses.CREDIT_RESERVE, reserve).map(reply -> new Reserved(request, p, candidates, reply.body()));
         }))
-        .onSuccess(answer -> {
-          if (answer == null) {
-            return; // refused by the chat limits: answered already
+        .onSuccess(reserved -> {
+          if (reserved.refusedByLimits()) {
+            // nothing was held: the reply says so ({request_id, limits}) and no answer starts
+            msg.reply(new JsonObject().put("request_id", requestId).put("limits", reserved.hold().getJsonObject("limits")));
+            return;
           }
+          AnswerStream answer = new AnswerStream(vertx, providers, breakers, reserved.request(), reserved.prepared(), reserved.candidates(), reserved.hold(), metrics);
           streaming.add(answer);
           answer.ended().onComplete(v -> streaming.remove(answer));
           answer.run();
@@ -156,10 +158,12 @@ public final class ModelRouterVerticle extends VerticleBase {
         });
   }
 
-  /** The chat limits refused the request before anything was held: the reply says so ({request_id, limits}) and no answer starts. */
-  private AnswerStream refusedByLimits(Message<JsonObject> msg, String requestId, JsonObject reserved) {
-    msg.reply(new JsonObject().put("request_id", requestId).put("limits", reserved.getJsonObject("limits")));
-    return null;
+  /** What {@code credit.reserve} answered for a prepared chat: its hold, or the limits' refusal (no hold). */
+  private record Reserved(AnswerStream.Request request, ChatPreparer.Prepared prepared, List<String> candidates, JsonObject hold) {
+    boolean refusedByLimits() {
+      JsonObject limits = hold.getJsonObject("limits");
+      return limits != null && !"admitted".equals(limits.getString("outcome"));
+    }
   }
 
   private static void fail(Message<JsonObject> msg, Throwable err) {

@@ -102,6 +102,28 @@ export const cpuOf = (pids) => {
   return ticks / 100; // USER_HZ
 };
 
+// CPU seconds of a process's threads by kind (the name /proc gives each thread, digits dropped)
+const threadKind = (name) => {
+  if (/eventloo/.test(name)) return 'event-loop threads';
+  if (/^C[12] Compiler/.test(name)) return 'JIT compiler threads';
+  if (/GC|G1|^Gang|ParGC|Conc/.test(name)) return 'GC threads';
+
+  return 'other threads (workers, VM, timers, JFR)';
+};
+export const threadCpu = (pid) => {
+  const byKind = {};
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const kind = threadKind(name);
+      byKind[kind] = (byKind[kind] ?? 0) + (Number(f[11]) + Number(f[12])) / 100;
+    } catch { /* thread gone */ }
+  }
+  return byKind;
+};
+
 // Processes found by pgrep -f patterns separated by '|'.
 export const pidsOf = (patterns) => [...new Set((patterns || '').split('|').filter(Boolean).flatMap((p) => {
   try { return execFileSync('pgrep', ['-f', p], { encoding: 'utf8' }).split('\n').filter(Boolean); } catch { return []; }

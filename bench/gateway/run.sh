@@ -3,6 +3,7 @@
 # 127.0.0.1, then client.mjs streams chats at 1/100/500 concurrent through each and prints tables.
 # METRICS_AB=1 instead runs two nodes, metrics on and off, interleaved (ab.mjs: AB_STREAMS, AB_ROUNDS, AB_PAIRS;
 # AB_FIRST=off, AB_CONTROL=1 below).
+# Then stages.mjs prints the node's CPU per chat by stage (STAGE_STREAMS=10 STAGE_ROUNDS=100; STAGES=0 skips it).
 # Env: LEVELS=1,100,500  ROUNDS_1=20 ROUNDS_100=5 ROUNDS_500=3  CHUNKS=20 INTERVAL_MS=5  NO_PORTKEY=1  BENCH_USERS=500
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +36,7 @@ echo "fake provider  :$fake_port (${CHUNKS:-20} chunks, ${INTERVAL_MS:-5} ms apa
 #    straight into its embedded PostgreSQL — one user per concurrent stream, as in production,
 #    where MAX_CONCURRENT_STREAMS (3) keeps one user from holding hundreds of streams.
 #    start_zmarty NAME [VAR=value…] starts one in $work/NAME and sets zm_port, zm_pid (its JVM),
-#    zm_data (its data dir) and zm_tokens (a file of one JWT per user).
+#    zm_data (its data dir), zm_pg_url (its database A) and zm_tokens (a file of one JWT per user).
 users="${BENCH_USERS:-500}"
 secret="bench-secret-bench-secret-bench-secret-0123"
 start_zmarty() {
@@ -43,6 +44,7 @@ start_zmarty() {
   local dir="$work/$name" pg_port
   mkdir -p "$dir"
   zm_port="$(free_port)"; pg_port="$(free_port)"; zm_data="$dir/zmarty-data"; zm_tokens="$dir/tokens.txt"
+  zm_pg_url="postgresql://postgres@127.0.0.1:$pg_port/zmarty_chat"
   # the subshell execs env, which execs ./zmarty, which execs java: $! is the JVM
   ( cd "$root" && exec env "$@" HTTP_PORT="$zm_port" EMBEDDED_PG_PORT="$pg_port" XAI_API_KEY=bench XAI_BASE_URL="http://127.0.0.1:$fake_port/v1" \
       MODEL_PROVIDER=auto ZMARTY_DATA_DIR="$zm_data" JWT_SECRET="$secret" \
@@ -51,7 +53,7 @@ start_zmarty() {
   pids+=("$zm_pid")
   for _ in $(seq 1 180); do grep -q 'export TOKEN=' "$dir/zmarty.log" && break; sleep 1; done
   grep -q 'export TOKEN=' "$dir/zmarty.log" || { echo "zmarty ($name) did not start:" >&2; tail -40 "$dir/zmarty.log" >&2; exit 1; }
-  psql -q -v ON_ERROR_STOP=1 -v users="$users" "postgresql://postgres@127.0.0.1:$pg_port/zmarty_chat" <<'SQL' >"$dir/seed.log" 2>&1 || { echo "seeding bench users failed:" >&2; cat "$dir/seed.log" >&2; exit 1; }
+  psql -q -v ON_ERROR_STOP=1 -v users="$users" "$zm_pg_url" <<'SQL' >"$dir/seed.log" 2>&1 || { echo "seeding bench users failed:" >&2; cat "$dir/seed.log" >&2; exit 1; }
 create temp table bench_users as
   select ('00000000-0000-4000-9000-' || lpad(to_hex(i), 12, '0'))::uuid as id, i from generate_series(1, :users) i;
 insert into auth.users (id, email) select id, 'bench' || i || '@zmarty.local' from bench_users on conflict do nothing;
@@ -108,4 +110,11 @@ fi
 # 4. measure
 DIRECT_URL="http://127.0.0.1:$fake_port/v1" ZMARTY_URL="http://127.0.0.1:$zm_port" \
   ZMARTY_PGREP="${ZMARTY_PGREP:-zmarty.jar|$zm_data/postgres|postgres: }" PORTKEY_PGREP="${pk_port:+start-server.js --port=$pk_port}" \
-  PORTKEY_URL="$portkey_url" ZMARTY_TOKENS_FILE="$zm_tokens" node "$here/client.mjs"
+  PORTKEY_URL="$portkey_url" ZMARTY_TOKENS_FILE="$zm_tokens" ZMARTY_JVM="$zm_pid" node "$here/client.mjs"
+
+# 5. CPU per chat by stage (STAGES=0 skips it): JFR's CPU-time sampler on the node and PostgreSQL's
+#    function timing, switched on only now, so the figures above carry neither
+if [[ "${STAGES:-1}" != 0 ]]; then
+  ZMARTY_URL="http://127.0.0.1:$zm_port" ZMARTY_TOKENS_FILE="$zm_tokens" ZMARTY_JVM="$zm_pid" ZMARTY_PGDATA="$zm_data/postgres" \
+    ZMARTY_PG_URL="$zm_pg_url" JAVA_HOME="$("$root/zmarty" --print-jdk)" WORK="$work" node "$here/stages.mjs"
+fi

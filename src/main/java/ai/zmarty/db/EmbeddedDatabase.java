@@ -38,7 +38,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "300")
-              .setServerConfig("fsync", "on");
+              .setServerConfig("fsync", "on")
+              // A chat writes and then deletes a stream slot and a credit hold: at hundreds of chats a
+              // second those small tables gather tens of thousands of dead rows between two visits of
+              // the autovacuum launcher (one a minute by default), and every chat's lookups in them
+              // slow down until the next. Visiting every 10 s keeps them to a few thousand
+              // (bench/gateway/README.md, "Dead rows between vacuums").
+              .setServerConfig("autovacuum_naptime", "10s");
       String preload = System.getenv("EMBEDDED_PG_PRELOAD"); // e.g. pg_stat_statements, for a bench's profile
       if (preload != null && !preload.isBlank()) {
         builder.setServerConfig("shared_preload_libraries", preload);

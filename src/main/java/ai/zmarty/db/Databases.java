@@ -28,7 +28,9 @@ public final class Databases implements AutoCloseable {
     }
     EmbeddedDatabase pg = EmbeddedDatabase.start(config.dataDir().toAbsolutePath().resolve("postgres"), config.embeddedPort());
     try {
-      return new Databases(pg.database(EMBEDDED_CHAT_DB), pg.database(EMBEDDED_TRADING_DB), Optional.of(pg));
+      PgUrl chat = pg.database(EMBEDDED_CHAT_DB);
+      pg.durableCommits(EMBEDDED_CHAT_DB); // A holds the ledger; B keeps the server's (zonky's) asynchronous commits
+      return new Databases(chat, pg.database(EMBEDDED_TRADING_DB), Optional.of(pg));
     } catch (RuntimeException e) {
       pg.close();
       throw e;

@@ -16,4 +16,9 @@ final class DbSql {
   static String createDatabase(String database) {
     return "create database \"" + database.replace("\"", "\"\"") + "\"";
   }
+
+  /** Every new session of {@code database} commits synchronously (a quoted identifier, as above). */
+  static String synchronousCommitOn(String database) {
+    return "alter database \"" + database.replace("\"", "\"\"") + "\" set synchronous_commit = on";
+  }
 }

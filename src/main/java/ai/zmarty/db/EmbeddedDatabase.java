@@ -77,6 +77,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return PgUrl.local(port(), database);
   }
 
+  /**
+   * Makes every new session of {@code database} wait for its commits to reach the disk
+   * ({@code synchronous_commit = on}, PostgreSQL's own default, which zonky's builder turns off for
+   * the whole server). For database A: a credit hold, a settlement or a grant that a caller was told
+   * is written must still be there after the server crashes. Statements that may lose their last
+   * moments (the chat limits' windows and slots) turn it off for their own transaction.
+   */
+  public void durableCommits(String database) {
+    try (Connection c = Jdbc.connect(PgUrl.local(port(), "postgres"));
+        Statement s = c.createStatement()) {
+      s.execute(DbSql.synchronousCommitOn(database));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot make commits to " + database + " durable: " + e.getMessage(), e);
+    }
+  }
+
   /** Creates {@code database} on the server behind {@code admin} unless it exists. */
   public static void createDatabaseIfMissing(PgUrl admin, String database) {
     try (Connection c = Jdbc.connect(admin);

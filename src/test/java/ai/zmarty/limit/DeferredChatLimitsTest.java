@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -145,5 +146,32 @@ class DeferredChatLimitsTest {
     assertThat(begin(next, user, "ended-2").limits().admitted()).isTrue();
     assertThat(count("select count(*) from chat_stream_slots where slot_id = '" + d.slot() + "'")).isZero();
     limiter.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The hold and the limits commit without waiting for the WAL flush (migration
+   * 20260112000100): chat_admit turns synchronous_commit off for the transaction and chat_begin
+   * leaves it off, even in a session that commits synchronously (as database A's do); a hold lost
+   * in a crash is settled as an expired one. A reservation outside chat_begin keeps the session's.
+   */
+  @Test
+  void theHoldBehindTheLimitsCommitsWithoutWaitingForTheFlush() throws Exception {
+    UUID user = Users.create(dbs.chat(), "pro", 1000);
+    String after = pool.withTransaction(c -> c.query("set local synchronous_commit = on").execute()
+        .compose(x -> c.preparedQuery("select outcome from public.chat_begin($1, $2, $3, 60, 100, 60000, $4, 'node-a', 3, 30000)")
+            .execute(Tuple.of("unflushed-1", user, new JsonObject().put("pro", 10), UUID.randomUUID())))
+        .compose(rows -> {
+          assertThat(rows.iterator().next().getString("outcome")).isEqualTo("held");
+          return c.query("show synchronous_commit").execute();
+        })
+        .map(rows -> rows.iterator().next().getString(0))).await(15, TimeUnit.SECONDS);
+    assertThat(after).isEqualTo("off");
+    String alone = pool.withTransaction(c -> c.query("set local synchronous_commit = on").execute()
+        .compose(x -> c.preparedQuery("select outcome from public.credit_reserve($1, $2, $3, 60)")
+            .execute(Tuple.of("unflushed-2", user, new JsonObject().put("pro", 10))))
+        .compose(rows -> c.query("show synchronous_commit").execute())
+        .map(rows -> rows.iterator().next().getString(0))).await(15, TimeUnit.SECONDS);
+    assertThat(alone).isEqualTo("on");
+    assertThat(count("select count(*) from credit_holds where request_id in ('unflushed-1', 'unflushed-2')")).isEqualTo(2);
   }
 }

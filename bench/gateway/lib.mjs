@@ -102,12 +102,13 @@ export const cpuOf = (pids) => {
   return ticks / 100; // USER_HZ
 };
 
-// CPU seconds of a process's threads by kind (the name /proc gives each thread, digits dropped)
+// CPU seconds of a process's threads by kind, from the name /proc gives each thread (at most 15
+// characters: "vert.x-eventloo…", "C2 CompilerThre…")
+export const EVENT_LOOPS = 'event-loop threads';
 const threadKind = (name) => {
-  if (/eventloo/.test(name)) return 'event-loop threads';
+  if (/eventloo/.test(name)) return EVENT_LOOPS;
   if (/^C[12] Compiler/.test(name)) return 'JIT compiler threads';
   if (/GC|G1|^Gang|ParGC|Conc/.test(name)) return 'GC threads';
-
   return 'other threads (workers, VM, timers, JFR)';
 };
 export const threadCpu = (pid) => {

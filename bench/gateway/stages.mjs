@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { agent, cpuOf, measure, postgresPids, readTokens, threadCpu, zmartyRequests } from './lib.mjs';
+import { agent, cpuOf, EVENT_LOOPS, measure, postgresPids, readTokens, threadCpu, zmartyRequests } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -21,12 +21,12 @@ const recording = path.join(env.WORK, 'stages.jfr');
 const streams = Number(env.STAGE_STREAMS || 10), rounds = Number(env.STAGE_ROUNDS || 100);
 const make = zmartyRequests(env.ZMARTY_URL, readTokens(env.ZMARTY_TOKENS_FILE));
 
-// PL/pgSQL functions' calls and times (ms), as PostgreSQL's statistics show them now
+// PL/pgSQL functions' calls and self times (ms), as PostgreSQL's statistics show them now
 const functionTimes = () => Object.fromEntries(psql(
-  "select funcname, calls, total_time, self_time from pg_stat_user_functions where schemaname = 'public'",
+  "select funcname, calls, self_time from pg_stat_user_functions where schemaname = 'public'",
 ).split('\n').filter(Boolean).map((l) => {
-  const [name, calls, total, self] = l.split('|');
-  return [name, { calls: Number(calls), total: Number(total), self: Number(self) }];
+  const [name, calls, self] = l.split('|');
+  return [name, { calls: Number(calls), self: Number(self) }];
 }));
 
 // Function statistics reach the shared counters when a connection reports them (at a transaction's
@@ -65,8 +65,7 @@ const jfr = JSON.parse(execFileSync(jdk('java'), [path.join(here, 'Stages.java')
 
 const jvmMs = (jvm1 - jvm0) * 1000, pgMs = (pg1 - pg0) * 1000, total = jvmMs + pgMs;
 const threadMs = Object.fromEntries(Object.entries(threads1).map(([k, v]) => [k, (v - (threads0[k] ?? 0)) * 1000]));
-const loopKind = Object.keys(threadMs).find((k) => k.startsWith('event-loop'));
-const loopMs = threadMs[loopKind] ?? 0;
+const loopMs = threadMs[EVENT_LOOPS] ?? 0;
 const per = (x) => (x / chats).toFixed(3).padStart(6);
 const line = (proc, name, ms) => console.log(`| ${proc} | ${name} | ${per(ms)} | ${(100 * ms / total).toFixed(1).padStart(4)} % |`);
 console.log(`\nCPU per chat by stage: ${chats} chats (${errors.length} errors) at ${streams} concurrent streams, after the measured runs.`);
@@ -77,7 +76,7 @@ console.log('(track_functions; wall time, ≈ CPU while the cores are not satura
 console.log('| process | stage | ms per chat | share |');
 console.log('|---|---|--:|--:|');
 for (const [name, ms] of Object.entries(jfr.stages).sort((a, b) => b[1] - a[1])) line('JVM', name, loopMs * ms / jfr.sampledMs);
-for (const [kind, ms] of Object.entries(threadMs).filter(([k]) => k !== loopKind).sort((a, b) => b[1] - a[1])) line('JVM', kind, ms);
+for (const [kind, ms] of Object.entries(threadMs).filter(([k]) => k !== EVENT_LOOPS).sort((a, b) => b[1] - a[1])) line('JVM', kind, ms);
 let fnSelf = 0;
 const fns = Object.entries(after).map(([name, t]) => [name, t.self - (before[name]?.self ?? 0), t.calls - (before[name]?.calls ?? 0)])
   .filter(([, , calls]) => calls > 0).sort((a, b) => b[1] - a[1]);

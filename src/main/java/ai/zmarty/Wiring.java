@@ -194,7 +194,7 @@ public final class Wiring {
       all =
           all.compose(v -> w.deploy(new CreditVerticle(ledger)))
               .compose(v -> w.deploy(new VoiceVerticle(voice)))
-              .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens, metrics.chat())))
+              .compose(v -> w.deploy(new ModelRouterVerticle(offline, real, breakers, watchlist, signals, winRates, tokens, metrics.chat(), Pools.connectOptions(chatUrl, "chat-watchlist-listen"))))
               .compose(v -> w.deploy(http))
               .onSuccess(v -> w.http = http);
     }

@@ -34,11 +34,25 @@ final class ChatPreparer {
 
   /** {@code events.watchlist.changed} {user_id}: the user's next chat reads their pairs again. */
   void watchlistChanged(JsonObject event) {
+    watchlistChanged(event.getString("user_id"), event);
+  }
+
+  /** Database A's {@code watchlist_changed} notification, its payload the user's id. */
+  void watchlistChanged(String user) {
+    watchlistChanged(user, user);
+  }
+
+  private void watchlistChanged(String user, Object event) {
     try {
-      watched.forget(UUID.fromString(event.getString("user_id")));
+      watched.forget(UUID.fromString(user));
     } catch (RuntimeException e) {
-      log.warn("events.watchlist.changed without a user_id: {}", event);
+      log.warn("a watchlist change without a user id: {}", event);
     }
+  }
+
+  /** Whether every change to a watchlist is heard now ({@link WatchedPairs#hearing}). */
+  void watchlistsHeard(boolean heard) {
+    watched.hearing(heard);
   }
 
   /** {@code events.signal.created} (the signal): its pair's facts are read again. */

@@ -21,7 +21,7 @@ final class KeptReads<K, V> {
   private record Kept<V>(Future<V> value, long readAt) {}
 
   private final Function<List<K>, Future<Map<K, V>>> read;
-  private final long ttlNanos;
+  private volatile long ttlNanos;
   private final LongSupplier nanoClock;
   private final Map<K, Kept<V>> kept;
 
@@ -63,6 +63,11 @@ final class KeptReads<K, V> {
     List<Future<V>> inOrder = new ArrayList<>(keys.size());
     keys.forEach(k -> inOrder.add(values.get(k)));
     return inOrder;
+  }
+
+  /** From now on a value is read again once it is older than {@code ttl} (the values kept included). */
+  void ttl(Duration ttl) {
+    ttlNanos = ttl.toNanos();
   }
 
   void forget(K key) {

@@ -12,6 +12,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelRouterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ModelRouterVerticle.class);
   private static final long DRAIN_MS = 10_000;
+  /** Database A's channel of changes to watchlists, payload the user's id (migration 20260113000100). */
+  static final String WATCHLIST_CHANNEL = "watchlist_changed";
 
   /** When a provider's breaker opens and probes again. */
   public record Breakers(int maxFailures, Duration reset) {}
@@ -50,14 +54,19 @@ public final class ModelRouterVerticle extends VerticleBase {
   private final ChatPreparer preparer;
   private final Set<AnswerStream> streaming = ConcurrentHashMap.newKeySet();
   private final ChatMetrics metrics;
+  private final PgConnectOptions listenOn;
   private ProviderBreakers breakers;
+  private PgSubscriber subscriber;
 
   /**
    * {@code real}: the providers that have a key, each behind its own breaker; {@code offline}
-   * answers only when there is none.
+   * answers only when there is none. {@code listenOn}: database A, for a connection of its own that
+   * LISTENs for changes to watchlists ({@link #WATCHLIST_CHANNEL}); null: none (each user's pairs are
+   * then read again every {@link WatchedPairs#TTL}).
    */
-  public ModelRouterVerticle(ModelProvider offline, List<ModelProvider> real, Breakers breakers, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens, ChatMetrics metrics) {
+  public ModelRouterVerticle(ModelProvider offline, List<ModelProvider> real, Breakers breakers, Watchlist watchlist, SignalQueries signals, WinRateQueries winRates, TokenCounter tokens, ChatMetrics metrics, PgConnectOptions listenOn) {
     this.metrics = metrics;
+    this.listenOn = listenOn;
     providers.put(offline.name(), offline);
     real.forEach(p -> providers.put(p.name(), p));
     this.policy = new RoutingPolicy(real.stream().map(ModelProvider::name).toList());
@@ -79,7 +88,32 @@ public final class ModelRouterVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SIGNAL_CREATED, m -> preparer.signalCreated(m.body())).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_WINRATE_UPDATED, m -> preparer.winRatesUpdated(m.body())).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_CHAT, this::chat).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_ESTIMATE, this::estimate).completion());
+        vertx.eventBus().<JsonObject>consumer(Addresses.MODEL_ESTIMATE, this::estimate).completion(),
+        listen());
+  }
+
+  /**
+   * LISTENs on database A for {@link #WATCHLIST_CHANNEL} (migration 20260113000100): each user's
+   * pairs are then kept until a change to them is heard. A lost connection is tried again every
+   * second; until it LISTENs again the pairs are kept only {@link WatchedPairs#TTL}, and after it
+   * they are all read again. Not fatal when it cannot LISTEN at all (a pooler in transaction mode).
+   */
+  private Future<Void> listen() {
+    if (listenOn == null) {
+      return Future.succeededFuture();
+    }
+    subscriber = PgSubscriber.subscriber(vertx, listenOn).reconnectPolicy(retries -> {
+      // asked when the connection is lost and after each failed attempt: nothing is heard meanwhile
+      preparer.watchlistsHeard(false);
+      return 1_000L;
+    });
+    subscriber.channel(WATCHLIST_CHANNEL).subscribeHandler(v -> preparer.watchlistsHeard(true)).handler(preparer::watchlistChanged);
+    return subscriber.connect()
+        .onSuccess(v -> log.info("model router listening on {}: each user's pairs kept until they change", WATCHLIST_CHANNEL))
+        .recover(err -> {
+          log.warn("model router cannot LISTEN {} ({}): each user's pairs are read again after {} s", WATCHLIST_CHANNEL, err.getMessage(), WatchedPairs.TTL.toSeconds());
+          return Future.succeededFuture();
+        });
   }
 
   /** Answers in flight stop; each is charged for what was produced (or its hold released) before the breakers close. */
@@ -95,7 +129,7 @@ public final class ModelRouterVerticle extends VerticleBase {
     return Future.join(ends).timeout(DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS).recover(e -> {
       log.warn("model router stopped with answers still settling: {}", e.getMessage());
       return Future.succeededFuture();
-    }).onComplete(v -> breakers.close());
+    }).onComplete(v -> breakers.close()).eventually(() -> subscriber == null ? Future.succeededFuture() : subscriber.close());
   }
 
   /** The providers to try for this message now; fails with UNAVAILABLE when every one is open. */

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The router keeps each pair's newest signal and win rates between chats (they are the pair's, shared
  * by its watchers): a chat sees a new signal or new win rates once their event has arrived, and not a
- * database read per chat before that. Real HTTP, router, ledger and databases; fake Grok records the prompts.
+ * database read per chat before that. Each user's pairs are kept until a change to them is heard,
+ * whoever makes it (database A's notification, or the API's event). Real HTTP, router, ledger and
+ * databases; fake Grok records the prompts.
  */
 @ExtendWith(VertxExtension.class)
 class ChatContextFreshnessTest {
@@ -57,6 +59,21 @@ class ChatContextFreshnessTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     assertThat(grok.requests).hasSize(before + 1);
     return grok.requests.getLast().body().getJsonArray("messages").getJsonObject(0).getString("content");
+  }
+
+  private interface PromptCheck {
+    boolean holds() throws Exception;
+  }
+
+  /** Chats until {@code check} holds, one round every 500 ms for 10 s (the user's rate limit is 60 a minute). */
+  private static void awaitPrompts(String what, PromptCheck check) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!check.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not true within 10 s: " + what);
+      }
+      Thread.sleep(500);
+    }
   }
 
   private static void signal(String symbol, String barTime, double score) {
@@ -99,14 +116,24 @@ class ChatContextFreshnessTest {
   }
 
   @Test
-  void aUsersPairsAreKeptBetweenChatsUntilTheApiChangesThem() throws Exception {
+  void aUsersPairsAreKeptBetweenChatsUntilTheyChangeWhoeverChangesThem() throws Exception {
     UUID user = Users.create(dbs.chat(), "pro", 10_000);
     Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'DOT/USDT', '1h')");
     assertThat(promptOfAChat(user)).contains("DOT/USDT");
 
-    // written past the API (as a Data API client could): kept until an event or 30 s
-    Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'LINK/USDT', '1h')");
+    // changed where the router does not hear it (the notification's trigger off): the list is kept
+    Sql.exec(dbs.chat(), "alter table user_symbols disable trigger user_symbols_announce");
+    try {
+      Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'LINK/USDT', '1h')");
+    } finally {
+      Sql.exec(dbs.chat(), "alter table user_symbols enable trigger user_symbols_announce");
+    }
     assertThat(promptOfAChat(user)).contains("DOT/USDT").doesNotContain("LINK/USDT");
+
+    // written past the API (as a Data API client could): database A announces it, the next chats read the list again
+    Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + user + "', 'UNI/USDT', '1h')");
+    awaitPrompts("the pairs written past the API in the prompt", () -> promptOfAChat(user).contains("UNI/USDT"));
+    assertThat(promptOfAChat(user)).contains("DOT/USDT", "LINK/USDT", "UNI/USDT");
 
     // the API announces its change before it answers: the very next chat has the new list
     var added = client.post(port, "127.0.0.1", "/symbols").putHeader("Authorization", "Bearer " + TestJwt.valid(user))
@@ -117,6 +144,13 @@ class ChatContextFreshnessTest {
     var removed = client.delete(port, "127.0.0.1", "/symbols/DOT%2FUSDT/1h").putHeader("Authorization", "Bearer " + TestJwt.valid(user)).send().await(10, TimeUnit.SECONDS);
     assertThat(removed.statusCode()).as(removed.bodyAsString()).isEqualTo(200);
     assertThat(promptOfAChat(user)).contains("LINK/USDT", "ATOM/USDT").doesNotContain("DOT/USDT");
+
+    // removed past the API, by a transaction that changes another user's list too: each is told
+    UUID other = Users.create(dbs.chat(), "pro", 10_000);
+    Sql.exec(dbs.chat(), "insert into user_symbols (user_id, symbol, timeframe) values ('" + other + "', 'AVAX/USDT', '1h')");
+    assertThat(promptOfAChat(other)).contains("AVAX/USDT");
+    Sql.exec(dbs.chat(), "delete from user_symbols where (user_id = '" + user + "' and symbol = 'LINK/USDT') or (user_id = '" + other + "' and symbol = 'AVAX/USDT')");
+    awaitPrompts("both removals in the prompts", () -> !promptOfAChat(user).contains("LINK/USDT") && !promptOfAChat(other).contains("AVAX/USDT"));
   }
 
   @Test

@@ -66,6 +66,40 @@ class WatchedPairsTest {
   }
 
   @Test
+  void whileChangesAreHeardAListIsKeptUntilTheLongerTtl() {
+    UUID user = UUID.randomUUID();
+    watched.hearing(true);
+    watched.of(user);
+    now.addAndGet(WatchedPairs.TTL.toNanos() + 1);
+    watched.of(user);
+    assertThat(reads).hasSize(1);
+    now.addAndGet(WatchedPairs.TTL_HEARD.toNanos() - WatchedPairs.TTL.toNanos());
+    watched.of(user);
+    assertThat(reads).hasSize(2);
+  }
+
+  @Test
+  void startingToHearChangesForgetsEveryListKeptBefore() {
+    UUID user = UUID.randomUUID();
+    watched.of(user);
+    current = List.of(ETH);
+    watched.hearing(true);
+    assertThat(watched.of(user).result()).containsExactly(ETH);
+    assertThat(reads).hasSize(2);
+  }
+
+  @Test
+  void whenChangesAreNoLongerHeardTheShortTtlCountsForTheListsKept() {
+    UUID user = UUID.randomUUID();
+    watched.hearing(true);
+    watched.of(user);
+    now.addAndGet(WatchedPairs.TTL.toNanos() + 1);
+    watched.hearing(false);
+    watched.of(user);
+    assertThat(reads).hasSize(2);
+  }
+
+  @Test
   void theListUsedLongestAgoGoesWhenTooManyAreKept() {
     List<UUID> users = new ArrayList<>();
     for (int i = 0; i < WatchedPairs.MAX_USERS; i++) {

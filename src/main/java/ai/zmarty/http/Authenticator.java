@@ -16,8 +16,11 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.http.HttpResponseExpectation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,12 +37,25 @@ public final class Authenticator {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
   public static final String USER = "zmarty.user";
   private static final long JWKS_REFRESH_MS = 10 * 60 * 1000;
+  /** Verified tokens kept (each its claims, under a kilobyte): a user's token is sent with every request. */
+  static final int VERIFIED_MAX = 10_000;
 
   private final Vertx vertx;
   private final AuthConfig config;
   private final String secret;
   private volatile JWTAuth auth;
   private WebClient client;
+  /**
+   * Tokens whose form and signature passed, with their claims, the one used longest ago dropped
+   * first; emptied when the signing keys change. A token seen again is not decoded or verified
+   * again; its claims (expiry, audience, role) are checked again at every use.
+   */
+  private final Map<String, JsonObject> verified = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
+      return size() > VERIFIED_MAX;
+    }
+  });
 
   /** The authenticated caller. */
   public record AuthUser(UUID id, String role) {}
@@ -65,6 +81,7 @@ public final class Authenticator {
     return client.getAbs(config.jwksUrl().orElseThrow()).send().expecting(HttpResponseExpectation.SC_OK).map(r -> {
       JsonArray keys = r.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
       auth = JWTAuth.create(vertx, options(keys.stream().map(k -> (JsonObject) k).toList()));
+      verified.clear(); // a key may be gone: its tokens are verified again (and refused)
       log.info("loaded {} signing keys from {}", keys.size(), config.jwksUrl().get());
       return (Void) null;
     }).onFailure(err -> log.warn("cannot load JWKS from {}: {}", config.jwksUrl().get(), err.getMessage()));
@@ -100,9 +117,15 @@ public final class Authenticator {
 
   /**
    * The claims of {@code token} once its form, signature and claims pass every rule of this class;
-   * otherwise a failure whose message ("invalid token: …") can be shown to the caller.
+   * otherwise a failure whose message ("invalid token: …") can be shown to the caller. The claims
+   * given are shared by every request with the token: read them, do not change them.
    */
   public Future<JsonObject> claims(String token) {
+    JsonObject known = verified.get(token);
+    if (known != null) {
+      return accepted(known);
+    }
+    JWTAuth keys = auth;
     Optional<JwtClaims.Token> decoded = JwtClaims.decode(token);
     if (decoded.isEmpty()) {
       return Future.failedFuture("invalid token: not a signed JWT (header.payload.signature)");
@@ -111,27 +134,36 @@ public final class Authenticator {
     if (form.isPresent()) {
       return Future.failedFuture("invalid token: " + form.get());
     }
-    Future<User> verified;
+    Future<User> signed;
     try {
-      verified = auth.authenticate(new TokenCredentials(token));
+      signed = keys.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
-      verified = Future.failedFuture(e);
+      signed = Future.failedFuture(e);
     }
-    return verified.transform(ar -> {
+    return signed.transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture("invalid token: " + reason(ar.cause()));
       }
       JsonObject claims = decoded.get().payload();
-      Optional<String> problem = JwtClaims.claimProblem(claims, config.audience(), config.allowNoExp(), System.currentTimeMillis() / 1000);
-      if (problem.isPresent()) {
-        return Future.failedFuture("invalid token: " + problem.get());
+      Future<JsonObject> accepted = accepted(claims);
+      if (accepted.succeeded() && auth == keys) {
+        verified.put(token, claims);
       }
-      String role = claims.getString("role", "authenticated");
-      if (!role.equals("authenticated") && !role.equals("service_role")) {
-        return Future.failedFuture("invalid token: role " + role + " cannot use this API");
-      }
-      return Future.succeededFuture(claims);
+      return accepted;
     });
+  }
+
+  /** The claims of a token whose signature passed, when they pass now (expiry, audience, subject, role). */
+  private Future<JsonObject> accepted(JsonObject claims) {
+    Optional<String> problem = JwtClaims.claimProblem(claims, config.audience(), config.allowNoExp(), System.currentTimeMillis() / 1000);
+    if (problem.isPresent()) {
+      return Future.failedFuture("invalid token: " + problem.get());
+    }
+    String role = claims.getString("role", "authenticated");
+    if (!role.equals("authenticated") && !role.equals("service_role")) {
+      return Future.failedFuture("invalid token: role " + role + " cannot use this API");
+    }
+    return Future.succeededFuture(claims);
   }
 
   /**

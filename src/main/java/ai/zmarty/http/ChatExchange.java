@@ -224,7 +224,10 @@ final class ChatExchange {
     idle.touch();
     List<Object> queued = List.copyOf(early);
     early.clear();
-    queued.forEach(this::onEvent);
+    queued.forEach(this::onEvent); // the first of them takes the headers along, in one write
+    if (sse != null && state == ChatState.STREAMING) {
+      sse.flush();
+    }
   }
 
   /** One stream message from the router: a String is answer text, a JsonObject its last event. */

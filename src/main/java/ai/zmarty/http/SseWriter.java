@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Writes one chat answer as Server-Sent Events: the headers, a first comment naming the request,
  * heartbeat comments, {@code event: token} frames (built without a JsonObject per token) and the
- * closing event, after which the chunked response ends.
+ * closing event, after which the chunked response ends. The headers and the first comment go out
+ * with the first frame after them, in one write ({@link #flush} sends them alone).
  */
 final class SseWriter {
   private static final long HEARTBEAT_MS = 15_000;
@@ -16,21 +17,37 @@ final class SseWriter {
   private final Vertx vertx;
   private final HttpServerResponse response;
   private long heartbeat = -1;
+  private String unsent; // the first comment, until a frame or flush takes it along
 
   SseWriter(Vertx vertx, HttpServerResponse response) {
     this.vertx = vertx;
     this.response = response;
   }
 
-  /** Headers, the first comment and the heartbeat. */
+  /** Headers, the first comment and the heartbeat; written with the next frame, or by {@link #flush}. */
   void open(String requestId) {
     headers().putHeader("x-request-id", requestId);
-    response.write(": zmarty " + requestId + "\n\n");
-    heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> response.write(": keep-alive\n\n"));
+    unsent = ": zmarty " + requestId + "\n\n";
+    heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> write(": keep-alive\n\n"));
   }
 
   void token(String text) {
-    response.write("event: token\ndata: {\"text\":" + Json.encode(text) + "}\n\n");
+    write("event: token\ndata: {\"text\":" + Json.encode(text) + "}\n\n");
+  }
+
+  /** What {@link #open} left unsent goes out now. */
+  void flush() {
+    if (unsent != null) {
+      write("");
+    }
+  }
+
+  private void write(String frame) {
+    if (unsent != null) {
+      frame = unsent + frame;
+      unsent = null;
+    }
+    response.write(frame);
   }
 
   /** The closing event, then the end of the chunked response. */
@@ -40,7 +57,12 @@ final class SseWriter {
       headers();
     }
     if (!response.ended() && !response.closed()) {
-      response.end("event: " + event + "\ndata: " + data.encode() + "\n\n");
+      String frame = "event: " + event + "\ndata: " + data.encode() + "\n\n";
+      if (unsent != null) {
+        frame = unsent + frame;
+        unsent = null;
+      }
+      response.end(frame);
     }
   }
 

@@ -93,6 +93,22 @@ class AuthTest {
   }
 
   @Test
+  void aTokenAcceptedBeforeIsRefusedOnceItExpires() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    String token = TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("iat", now - 60).put("exp", now + 1));
+    assertThat(credits(token).statusCode()).isEqualTo(200);
+    assertThat(credits(token).statusCode()).as("the second use, its signature not checked again").isEqualTo(200);
+    ai.zmarty.testing.Eventually.await(java.time.Duration.ofSeconds(20), "the token refused once past its expiry and the 5 s leeway", () -> {
+      try {
+        return credits(token).statusCode() == 401;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertUnauthorized(token, "expired after it was accepted");
+  }
+
+  @Test
   void aWrongAudienceIsRejected() throws Exception {
     assertUnauthorized(TestJwt.hs256(TestJwt.SECRET, TestJwt.claims(user).put("aud", "somebody-else")), "wrong aud");
   }

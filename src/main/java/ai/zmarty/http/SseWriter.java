@@ -43,11 +43,14 @@ final class SseWriter {
   }
 
   private void write(String frame) {
-    if (unsent != null) {
-      frame = unsent + frame;
-      unsent = null;
-    }
-    response.write(frame);
+    response.write(withUnsent(frame));
+  }
+
+  /** {@code frame}, after what {@link #open} left unsent (once). */
+  private String withUnsent(String frame) {
+    String all = unsent == null ? frame : unsent + frame;
+    unsent = null;
+    return all;
   }
 
   /** The closing event, then the end of the chunked response. */
@@ -57,12 +60,7 @@ final class SseWriter {
       headers();
     }
     if (!response.ended() && !response.closed()) {
-      String frame = "event: " + event + "\ndata: " + data.encode() + "\n\n";
-      if (unsent != null) {
-        frame = unsent + frame;
-        unsent = null;
-      }
-      response.end(frame);
+      response.end(withUnsent("event: " + event + "\ndata: " + data.encode() + "\n\n"));
     }
   }
 

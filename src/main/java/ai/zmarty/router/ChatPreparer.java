@@ -34,19 +34,15 @@ final class ChatPreparer {
 
   /** {@code events.watchlist.changed} {user_id}: the user's next chat reads their pairs again. */
   void watchlistChanged(JsonObject event) {
-    watchlistChanged(event.getString("user_id"), event);
+    watchlistChanged(event.getString("user_id"));
   }
 
   /** Database A's {@code watchlist_changed} notification, its payload the user's id. */
   void watchlistChanged(String user) {
-    watchlistChanged(user, user);
-  }
-
-  private void watchlistChanged(String user, Object event) {
     try {
       watched.forget(UUID.fromString(user));
     } catch (RuntimeException e) {
-      log.warn("a watchlist change without a user id: {}", event);
+      log.warn("a watchlist change without a user id: {}", user);
     }
   }
 
